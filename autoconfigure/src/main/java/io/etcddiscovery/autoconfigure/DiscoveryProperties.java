@@ -1,0 +1,449 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.InitializingBean;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties for registering this application in etcd and discovering other
+ * services.
+ *
+ * @author etcd-discovery authors
+ */
+@ConfigurationProperties("discovery")
+public class DiscoveryProperties implements InitializingBean {
+
+	/**
+	 * Whether service discovery through etcd is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Whether to register this application in etcd. Disable for an application that only
+	 * discovers others.
+	 */
+	private boolean register = true;
+
+	/**
+	 * Name of the service this application registers as: letters, digits, '.', '_' and
+	 * '-'. Defaults to 'spring.application.name'.
+	 */
+	private @Nullable String serviceName;
+
+	/**
+	 * Identifier of this instance, unique within its service: letters, digits, '.', '_'
+	 * and '-'. Defaults to the service name, host name, port and a short random suffix.
+	 */
+	private @Nullable String instanceId;
+
+	/**
+	 * Namespace that isolates environments, part of every key. Set it per environment,
+	 * for example with the DISCOVERY_NAMESPACE environment variable.
+	 */
+	private String namespace = "default";
+
+	/**
+	 * Host name or IP address that other services use to reach this instance. Detected
+	 * from the network interfaces when not set.
+	 */
+	private @Nullable String host;
+
+	/**
+	 * Port that other services use to reach this instance. Defaults to the web server's
+	 * actual port.
+	 */
+	private @Nullable Integer port;
+
+	/**
+	 * Whether this instance is reached over TLS.
+	 */
+	private boolean secure;
+
+	/**
+	 * Metadata published with this instance.
+	 */
+	private Map<String, String> metadata = new LinkedHashMap<>();
+
+	/**
+	 * Time to live of this instance's lease: how long the instance stays registered after
+	 * its last successful heartbeat. Rounded up to whole seconds; etcd's minimum is 2s.
+	 */
+	private Duration ttl = Duration.ofSeconds(10);
+
+	/**
+	 * Whether start-up fails when the first registration does not succeed. When false,
+	 * the application starts and registration is retried in the background.
+	 */
+	private boolean failFast;
+
+	private final HostDetection hostDetection = new HostDetection();
+
+	private final Retry retry = new Retry();
+
+	private final Shutdown shutdown = new Shutdown();
+
+	private final Etcd etcd = new Etcd();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public boolean isRegister() {
+		return this.register;
+	}
+
+	public void setRegister(boolean register) {
+		this.register = register;
+	}
+
+	public @Nullable String getServiceName() {
+		return this.serviceName;
+	}
+
+	public void setServiceName(@Nullable String serviceName) {
+		this.serviceName = serviceName;
+	}
+
+	public @Nullable String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(@Nullable String instanceId) {
+		this.instanceId = instanceId;
+	}
+
+	public String getNamespace() {
+		return this.namespace;
+	}
+
+	public void setNamespace(String namespace) {
+		this.namespace = namespace;
+	}
+
+	public @Nullable String getHost() {
+		return this.host;
+	}
+
+	public void setHost(@Nullable String host) {
+		this.host = host;
+	}
+
+	public @Nullable Integer getPort() {
+		return this.port;
+	}
+
+	public void setPort(@Nullable Integer port) {
+		this.port = port;
+	}
+
+	public boolean isSecure() {
+		return this.secure;
+	}
+
+	public void setSecure(boolean secure) {
+		this.secure = secure;
+	}
+
+	public Map<String, String> getMetadata() {
+		return this.metadata;
+	}
+
+	public void setMetadata(Map<String, String> metadata) {
+		this.metadata = metadata;
+	}
+
+	public Duration getTtl() {
+		return this.ttl;
+	}
+
+	public void setTtl(Duration ttl) {
+		this.ttl = ttl;
+	}
+
+	public boolean isFailFast() {
+		return this.failFast;
+	}
+
+	public void setFailFast(boolean failFast) {
+		this.failFast = failFast;
+	}
+
+	public HostDetection getHostDetection() {
+		return this.hostDetection;
+	}
+
+	public Retry getRetry() {
+		return this.retry;
+	}
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
+
+	public Etcd getEtcd() {
+		return this.etcd;
+	}
+
+	@Override
+	public void afterPropertiesSet() {
+		DiscoveryPropertiesValidator.validate(this);
+	}
+
+	/**
+	 * How the host is detected when {@code discovery.host} is not set.
+	 */
+	public static class HostDetection {
+
+		/**
+		 * Regular expressions of network interface names to skip, in addition to loopback
+		 * and virtual interfaces.
+		 */
+		private List<String> ignoredInterfaces = new ArrayList<>(
+				List.of("docker.*", "veth.*", "br-.*", "virbr.*", "cni.*", "flannel.*", "cali.*", "vmnet.*"));
+
+		/**
+		 * Regular expressions or prefixes of addresses to prefer, for example '10.0' or
+		 * '192\.168\..*'. The first interface address that matches wins.
+		 */
+		private List<String> preferredNetworks = new ArrayList<>();
+
+		/**
+		 * Whether to publish the host name instead of the IP address.
+		 */
+		private boolean useHostName;
+
+		public List<String> getIgnoredInterfaces() {
+			return this.ignoredInterfaces;
+		}
+
+		public void setIgnoredInterfaces(List<String> ignoredInterfaces) {
+			this.ignoredInterfaces = ignoredInterfaces;
+		}
+
+		public List<String> getPreferredNetworks() {
+			return this.preferredNetworks;
+		}
+
+		public void setPreferredNetworks(List<String> preferredNetworks) {
+			this.preferredNetworks = preferredNetworks;
+		}
+
+		public boolean isUseHostName() {
+			return this.useHostName;
+		}
+
+		public void setUseHostName(boolean useHostName) {
+			this.useHostName = useHostName;
+		}
+
+	}
+
+	/**
+	 * Retries of registration after a failure or a loss. Retries never stop.
+	 */
+	public static class Retry {
+
+		/**
+		 * Delay before the first retry.
+		 */
+		private Duration initialInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Longest delay between retries.
+		 */
+		private Duration maxInterval = Duration.ofSeconds(30);
+
+		/**
+		 * Factor by which the delay grows after each failed retry.
+		 */
+		private double multiplier = 2.0;
+
+		public Duration getInitialInterval() {
+			return this.initialInterval;
+		}
+
+		public void setInitialInterval(Duration initialInterval) {
+			this.initialInterval = initialInterval;
+		}
+
+		public Duration getMaxInterval() {
+			return this.maxInterval;
+		}
+
+		public void setMaxInterval(Duration maxInterval) {
+			this.maxInterval = maxInterval;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+	}
+
+	/**
+	 * Deregistration on shutdown.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * Time between withdrawing this instance's key and revoking its lease, so that
+		 * watchers and load balancers stop sending requests before the web server drains.
+		 * Keep it below 'spring.lifecycle.timeout-per-shutdown-phase'.
+		 */
+		private Duration drainDelay = Duration.ofSeconds(2);
+
+		public Duration getDrainDelay() {
+			return this.drainDelay;
+		}
+
+		public void setDrainDelay(Duration drainDelay) {
+			this.drainDelay = drainDelay;
+		}
+
+	}
+
+	/**
+	 * Connection to etcd.
+	 */
+	public static class Etcd {
+
+		/**
+		 * URLs of the etcd cluster's client endpoints.
+		 */
+		private List<String> endpoints = new ArrayList<>(List.of("http://127.0.0.1:2379"));
+
+		/**
+		 * Prefix of every key this library reads or writes: starts with '/', no trailing
+		 * '/'.
+		 */
+		private String keyPrefix = "/services";
+
+		/**
+		 * User name for etcd authentication.
+		 */
+		private @Nullable String username;
+
+		/**
+		 * Password for etcd authentication. Never logged nor shown by endpoints.
+		 */
+		private @Nullable String password;
+
+		/**
+		 * Time allowed to establish a connection to an etcd endpoint.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Deadline of every request to etcd.
+		 */
+		private Duration requestTimeout = Duration.ofSeconds(5);
+
+		private final Ssl ssl = new Ssl();
+
+		public List<String> getEndpoints() {
+			return this.endpoints;
+		}
+
+		public void setEndpoints(List<String> endpoints) {
+			this.endpoints = endpoints;
+		}
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public @Nullable String getUsername() {
+			return this.username;
+		}
+
+		public void setUsername(@Nullable String username) {
+			this.username = username;
+		}
+
+		public @Nullable String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(@Nullable String password) {
+			this.password = password;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getRequestTimeout() {
+			return this.requestTimeout;
+		}
+
+		public void setRequestTimeout(Duration requestTimeout) {
+			this.requestTimeout = requestTimeout;
+		}
+
+		public Ssl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * TLS to etcd.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle ('spring.ssl.bundle.*') holding the trust material and,
+		 * for mutual TLS, the client certificate used to connect to etcd.
+		 */
+		private @Nullable String bundle;
+
+		public @Nullable String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(@Nullable String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+}

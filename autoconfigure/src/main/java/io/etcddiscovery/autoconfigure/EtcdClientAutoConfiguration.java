@@ -1,0 +1,124 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.etcddiscovery.autoconfigure;
+
+import javax.net.ssl.SSLException;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the jetcd {@link Client} used to register and discover services.
+ *
+ * @author etcd-discovery authors
+ */
+@AutoConfiguration(after = SslAutoConfiguration.class)
+@ConditionalOnClass(Client.class)
+@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(DiscoveryProperties.class)
+public final class EtcdClientAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	Client etcdClient(DiscoveryProperties properties, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
+		DiscoveryProperties.Etcd etcd = properties.getEtcd();
+		ClientBuilder builder = Client.builder()
+			.endpoints(etcd.getEndpoints().stream().map(String::trim).toArray(String[]::new))
+			.connectTimeout(etcd.getConnectTimeout())
+			// Fail calls at once while no endpoint is reachable instead of queueing them:
+			// every caller retries on its own schedule.
+			.waitForReady(false);
+		if (etcd.getUsername() != null && etcd.getPassword() != null) {
+			builder.user(ByteSequence.from(etcd.getUsername().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+			builder.password(ByteSequence.from(etcd.getPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+		}
+		SslContext sslContext = sslContext(etcd, sslBundles.getIfAvailable());
+		if (sslContext != null) {
+			builder.sslContext(sslContext);
+		}
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	private @Nullable SslContext sslContext(DiscoveryProperties.Etcd etcd, @Nullable SslBundles sslBundles) {
+		String bundleName = etcd.getSsl().getBundle();
+		if (bundleName != null) {
+			return sslContext(bundle(bundleName, sslBundles));
+		}
+		if (etcd.getEndpoints().stream().anyMatch((endpoint) -> endpoint.trim().startsWith("https:"))) {
+			return sslContext(null);
+		}
+		return null;
+	}
+
+	private SslBundle bundle(String bundleName, @Nullable SslBundles sslBundles) {
+		try {
+			if (sslBundles == null) {
+				throw new NoSuchSslBundleException(bundleName, "no SSL bundles are configured");
+			}
+			return sslBundles.getBundle(bundleName);
+		}
+		catch (NoSuchSslBundleException ex) {
+			throw new InvalidDiscoveryPropertyException("discovery.etcd.ssl.bundle", bundleName,
+					"no SSL bundle with that name is configured",
+					"Define the bundle under 'spring.ssl.bundle.pem.%s' (or '.jks.%s'), or correct 'discovery.etcd.ssl.bundle'."
+						.formatted(bundleName, bundleName));
+		}
+	}
+
+	private SslContext sslContext(@Nullable SslBundle bundle) {
+		try {
+			SslContextBuilder builder = GrpcSslContexts.forClient();
+			if (bundle != null) {
+				builder.trustManager(bundle.getManagers().getTrustManagerFactory());
+				if (bundle.getStores().getKeyStore() != null) {
+					builder.keyManager(bundle.getManagers().getKeyManagerFactory());
+				}
+				SslOptions options = bundle.getOptions();
+				if (options.getEnabledProtocols() != null) {
+					builder.protocols(options.getEnabledProtocols());
+				}
+				if (options.getCiphers() != null) {
+					builder.ciphers(java.util.List.of(options.getCiphers()));
+				}
+			}
+			return builder.build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException("Could not create the TLS context for etcd: " + ex.getMessage(), ex);
+		}
+	}
+
+}

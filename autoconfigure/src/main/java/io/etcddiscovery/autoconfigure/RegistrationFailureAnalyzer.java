@@ -1,0 +1,61 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import java.util.List;
+
+import io.etcddiscovery.registration.InstanceIdConflictException;
+import io.etcddiscovery.registration.RegistrationException;
+
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.core.env.Environment;
+
+/**
+ * Reports a failed first registration when {@code discovery.fail-fast=true}.
+ *
+ * @author etcd-discovery authors
+ */
+class RegistrationFailureAnalyzer extends AbstractFailureAnalyzer<RegistrationException> {
+
+	private final Environment environment;
+
+	RegistrationFailureAnalyzer(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	protected FailureAnalysis analyze(Throwable rootFailure, RegistrationException cause) {
+		if (cause instanceof InstanceIdConflictException conflict) {
+			return new FailureAnalysis("Could not register this application in etcd: " + conflict.getMessage() + ".",
+					"Give each process its own 'discovery.instance-id' (or remove it to use a generated id). "
+							+ "If the other process has just crashed, its key disappears when its lease expires.",
+					cause);
+		}
+		List<String> endpoints = Binder.get(this.environment)
+			.bind("discovery.etcd.endpoints", Bindable.listOf(String.class))
+			.orElse(List.of("http://127.0.0.1:2379"));
+		return new FailureAnalysis(
+				"Could not register this application in etcd at %s: %s.".formatted(endpoints, cause.getMessage()),
+				"Check that etcd is running and reachable at 'discovery.etcd.endpoints', or set "
+						+ "'discovery.fail-fast=false' to start anyway and register as soon as etcd answers.",
+				cause);
+	}
+
+}

@@ -1,0 +1,657 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.registration;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.etcddiscovery.registration.EtcdServiceRegistry.GrantedLease;
+import io.etcddiscovery.registration.EtcdServiceRegistry.RegisteredKey;
+import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.grpc.stub.StreamObserver;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.Assert;
+
+/**
+ * Keeps this instance registered in etcd: grants a lease, puts the instance's key bound
+ * to it, keeps the lease alive on jetcd's shared keep-alive stream, watches the key, and
+ * registers again, forever and with backoff, whenever the lease or the key is lost. On
+ * stop it withdraws the key, waits for clients to notice, and revokes the lease.
+ * <p>
+ * All state is owned by one named scheduler thread; jetcd's callbacks only hand events to
+ * it.
+ *
+ * @author etcd-discovery authors
+ */
+public final class InstanceRegistrar {
+
+	/**
+	 * Prefix of the name of this registrar's thread.
+	 */
+	public static final String THREAD_NAME_PREFIX = "etcd-discovery-registration-";
+
+	private static final Log logger = LogFactory.getLog(InstanceRegistrar.class);
+
+	private final EtcdServiceRegistry registry;
+
+	private final KeyLayout keyLayout;
+
+	private final Duration ttl;
+
+	private final Backoff backoff;
+
+	private final Clock clock;
+
+	private final ServiceRegistrationCodec codec = new ServiceRegistrationCodec();
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final AtomicBoolean stopped = new AtomicBoolean();
+
+	private volatile boolean stopping;
+
+	private volatile RegistrationState state = RegistrationState.initial();
+
+	private volatile @Nullable Instant lastRenewal;
+
+	// Fields below are only touched on the scheduler thread.
+
+	private @Nullable ServiceRegistration registration;
+
+	private @Nullable String key;
+
+	private byte @Nullable [] value;
+
+	private @Nullable Instant registeredAt;
+
+	private @Nullable ActiveLease lease;
+
+	private long createRevision;
+
+	private long previousLeaseId;
+
+	private long previousCreateRevision;
+
+	private @Nullable KeyWatch keyWatch;
+
+	private @Nullable ScheduledFuture<?> retry;
+
+	private int failures;
+
+	private boolean everRegistered;
+
+	/**
+	 * Create a new registrar.
+	 * @param registry the etcd operations
+	 * @param keyLayout where keys live
+	 * @param ttl the lease TTL to request
+	 * @param backoff the delays between attempts
+	 * @param clock the clock for timestamps
+	 */
+	public InstanceRegistrar(EtcdServiceRegistry registry, KeyLayout keyLayout, Duration ttl, Backoff backoff,
+			Clock clock) {
+		Assert.notNull(registry, "'registry' must not be null");
+		Assert.notNull(keyLayout, "'keyLayout' must not be null");
+		Assert.notNull(ttl, "'ttl' must not be null");
+		Assert.notNull(backoff, "'backoff' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		this.registry = registry;
+		this.keyLayout = keyLayout;
+		this.ttl = ttl;
+		this.backoff = backoff;
+		this.clock = clock;
+		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(THREAD_NAME_PREFIX);
+		threadFactory.setDaemon(true);
+		this.scheduler = new ScheduledThreadPoolExecutor(1, threadFactory);
+		this.scheduler.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * Start registering in the background: the first attempt is made at once, and failed
+	 * attempts are retried with backoff until one succeeds.
+	 * @param registration what to register
+	 */
+	public void start(ServiceRegistration registration) {
+		submit(() -> {
+			init(registration);
+			attempt(false);
+		});
+	}
+
+	/**
+	 * Register now and fail if the first attempt fails. Afterwards the registration is
+	 * kept and healed in the background as with {@link #start}.
+	 * @param registration what to register
+	 * @throws RegistrationException if the first attempt failed
+	 */
+	public void startAndWait(ServiceRegistration registration) {
+		Future<?> first = this.scheduler.submit(() -> {
+			init(registration);
+			attempt(true);
+		});
+		try {
+			first.get(this.registry.getRequestTimeout().toMillis() * 6, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RegistrationException registrationException) {
+				throw registrationException;
+			}
+			throw new RegistrationException("Registration failed: " + EtcdErrors.describe(ex.getCause()),
+					ex.getCause());
+		}
+		catch (TimeoutException ex) {
+			first.cancel(true);
+			throw new RegistrationException("Registration did not finish in time");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RegistrationException("Registration was interrupted");
+		}
+	}
+
+	/**
+	 * Publish another status, keeping the same key and lease.
+	 * @param status the status
+	 */
+	public void setStatus(InstanceStatus status) {
+		submit(() -> {
+			if (this.registration == null || this.registration.status() == status) {
+				return;
+			}
+			InstanceStatus previous = this.registration.status();
+			this.registration = this.registration.withStatus(status);
+			this.value = (this.registeredAt != null) ? this.codec.encode(this.registration, this.registeredAt) : null;
+			publishState();
+			if (this.lease == null || this.createRevision == 0 || this.value == null) {
+				return;
+			}
+			logger.info("Status of %s changed from %s to %s".formatted(this.key, previous, status));
+			try {
+				if (!this.registry.update(this.key, this.value, this.lease.id, this.createRevision)) {
+					keyLost(null, "it was deleted or replaced");
+				}
+			}
+			catch (RuntimeException ex) {
+				// The key keeps its old status until the next attempt succeeds.
+				logger.warn("Could not publish status %s of %s (%s): retrying".formatted(status, this.key,
+						ex.getMessage()));
+				scheduleRetry(ex);
+			}
+		});
+	}
+
+	/**
+	 * Return a snapshot of the registration.
+	 * @return the state
+	 */
+	public RegistrationState getState() {
+		RegistrationState current = this.state;
+		return new RegistrationState(current.phase(), current.key(), current.leaseId(), current.ttlSeconds(),
+				current.status(), current.registeredAt(), (current.leaseId() != 0) ? this.lastRenewal : null,
+				current.consecutiveFailures(), current.lastError());
+	}
+
+	/**
+	 * Withdraw this instance and release its lease: delete the key (only if it is still
+	 * this process's), wait {@code drainDelay} so that watchers and load balancers stop
+	 * sending requests, then revoke the lease. Every step has a deadline; a failure is
+	 * logged and never blocks. A second call does nothing.
+	 * @param drainDelay how long to wait between withdrawing the key and revoking the
+	 * lease
+	 */
+	public void stop(Duration drainDelay) {
+		if (!this.stopped.compareAndSet(false, true)) {
+			return;
+		}
+		this.stopping = true;
+		long bound = this.registry.getRequestTimeout().toMillis() * 4 + drainDelay.toMillis();
+		try {
+			this.scheduler.submit(() -> withdraw(drainDelay)).get(bound, TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("Deregistration of %s did not finish within %dms: etcd removes the key when its lease expires"
+				.formatted(this.state.key(), bound));
+		}
+		catch (ExecutionException ex) {
+			logger.warn("Deregistration of %s failed: %s".formatted(this.state.key(), EtcdErrors.describe(ex)));
+		}
+		catch (RejectedExecutionException ex) {
+			// Already shut down.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		finally {
+			this.scheduler.shutdownNow();
+			try {
+				this.scheduler.awaitTermination(this.registry.getRequestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	private void init(ServiceRegistration registration) {
+		this.registration = registration;
+		this.key = this.keyLayout.instanceKey(registration);
+		publishState();
+	}
+
+	private void attempt(boolean rethrow) {
+		this.retry = null;
+		if (this.stopping || this.registration == null) {
+			return;
+		}
+		try {
+			register();
+		}
+		catch (RuntimeException ex) {
+			if (EtcdErrors.isLeaseNotFound(ex)) {
+				// The lease vanished between grant and put (etcd wiped, revoked): start
+				// over.
+				dropLease();
+			}
+			this.failures++;
+			if (rethrow) {
+				publishState(Phase.RETRYING, ex);
+				throw ex;
+			}
+			Duration delay = scheduleRetry(ex);
+			if (ex instanceof InstanceIdConflictException) {
+				logFirst("%s. Waiting for that key to expire or be withdrawn, retrying in %s; give each process "
+					.formatted(ex.getMessage(), format(delay)) + "its own 'discovery.instance-id'.");
+			}
+			else {
+				logFirst(
+						"Could not register %s in etcd (%s). The application keeps running; retrying in %s, with backoff"
+							.formatted(this.key, ex.getMessage(), format(delay)));
+			}
+		}
+	}
+
+	private void register() {
+		Assert.state(this.registration != null && this.key != null, "Not started");
+		if (this.lease == null) {
+			GrantedLease granted = this.registry.grant(this.ttl);
+			ActiveLease active = new ActiveLease(granted.id(), granted.ttlSeconds());
+			this.lease = active;
+			this.lastRenewal = this.clock.instant();
+			active.keeper = this.registry.keepAlive(granted.id(), new LeaseObserver(active));
+		}
+		if (this.createRevision == 0 || this.value == null) {
+			this.registeredAt = this.clock.instant();
+			this.value = this.codec.encode(this.registration, this.registeredAt);
+		}
+		ActiveLease active = this.lease;
+		RegisteredKey registered = this.registry.register(this.key, this.value, active.id, this::isOwn);
+		boolean newKey = registered.createRevision() != this.createRevision;
+		this.createRevision = registered.createRevision();
+		if (this.keyWatch == null) {
+			KeyWatch watch = new KeyWatch(registered.createRevision());
+			this.keyWatch = watch;
+			watch.watcher = this.registry.watch(this.key, registered.revision() + 1, watch);
+		}
+		revokePreviousLease(active.id);
+		int failed = this.failures;
+		this.failures = 0;
+		if (newKey || this.state.phase() != Phase.REGISTERED) {
+			logger
+				.info("%s %s with lease %s (ttl %ds)%s".formatted(this.everRegistered ? "Re-registered" : "Registered",
+						this.key, Long.toHexString(active.id), active.ttlSeconds,
+						(failed > 0) ? " after " + failed + " failed attempt" + ((failed > 1) ? "s" : "") : ""));
+		}
+		this.everRegistered = true;
+		publishState(Phase.REGISTERED, null);
+	}
+
+	private boolean isOwn(KeyValue existing) {
+		if (this.previousLeaseId != 0 && existing.getLease() == this.previousLeaseId) {
+			return true;
+		}
+		// Bound to no lease (an operator put it by hand) but created by this process.
+		return existing.getLease() == 0 && existing.getCreateRevision() != 0
+				&& (existing.getCreateRevision() == this.createRevision
+						|| existing.getCreateRevision() == this.previousCreateRevision);
+	}
+
+	private void revokePreviousLease(long currentLeaseId) {
+		long previous = this.previousLeaseId;
+		if (previous == 0 || previous == currentLeaseId) {
+			return;
+		}
+		this.previousLeaseId = 0;
+		this.previousCreateRevision = 0;
+		try {
+			this.registry.revoke(previous);
+		}
+		catch (RuntimeException ex) {
+			// Most likely expired already; otherwise it expires by itself.
+			logger.debug("Could not revoke lost lease %s: %s".formatted(Long.toHexString(previous), ex.getMessage()));
+		}
+	}
+
+	private void leaseLost(ActiveLease lost, String reason) {
+		if (this.stopping || this.lease != lost) {
+			return;
+		}
+		logger.warn("Lease %s of %s was lost (%s): registering again".formatted(Long.toHexString(lost.id), this.key,
+				reason));
+		dropLease();
+		reconcileNow();
+	}
+
+	private void dropLease() {
+		ActiveLease lost = this.lease;
+		if (lost == null) {
+			return;
+		}
+		lost.close();
+		this.lease = null;
+		this.previousLeaseId = lost.id;
+		this.previousCreateRevision = this.createRevision;
+		this.createRevision = 0;
+		closeKeyWatch();
+		publishState(Phase.RETRYING, null);
+	}
+
+	private void keyLost(@Nullable KeyWatch watch, String reason) {
+		if (this.stopping || (watch != null && this.keyWatch != watch) || this.createRevision == 0) {
+			return;
+		}
+		logger.warn("Key %s was lost (%s): registering again".formatted(this.key, reason));
+		this.previousCreateRevision = this.createRevision;
+		this.createRevision = 0;
+		closeKeyWatch();
+		publishState(Phase.RETRYING, null);
+		reconcileNow();
+	}
+
+	private void watchEnded(KeyWatch watch, String reason) {
+		if (this.stopping || this.keyWatch != watch) {
+			return;
+		}
+		logger.debug("Watch of %s ended (%s): checking the key and watching again".formatted(this.key, reason));
+		closeKeyWatch();
+		// Give a failing etcd a moment; the check re-creates the watch.
+		scheduleAttempt(this.backoff.delay(1));
+	}
+
+	private void reconcileNow() {
+		cancelRetry();
+		attempt(false);
+	}
+
+	private Duration scheduleRetry(RuntimeException ex) {
+		Duration delay = this.backoff.delay(Math.max(1, this.failures));
+		publishState((ex instanceof InstanceIdConflictException) ? Phase.CONFLICT : Phase.RETRYING, ex);
+		scheduleAttempt(delay);
+		return delay;
+	}
+
+	private void scheduleAttempt(Duration delay) {
+		cancelRetry();
+		if (!this.stopping) {
+			this.retry = this.scheduler.schedule(() -> attempt(false), delay.toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void cancelRetry() {
+		if (this.retry != null) {
+			this.retry.cancel(false);
+			this.retry = null;
+		}
+	}
+
+	private void closeKeyWatch() {
+		KeyWatch watch = this.keyWatch;
+		this.keyWatch = null;
+		if (watch != null && watch.watcher != null) {
+			watch.watcher.close();
+		}
+	}
+
+	private void withdraw(Duration drainDelay) {
+		cancelRetry();
+		closeKeyWatch();
+		ActiveLease active = this.lease;
+		if (active == null && this.createRevision == 0) {
+			publishState(Phase.DEREGISTERED, null);
+			return;
+		}
+		boolean withdrawn = false;
+		String outcome;
+		if (active != null && this.createRevision != 0) {
+			try {
+				withdrawn = this.registry.withdraw(this.key, this.createRevision);
+				outcome = withdrawn ? "key deleted" : "key already gone";
+			}
+			catch (RuntimeException ex) {
+				outcome = "key not deleted (" + ex.getMessage() + ")";
+			}
+		}
+		else {
+			outcome = "no key";
+		}
+		if (withdrawn && drainDelay.toMillis() > 0) {
+			sleep(drainDelay);
+			outcome += ", drained " + format(drainDelay);
+		}
+		if (active != null) {
+			active.close();
+			try {
+				this.registry.revoke(active.id);
+				outcome += ", lease " + Long.toHexString(active.id) + " revoked";
+			}
+			catch (RuntimeException ex) {
+				outcome += ", lease " + Long.toHexString(active.id) + " not revoked (" + ex.getMessage()
+						+ "): it expires within " + active.ttlSeconds + "s";
+			}
+		}
+		this.lease = null;
+		this.createRevision = 0;
+		publishState(Phase.DEREGISTERED, null);
+		logger.info("Deregistered %s: %s".formatted(this.key, outcome));
+	}
+
+	private void sleep(Duration delay) {
+		try {
+			Thread.sleep(delay.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private void submit(Runnable task) {
+		if (this.stopping) {
+			return;
+		}
+		try {
+			this.scheduler.execute(() -> {
+				try {
+					task.run();
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Registration task failed: " + EtcdErrors.describe(ex));
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping: nothing to do any more.
+		}
+	}
+
+	private void logFirst(String message) {
+		if (this.failures == 1) {
+			logger.warn(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message + " (attempt " + this.failures + ")");
+		}
+	}
+
+	private void publishState() {
+		publishState(this.state.phase(), null);
+	}
+
+	private void publishState(Phase phase, @Nullable Throwable failure) {
+		ActiveLease active = this.lease;
+		InstanceStatus status = (this.registration != null) ? this.registration.status() : InstanceStatus.STARTING;
+		String lastError = (failure != null) ? failure.getMessage()
+				: (phase == Phase.REGISTERED) ? null : this.state.lastError();
+		this.state = new RegistrationState(phase, this.key, (active != null) ? active.id : 0,
+				(active != null) ? active.ttlSeconds : 0, status, (this.createRevision != 0) ? this.registeredAt : null,
+				null, this.failures, lastError);
+	}
+
+	private static String format(Duration duration) {
+		long millis = duration.toMillis();
+		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
+	}
+
+	/**
+	 * A lease this process holds and keeps alive.
+	 */
+	private static final class ActiveLease {
+
+		private final long id;
+
+		private final long ttlSeconds;
+
+		private volatile @Nullable CloseableClient keeper;
+
+		private volatile boolean closed;
+
+		ActiveLease(long id, long ttlSeconds) {
+			this.id = id;
+			this.ttlSeconds = ttlSeconds;
+		}
+
+		void close() {
+			this.closed = true;
+			CloseableClient current = this.keeper;
+			if (current != null) {
+				current.close();
+			}
+		}
+
+	}
+
+	/**
+	 * Receives keep-alive replies of one lease on jetcd's threads.
+	 */
+	private final class LeaseObserver implements StreamObserver<LeaseKeepAliveResponse> {
+
+		private final ActiveLease lease;
+
+		LeaseObserver(ActiveLease lease) {
+			this.lease = lease;
+		}
+
+		@Override
+		public void onNext(LeaseKeepAliveResponse response) {
+			if (!this.lease.closed && response.getTTL() > 0) {
+				InstanceRegistrar.this.lastRenewal = InstanceRegistrar.this.clock.instant();
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			if (this.lease.closed) {
+				return;
+			}
+			if (EtcdErrors.isLeaseNotFound(error)) {
+				submit(() -> leaseLost(this.lease, "expired or revoked"));
+			}
+			else if (logger.isDebugEnabled()) {
+				// Not terminal: jetcd restarts the keep-alive stream by itself.
+				logger.debug("Keep-alive stream error, jetcd retries: " + EtcdErrors.describe(error));
+			}
+		}
+
+		@Override
+		public void onCompleted() {
+			if (!this.lease.closed) {
+				submit(() -> leaseLost(this.lease, "no keep-alive reply from etcd within the TTL"));
+			}
+		}
+
+	}
+
+	/**
+	 * Watches this instance's own key on jetcd's threads.
+	 */
+	private final class KeyWatch implements Watch.Listener {
+
+		private final long createRevision;
+
+		private volatile Watch.@Nullable Watcher watcher;
+
+		KeyWatch(long createRevision) {
+			this.createRevision = createRevision;
+		}
+
+		@Override
+		public void onNext(WatchResponse response) {
+			for (WatchEvent event : response.getEvents()) {
+				KeyValue kv = event.getKeyValue();
+				if (event.getEventType() == WatchEvent.EventType.DELETE) {
+					submit(() -> keyLost(this, "deleted by someone else"));
+				}
+				else if (event.getEventType() == WatchEvent.EventType.PUT
+						&& kv.getCreateRevision() != this.createRevision) {
+					submit(() -> keyLost(this, "replaced by someone else"));
+				}
+				else if (event.getEventType() == WatchEvent.EventType.PUT && kv.getLease() == 0) {
+					submit(() -> keyLost(this, "its lease was removed by someone else"));
+				}
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			submit(() -> watchEnded(this, EtcdErrors.describe(error)));
+		}
+
+		@Override
+		public void onCompleted() {
+			submit(() -> watchEnded(this, "completed"));
+		}
+
+	}
+
+}

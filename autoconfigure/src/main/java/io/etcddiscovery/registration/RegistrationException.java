@@ -1,0 +1,43 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.registration;
+
+/**
+ * Thrown when this instance could not be registered in etcd or kept there.
+ *
+ * @author etcd-discovery authors
+ */
+public class RegistrationException extends RuntimeException {
+
+	/**
+	 * Create a new exception.
+	 * @param message what failed, in one line
+	 */
+	public RegistrationException(String message) {
+		super(message);
+	}
+
+	/**
+	 * Create a new exception.
+	 * @param message what failed, in one line
+	 * @param cause the cause
+	 */
+	public RegistrationException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+}
