@@ -277,14 +277,9 @@ public final class InstanceRegistrar {
 			return;
 		}
 		try {
-			register();
+			registerWithLiveLease();
 		}
 		catch (RuntimeException ex) {
-			if (EtcdErrors.isLeaseNotFound(ex)) {
-				// The lease vanished between grant and put (etcd wiped, revoked): start
-				// over.
-				dropLease();
-			}
 			this.failures++;
 			if (rethrow) {
 				publishState(Phase.RETRYING, ex);
@@ -300,6 +295,22 @@ public final class InstanceRegistrar {
 						"Could not register %s in etcd (%s). The application keeps running; retrying in %s, with backoff"
 							.formatted(this.key, ex.getMessage(), format(delay)));
 			}
+		}
+	}
+
+	private void registerWithLiveLease() {
+		try {
+			register();
+		}
+		catch (RuntimeException ex) {
+			if (!EtcdErrors.isLeaseNotFound(ex)) {
+				throw ex;
+			}
+			// The lease is gone (revoked, expired, etcd wiped) and the keep-alive stream
+			// has
+			// not said so yet: start over with a new one.
+			dropLease();
+			register();
 		}
 	}
 
@@ -328,11 +339,15 @@ public final class InstanceRegistrar {
 		revokePreviousLease(active.id);
 		int failed = this.failures;
 		this.failures = 0;
-		if (newKey || this.state.phase() != Phase.REGISTERED) {
+		String after = (failed > 0) ? " after " + failed + " failed attempt" + ((failed > 1) ? "s" : "") : "";
+		if (newKey) {
 			logger
 				.info("%s %s with lease %s (ttl %ds)%s".formatted(this.everRegistered ? "Re-registered" : "Registered",
-						this.key, Long.toHexString(active.id), active.ttlSeconds,
-						(failed > 0) ? " after " + failed + " failed attempt" + ((failed > 1) ? "s" : "") : ""));
+						this.key, Long.toHexString(active.id), active.ttlSeconds, after));
+		}
+		else if (this.state.phase() != Phase.REGISTERED) {
+			logger.info("Registration of %s confirmed with lease %s%s".formatted(this.key, Long.toHexString(active.id),
+					after));
 		}
 		this.everRegistered = true;
 		publishState(Phase.REGISTERED, null);
@@ -381,8 +396,12 @@ public final class InstanceRegistrar {
 		}
 		lost.close();
 		this.lease = null;
-		this.previousLeaseId = lost.id;
-		this.previousCreateRevision = this.createRevision;
+		if (this.createRevision != 0) {
+			// The key may outlive the lost lease (etcd unreachable): recognise it as
+			// ours.
+			this.previousLeaseId = lost.id;
+			this.previousCreateRevision = this.createRevision;
+		}
 		this.createRevision = 0;
 		closeKeyWatch();
 		publishState(Phase.RETRYING, null);
