@@ -101,7 +101,11 @@ public class DiscoveryProperties implements InitializingBean {
 
 	private final HostDetection hostDetection = new HostDetection();
 
+	private final Heartbeat heartbeat = new Heartbeat();
+
 	private final Retry retry = new Retry();
+
+	private final Discovery client = new Discovery();
 
 	private final Shutdown shutdown = new Shutdown();
 
@@ -199,6 +203,14 @@ public class DiscoveryProperties implements InitializingBean {
 		return this.hostDetection;
 	}
 
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	public Discovery getClient() {
+		return this.client;
+	}
+
 	public Retry getRetry() {
 		return this.retry;
 	}
@@ -261,6 +273,129 @@ public class DiscoveryProperties implements InitializingBean {
 
 		public void setUseHostName(boolean useHostName) {
 			this.useHostName = useHostName;
+		}
+
+	}
+
+	/**
+	 * Heartbeat that publishes this instance's status from actuator health.
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Whether this instance's status follows actuator health. When false the instance
+		 * is published as UP while it is registered.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Time between heartbeats. Defaults to a third of 'discovery.ttl'.
+		 */
+		private @Nullable Duration interval;
+
+		/**
+		 * Name of the health group whose status is published. Defaults to the overall
+		 * health.
+		 */
+		private @Nullable String healthGroup;
+
+		/**
+		 * Longest time a health evaluation may take; a slower one counts as DOWN.
+		 */
+		private Duration healthTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * How many consecutive evaluations with the same new status are needed before the
+		 * published status changes.
+		 */
+		private int threshold = 1;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(@Nullable Duration interval) {
+			this.interval = interval;
+		}
+
+		public @Nullable String getHealthGroup() {
+			return this.healthGroup;
+		}
+
+		public void setHealthGroup(@Nullable String healthGroup) {
+			this.healthGroup = healthGroup;
+		}
+
+		public Duration getHealthTimeout() {
+			return this.healthTimeout;
+		}
+
+		public void setHealthTimeout(Duration healthTimeout) {
+			this.healthTimeout = healthTimeout;
+		}
+
+		public int getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(int threshold) {
+			this.threshold = threshold;
+		}
+
+	}
+
+	/**
+	 * Discovery of other services: a local cache per namespace fed by an etcd watch.
+	 */
+	public static class Discovery {
+
+		/**
+		 * Whether to discover other services.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether lookups return only instances whose status is UP. The discovery
+		 * endpoint always shows every instance.
+		 */
+		private boolean onlyUp = true;
+
+		/**
+		 * Longest time the first lookup waits for the initial listing of etcd before it
+		 * answers from what it has.
+		 */
+		private Duration initialLookupTimeout = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isOnlyUp() {
+			return this.onlyUp;
+		}
+
+		public void setOnlyUp(boolean onlyUp) {
+			this.onlyUp = onlyUp;
+		}
+
+		public Duration getInitialLookupTimeout() {
+			return this.initialLookupTimeout;
+		}
+
+		public void setInitialLookupTimeout(Duration initialLookupTimeout) {
+			this.initialLookupTimeout = initialLookupTimeout;
 		}
 
 	}

@@ -60,6 +60,8 @@ final class DiscoveryPropertiesValidator {
 				properties.getHostDetection().getIgnoredInterfaces());
 		validatePatterns("discovery.host-detection.preferred-networks",
 				properties.getHostDetection().getPreferredNetworks());
+		validateHeartbeat(properties.getHeartbeat(), properties.getTtl());
+		validatePositive("discovery.client.initial-lookup-timeout", properties.getClient().getInitialLookupTimeout());
 		validateRetry(properties.getRetry());
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
 		if (drainDelay == null || drainDelay.isNegative()) {
@@ -169,6 +171,20 @@ final class DiscoveryPropertiesValidator {
 			throw new InvalidDiscoveryPropertyException("discovery.etcd.key-prefix", keyPrefix,
 					"must start with '/', must not end with '/' and must not contain '//' or spaces",
 					"Set 'discovery.etcd.key-prefix' to a value such as '/services'.");
+		}
+	}
+
+	private static void validateHeartbeat(DiscoveryProperties.Heartbeat heartbeat, Duration ttl) {
+		Duration interval = heartbeat.getInterval();
+		if (interval != null && (interval.isNegative() || interval.isZero() || interval.compareTo(ttl) >= 0)) {
+			throw new InvalidDiscoveryPropertyException("discovery.heartbeat.interval", interval,
+					"must be positive and shorter than 'discovery.ttl' (" + ttl + ")",
+					"Set 'discovery.heartbeat.interval' below 'discovery.ttl', or remove it to use a third of the TTL.");
+		}
+		validatePositive("discovery.heartbeat.health-timeout", heartbeat.getHealthTimeout());
+		if (heartbeat.getThreshold() < 1) {
+			throw new InvalidDiscoveryPropertyException("discovery.heartbeat.threshold", heartbeat.getThreshold(),
+					"must be at least 1", "Set 'discovery.heartbeat.threshold' to 1 or more.");
 		}
 	}
 
