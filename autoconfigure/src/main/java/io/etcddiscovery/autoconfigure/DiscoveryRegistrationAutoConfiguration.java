@@ -17,14 +17,20 @@
 package io.etcddiscovery.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.registration.Backoff;
 import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.registration.ReadinessStatusListener;
 import io.etcddiscovery.registration.RegistrationLifecycle;
+import io.etcddiscovery.registration.StatusPublisher;
+import io.etcddiscovery.registration.StatusSource;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -67,16 +73,39 @@ public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegistrationLifecycle registrationLifecycle(InstanceRegistrar instanceRegistrar, DiscoveryProperties properties,
-			Environment environment, ApplicationContext applicationContext) {
+	StatusPublisher statusPublisher(InstanceRegistrar instanceRegistrar) {
+		return new StatusPublisher(instanceRegistrar);
+	}
+
+	@Bean
+	ReadinessStatusListener readinessStatusListener(StatusPublisher statusPublisher) {
+		return new ReadinessStatusListener(statusPublisher);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Heartbeat heartbeat(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
+			ObjectProvider<StatusSource> statusSource, DiscoveryProperties properties) {
+		DiscoveryProperties.Heartbeat heartbeat = properties.getHeartbeat();
+		Duration interval = (heartbeat.getInterval() != null) ? heartbeat.getInterval()
+				: properties.getTtl().dividedBy(3);
+		return new Heartbeat(instanceRegistrar, statusPublisher,
+				heartbeat.isEnabled() ? statusSource.getIfAvailable() : null, interval, heartbeat.getHealthTimeout(),
+				heartbeat.getThreshold(), properties.getEtcd().getRequestTimeout(), Clock.systemUTC());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	RegistrationLifecycle registrationLifecycle(InstanceRegistrar instanceRegistrar, Heartbeat heartbeat,
+			DiscoveryProperties properties, Environment environment, ApplicationContext applicationContext) {
 		String serviceName = (properties.getServiceName() != null) ? properties.getServiceName()
 				: environment.getProperty("spring.application.name");
 		DiscoveryPropertiesValidator.validateServiceName(
 				(properties.getServiceName() != null) ? "discovery.service-name" : "spring.application.name",
 				serviceName);
 		return new RegistrationLifecycle(instanceRegistrar,
-				new ServiceRegistrationFactory(properties, serviceName, applicationContext), properties.isFailFast(),
-				properties.getShutdown().getDrainDelay());
+				new ServiceRegistrationFactory(properties, serviceName, applicationContext), heartbeat,
+				properties.isFailFast(), properties.getShutdown().getDrainDelay());
 	}
 
 }

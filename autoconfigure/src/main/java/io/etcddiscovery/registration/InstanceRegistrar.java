@@ -27,6 +27,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.CompletableFuture;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -86,6 +88,14 @@ public final class InstanceRegistrar {
 	private volatile RegistrationState state = RegistrationState.initial();
 
 	private volatile @Nullable Instant lastRenewal;
+
+	private final AtomicLong leaseLosses = new AtomicLong();
+
+	private final AtomicLong reRegistrations = new AtomicLong();
+
+	private final AtomicLong statusChanges = new AtomicLong();
+
+	private volatile @Nullable ServiceRegistration published;
 
 	// Fields below are only touched on the scheduler thread.
 
@@ -193,11 +203,13 @@ public final class InstanceRegistrar {
 			}
 			InstanceStatus previous = this.registration.status();
 			this.registration = this.registration.withStatus(status);
+			this.published = this.registration;
 			this.value = (this.registeredAt != null) ? this.codec.encode(this.registration, this.registeredAt) : null;
 			publishState();
 			if (this.lease == null || this.createRevision == 0 || this.value == null) {
 				return;
 			}
+			this.statusChanges.incrementAndGet();
 			logger.info("Status of %s changed from %s to %s".formatted(this.key, previous, status));
 			try {
 				if (!this.registry.update(this.key, this.value, this.lease.id, this.createRevision)) {
@@ -222,6 +234,88 @@ public final class InstanceRegistrar {
 		return new RegistrationState(current.phase(), current.key(), current.leaseId(), current.ttlSeconds(),
 				current.status(), current.registeredAt(), (current.leaseId() != 0) ? this.lastRenewal : null,
 				current.consecutiveFailures(), current.lastError());
+	}
+
+	/**
+	 * Check that this instance's key is still in etcd and still this process's, and
+	 * register again if it is not. Used by the heartbeat.
+	 * @return a future that completes when the check is done, exceptionally with a
+	 * {@link RegistrationException} when the key could not be confirmed
+	 */
+	public CompletableFuture<Void> verify() {
+		CompletableFuture<Void> result = new CompletableFuture<>();
+		if (this.stopping) {
+			result.completeExceptionally(new RegistrationException("Stopping"));
+			return result;
+		}
+		submit(() -> {
+			try {
+				verifyKey();
+				result.complete(null);
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		if (this.stopping) {
+			result.completeExceptionally(new RegistrationException("Stopping"));
+		}
+		return result;
+	}
+
+	private void verifyKey() {
+		if (this.stopping || this.registration == null) {
+			throw new RegistrationException("Not started");
+		}
+		if (this.lease == null || this.createRevision == 0) {
+			String reason = this.state.lastError();
+			throw new RegistrationException("Not registered" + ((reason != null) ? ": " + reason : ""));
+		}
+		RegisteredKey current = this.registry.read(this.key);
+		if (current == null || current.createRevision() != this.createRevision || current.leaseId() != this.lease.id) {
+			keyLost(null, (current == null) ? "found missing by the heartbeat" : "found replaced by the heartbeat");
+			throw new RegistrationException("Key " + this.key + " was missing: registering again");
+		}
+	}
+
+	/**
+	 * Return what this instance publishes, once the application is ready.
+	 * @return the registration, or {@code null} before the application is ready
+	 */
+	public @Nullable ServiceRegistration getRegistration() {
+		return this.published;
+	}
+
+	/**
+	 * Return how many times the lease was lost since start.
+	 * @return the number of lease losses
+	 */
+	public long getLeaseLosses() {
+		return this.leaseLosses.get();
+	}
+
+	/**
+	 * Return how many times this instance registered again after a loss.
+	 * @return the number of re-registrations
+	 */
+	public long getReRegistrations() {
+		return this.reRegistrations.get();
+	}
+
+	/**
+	 * Return how many times the published status changed.
+	 * @return the number of status changes
+	 */
+	public long getStatusChanges() {
+		return this.statusChanges.get();
+	}
+
+	/**
+	 * Return the TTL this registrar requests.
+	 * @return the TTL
+	 */
+	public Duration getTtl() {
+		return this.ttl;
 	}
 
 	/**
@@ -267,6 +361,7 @@ public final class InstanceRegistrar {
 
 	private void init(ServiceRegistration registration) {
 		this.registration = registration;
+		this.published = registration;
 		this.key = this.keyLayout.instanceKey(registration);
 		publishState();
 	}
@@ -383,6 +478,7 @@ public final class InstanceRegistrar {
 		if (this.stopping || this.lease != lost) {
 			return;
 		}
+		this.leaseLosses.incrementAndGet();
 		logger.warn("Lease %s of %s was lost (%s): registering again".formatted(Long.toHexString(lost.id), this.key,
 				reason));
 		dropLease();

@@ -53,6 +53,8 @@ public class RegistrationLifecycle
 
 	private final Supplier<ServiceRegistration> registration;
 
+	private final Heartbeat heartbeat;
+
 	private final boolean failFast;
 
 	private final Duration drainDelay;
@@ -65,14 +67,17 @@ public class RegistrationLifecycle
 	 * Create a new lifecycle.
 	 * @param registrar the registrar
 	 * @param registration what to register, resolved when the application is ready
+	 * @param heartbeat the heartbeat, started once registration starts
 	 * @param failFast whether a failed first registration fails start-up
 	 * @param drainDelay how long to wait between withdrawing the key and revoking the
 	 * lease
 	 */
 	public RegistrationLifecycle(InstanceRegistrar registrar, Supplier<ServiceRegistration> registration,
-			boolean failFast, Duration drainDelay) {
+			Heartbeat heartbeat, boolean failFast, Duration drainDelay) {
 		Assert.notNull(registrar, "'registrar' must not be null");
 		Assert.notNull(registration, "'registration' must not be null");
+		Assert.notNull(heartbeat, "'heartbeat' must not be null");
+		this.heartbeat = heartbeat;
 		Assert.notNull(drainDelay, "'drainDelay' must not be null");
 		this.registrar = registrar;
 		this.registration = registration;
@@ -90,13 +95,15 @@ public class RegistrationLifecycle
 		if (!this.running || event.getApplicationContext() != this.applicationContext) {
 			return;
 		}
-		ServiceRegistration instance = this.registration.get();
+		// Health first, so that an unhealthy instance is never published as UP.
+		ServiceRegistration instance = this.registration.get().withStatus(this.heartbeat.evaluateNow());
 		if (this.failFast) {
 			this.registrar.startAndWait(instance);
 		}
 		else {
 			this.registrar.start(instance);
 		}
+		this.heartbeat.start();
 	}
 
 	@Override
@@ -106,9 +113,8 @@ public class RegistrationLifecycle
 
 	@Override
 	public void stop() {
-		if (this.running) {
-			this.running = false;
-		}
+		this.running = false;
+		this.heartbeat.stop();
 		this.registrar.stop(this.drainDelay);
 	}
 
@@ -120,6 +126,14 @@ public class RegistrationLifecycle
 	@Override
 	public int getPhase() {
 		return PHASE;
+	}
+
+	/**
+	 * Return the heartbeat.
+	 * @return the heartbeat
+	 */
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
 	}
 
 	/**

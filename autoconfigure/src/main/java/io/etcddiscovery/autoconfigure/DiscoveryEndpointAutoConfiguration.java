@@ -1,0 +1,58 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import java.time.Clock;
+
+import io.etcddiscovery.actuate.DiscoveryEndpoint;
+import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.InstanceRegistrar;
+import io.etcddiscovery.registration.StatusPublisher;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code discovery} actuator endpoint.
+ *
+ * @author etcd-discovery authors
+ */
+@AutoConfiguration(after = DiscoveryRegistrationAutoConfiguration.class)
+@ConditionalOnClass(Endpoint.class)
+@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@ConditionalOnAvailableEndpoint(DiscoveryEndpoint.class)
+@EnableConfigurationProperties(DiscoveryProperties.class)
+public final class DiscoveryEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
+			ObjectProvider<Heartbeat> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
+			ObjectProvider<DiscoveryEndpoint.DiscoveredServices> discoveredServices, DiscoveryProperties properties) {
+		return new DiscoveryEndpoint(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
+				statusPublisher.getIfAvailable(), properties.getNamespace(), properties.getEtcd().getEndpoints(),
+				discoveredServices.getIfAvailable(), Clock.systemUTC());
+	}
+
+}

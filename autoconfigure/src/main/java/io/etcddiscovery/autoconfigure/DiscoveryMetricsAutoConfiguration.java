@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import io.etcddiscovery.metrics.DiscoveryMetrics;
+import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.InstanceRegistrar;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code discovery.*} Micrometer metrics.
+ *
+ * @author etcd-discovery authors
+ */
+@AutoConfiguration(after = DiscoveryRegistrationAutoConfiguration.class)
+@ConditionalOnClass(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+public final class DiscoveryMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	DiscoveryMetrics discoveryMetrics(ObjectProvider<InstanceRegistrar> registrar,
+			ObjectProvider<Heartbeat> heartbeat) {
+		return new DiscoveryMetrics(registrar.getIfAvailable(), heartbeat.getIfAvailable());
+	}
+
+}

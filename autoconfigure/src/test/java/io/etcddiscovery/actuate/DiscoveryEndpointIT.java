@@ -1,0 +1,184 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.actuate;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcddiscovery.test.EtcdExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code /actuator/discovery}, {@code /actuator/serviceregistry}, the {@code etcd} health
+ * component and the {@code discovery.*} metrics of a real web application against a real
+ * etcd.
+ *
+ * @author etcd-discovery authors
+ */
+class DiscoveryEndpointIT {
+
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+	private static final String KEY = "/services/default/orders/orders-1";
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static ConfigurableApplicationContext context;
+
+	private static Client client;
+
+	private static HttpClient http;
+
+	private static String base;
+
+	@BeforeAll
+	static void start() {
+		context = new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
+			.properties("spring.application.name=orders", "discovery.instance-id=orders-1", "server.port=0",
+					"server.address=127.0.0.1", "discovery.host=127.0.0.1",
+					"discovery.etcd.endpoints=" + String.join(",", etcd.endpoints()), "discovery.ttl=30s",
+					"discovery.shutdown.drain-delay=0s", "discovery.metadata.zone=eu-1",
+					"management.endpoints.web.exposure.include=discovery,serviceregistry,health,metrics",
+					"management.endpoint.health.show-details=always", "spring.main.banner-mode=off")
+			.run();
+		base = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort() + "/actuator";
+		client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
+		http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+		await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(publishedStatus()));
+	}
+
+	@AfterAll
+	static void stop() {
+		context.close();
+		client.close();
+	}
+
+	@Test
+	void showsThisInstancesRegistrationAndTheEtcdConnection() throws Exception {
+		JsonNode body = json.readTree(get("/discovery").body());
+		JsonNode instance = body.get("instance");
+		assertThat(instance.get("service").asString()).isEqualTo("orders");
+		assertThat(instance.get("instanceId").asString()).isEqualTo("orders-1");
+		assertThat(instance.get("namespace").asString()).isEqualTo("default");
+		assertThat(instance.get("key").asString()).isEqualTo(KEY);
+		assertThat(instance.get("leaseId").asString()).matches("[0-9a-f]+");
+		assertThat(instance.get("status").asString()).isEqualTo("UP");
+		assertThat(instance.get("registration").asString()).isEqualTo("REGISTERED");
+		assertThat(instance.get("registeredSince").asString()).isNotBlank();
+		assertThat(instance.get("metadata").get("zone").asString()).isEqualTo("eu-1");
+		assertThat(instance.has("leaseTimeLeft")).isTrue();
+		assertThat(body.get("etcd").get("endpoints").get(0).asString()).isEqualTo(etcd.endpoint());
+		assertThat(body.get("etcd").get("connection").asString()).isEqualTo("CONNECTED");
+	}
+
+	@Test
+	void outOfServiceTakesTheInstanceOutOfRotationAndUpHandsItBack() throws Exception {
+		HttpResponse<String> out = post("/discovery", "{\"status\":\"OUT_OF_SERVICE\"}");
+		assertThat(out.statusCode()).isEqualTo(200);
+		// ttl 30s: the heartbeat beats every 10s, so this is the endpoint's doing.
+		await().atMost(Duration.ofSeconds(3)).until(() -> "OUT_OF_SERVICE".equals(publishedStatus()));
+		assertThat(json.readTree(get("/discovery").body()).get("instance").get("override").asString())
+			.isEqualTo("OUT_OF_SERVICE");
+		assertThat(post("/discovery", "{\"status\":\"UP\"}").statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(publishedStatus()));
+	}
+
+	@Test
+	void invalidStatusIsRejectedAndChangesNothing() throws Exception {
+		HttpResponse<String> response = post("/discovery", "{\"status\":\"SLEEPY\"}");
+		assertThat(response.statusCode()).isEqualTo(400);
+		assertThat(publishedStatus()).isEqualTo("UP");
+		assertThat(json.readTree(get("/discovery").body()).get("instance").has("override")).isFalse();
+	}
+
+	@Test
+	void springCloudServiceRegistryEndpointShowsAndSetsTheStatus() throws Exception {
+		assertThat(get("/serviceregistry").body()).contains("UP");
+		assertThat(post("/serviceregistry", "{\"status\":\"OUT_OF_SERVICE\"}").statusCode()).isBetween(200, 204);
+		await().atMost(Duration.ofSeconds(3)).until(() -> "OUT_OF_SERVICE".equals(publishedStatus()));
+		assertThat(post("/serviceregistry", "{\"status\":\"UP\"}").statusCode()).isBetween(200, 204);
+		await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(publishedStatus()));
+	}
+
+	@Test
+	void healthShowsTheEtcdCluster() throws Exception {
+		JsonNode etcdHealth = json.readTree(get("/health").body()).get("components").get("etcd");
+		assertThat(etcdHealth.get("status").asString()).isEqualTo("UP");
+		assertThat(etcdHealth.get("details").get("members").asInt()).isEqualTo(1);
+		assertThat(etcdHealth.get("details").get("clusterId").asString()).isNotBlank();
+		assertThat(etcdHealth.get("details").get("leader").asString()).isNotBlank();
+	}
+
+	@Test
+	void metricsListTheDiscoveryMeters() throws Exception {
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(() -> assertThat(get("/metrics").body()).contains("discovery.registration.registered",
+					"discovery.registration.status", "discovery.lease.losses", "discovery.reregistrations",
+					"discovery.status.changes", "discovery.heartbeats"));
+		JsonNode registered = json.readTree(get("/metrics/discovery.registration.registered").body());
+		assertThat(registered.get("measurements").get(0).get("value").asDouble()).isEqualTo(1.0);
+	}
+
+	private static HttpResponse<String> get(String path) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static HttpResponse<String> post(String path, String body) throws Exception {
+		return http.send(HttpRequest.newBuilder(URI.create(base + path))
+			.timeout(Duration.ofSeconds(10))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static String publishedStatus() throws Exception {
+		var kvs = client.getKVClient().get(ByteSequence.from(KEY.getBytes())).get().getKvs();
+		if (kvs.isEmpty()) {
+			return null;
+		}
+		return json.readTree(kvs.get(0).getValue().getBytes()).get("Metadata").get("status").asString();
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
+	}
+
+}
