@@ -50,6 +50,10 @@ public class InvalidDiscoveryPropertyException extends RuntimeException {
 	}
 
 	private static String describe(@Nullable Object value) {
+		if (value instanceof java.time.Duration duration) {
+			long millis = duration.toMillis();
+			return "'" + ((millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms") + "'";
+		}
 		return (value != null) ? "'" + value + "'" : "(none)";
 	}
 
