@@ -66,6 +66,12 @@ public class DiscoveryProperties implements InitializingBean {
 	private String namespace = "default";
 
 	/**
+	 * Namespaces this application may register in, for example only 'dev' unless a
+	 * production profile sets 'prod'. Empty allows any namespace.
+	 */
+	private List<String> allowedNamespaces = new ArrayList<>();
+
+	/**
 	 * Host name or IP address that other services use to reach this instance. Detected
 	 * from the network interfaces when not set.
 	 */
@@ -149,6 +155,14 @@ public class DiscoveryProperties implements InitializingBean {
 
 	public void setNamespace(String namespace) {
 		this.namespace = namespace;
+	}
+
+	public List<String> getAllowedNamespaces() {
+		return this.allowedNamespaces;
+	}
+
+	public void setAllowedNamespaces(List<String> allowedNamespaces) {
+		this.allowedNamespaces = allowedNamespaces;
 	}
 
 	public @Nullable String getHost() {

@@ -54,6 +54,7 @@ final class DiscoveryPropertiesValidator {
 		}
 		validateName("discovery.namespace", properties.getNamespace(),
 				"Set 'discovery.namespace' to a value such as 'default', 'dev' or 'prod'.");
+		validateNamespaceAllowed(properties.getNamespace(), properties.getAllowedNamespaces());
 		validateTtl(properties.getTtl());
 		validatePort(properties.getPort());
 		validatePatterns("discovery.host-detection.ignored-interfaces",
@@ -101,6 +102,15 @@ final class DiscoveryPropertiesValidator {
 		if (value == null || !NAME.matcher(value).matches()) {
 			throw new InvalidDiscoveryPropertyException(property, value,
 					(value == null || value.isBlank()) ? "must not be blank" : NAME_RULE, action);
+		}
+	}
+
+	private static void validateNamespaceAllowed(String namespace, List<String> allowed) {
+		if (!allowed.isEmpty() && !allowed.contains(namespace)) {
+			throw new InvalidDiscoveryPropertyException("discovery.namespace", namespace,
+					"this application may only use the namespaces " + allowed + " ('discovery.allowed-namespaces')",
+					"Set 'discovery.namespace' (or DISCOVERY_NAMESPACE) to one of " + allowed
+							+ ", or activate the profile whose configuration allows '" + namespace + "'.");
 		}
 	}
 

@@ -108,6 +108,20 @@ class InvalidDiscoveryPropertiesTests {
 	}
 
 	@org.junit.jupiter.api.Test
+	void namespaceGuardRefusesANamespaceThatIsNotAllowed() {
+		this.contextRunner.withPropertyValues("discovery.allowed-namespaces=dev,staging", "discovery.namespace=prod")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'prod'")
+					.contains("'discovery.namespace'")
+					.contains("[dev, staging]");
+				assertThat(analysis.getAction()).contains("DISCOVERY_NAMESPACE");
+			});
+		this.contextRunner.withPropertyValues("discovery.allowed-namespaces=dev,staging", "discovery.namespace=dev")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@org.junit.jupiter.api.Test
 	void passwordIsNeverShownInTheReport() {
 		this.contextRunner
 			.withPropertyValues("discovery.etcd.username=alice", "discovery.etcd.password=s3cr3t", "discovery.ttl=1s")
