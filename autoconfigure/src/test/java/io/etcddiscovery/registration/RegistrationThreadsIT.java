@@ -16,6 +16,10 @@
 
 package io.etcddiscovery.registration;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -48,19 +52,26 @@ class RegistrationThreadsIT {
 	private static final List<String> OWNED_THREAD_PREFIXES = List.of("etcd-discovery-", "jetcd-", "vert.x-");
 
 	@Test
-	void leavesNoThreadNoLeaseAndAClosedClientAfterClose() throws Exception {
+	void leavesNoThreadNoLeaseAndAClosedClientAfterManyCyclesAndReconnects() throws Exception {
 		try (EtcdInspector inspector = new EtcdInspector(etcd.endpoints())) {
 			inspector.keys("/");
 			Set<Long> baseline = ownedThreads().stream().map(Thread::getId).collect(Collectors.toSet());
 			long leaseId;
 			Client client;
-			for (int cycle = 0; cycle < 3; cycle++) {
+			for (int cycle = 0; cycle < 10; cycle++) {
 				ConfigurableApplicationContext context = TestApplication.run(etcd.endpoints(), "orders",
 						"discovery.instance-id=orders-1");
 				InstanceRegistrar registrar = context.getBean(RegistrationLifecycle.class).getRegistrar();
 				client = context.getBean(Client.class);
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registrar.getState().phase() == RegistrationState.Phase.REGISTERED);
+				if (cycle % 3 == 2) {
+					// A reconnect: etcd restarts under the running instance.
+					etcd.restart();
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> registrar.getState().phase() == RegistrationState.Phase.REGISTERED
+								&& registrar.getState().lastRenewal() != null);
+				}
 				leaseId = registrar.getState().leaseId();
 				context.close();
 				await().atMost(Duration.ofSeconds(30))
@@ -74,7 +85,18 @@ class RegistrationThreadsIT {
 				assertThat(inspector.isLeaseAlive(leaseId)).isFalse();
 				assertThat(inspector.keys("/services/")).isEmpty();
 			}
+			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(leases()).isEmpty());
 		}
+	}
+
+	private static String leases() throws Exception {
+		HttpResponse<String> response = HttpClient.newHttpClient()
+			.send(HttpRequest.newBuilder(URI.create(etcd.endpoint() + "/v3/lease/leases"))
+				.timeout(Duration.ofSeconds(5))
+				.POST(HttpRequest.BodyPublishers.ofString("{}"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+		// {"header":{...}} without "leases" when there are none.
+		return response.body().contains("\"leases\"") ? response.body() : "";
 	}
 
 	private static List<Thread> ownedThreads() {
