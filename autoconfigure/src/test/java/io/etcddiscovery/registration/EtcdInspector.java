@@ -33,53 +33,53 @@ import org.jspecify.annotations.Nullable;
  *
  * @author etcd-discovery authors
  */
-final class EtcdInspector implements AutoCloseable {
+public final class EtcdInspector implements AutoCloseable {
 
 	private final Client client;
 
-	EtcdInspector(List<String> endpoints) {
+	public EtcdInspector(List<String> endpoints) {
 		this.client = Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
 	}
 
-	Client client() {
+	public Client client() {
 		return this.client;
 	}
 
-	List<KeyValue> keys(String prefix) {
+	public List<KeyValue> keys(String prefix) {
 		return get(this.client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build())).getKvs();
 	}
 
-	@Nullable KeyValue key(String key) {
+	public @Nullable KeyValue key(String key) {
 		List<KeyValue> kvs = get(this.client.getKVClient().get(bytes(key))).getKvs();
 		return kvs.isEmpty() ? null : kvs.get(0);
 	}
 
-	@Nullable String value(String key) {
+	public @Nullable String value(String key) {
 		KeyValue kv = key(key);
 		return (kv != null) ? kv.getValue().toString(StandardCharsets.UTF_8) : null;
 	}
 
-	long leaseTtl(long leaseId) {
+	public long leaseTtl(long leaseId) {
 		return get(this.client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT)).getTTL();
 	}
 
-	boolean isLeaseAlive(long leaseId) {
+	public boolean isLeaseAlive(long leaseId) {
 		return leaseTtl(leaseId) > 0;
 	}
 
-	long grant(long ttlSeconds) {
+	public long grant(long ttlSeconds) {
 		return get(this.client.getLeaseClient().grant(ttlSeconds)).getID();
 	}
 
-	void revoke(long leaseId) {
+	public void revoke(long leaseId) {
 		get(this.client.getLeaseClient().revoke(leaseId));
 	}
 
-	void put(String key, String value, long leaseId) {
+	public void put(String key, String value, long leaseId) {
 		get(this.client.getKVClient().put(bytes(key), bytes(value), PutOption.builder().withLeaseId(leaseId).build()));
 	}
 
-	void delete(String key) {
+	public void delete(String key) {
 		get(this.client.getKVClient().delete(bytes(key)));
 	}
 

@@ -1,0 +1,47 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+
+/**
+ * Auto-configuration that makes Spring Cloud LoadBalancer read the instances of every
+ * service from the local cache of etcd, pushed on every change, through
+ * {@link EtcdLoadBalancerClientConfiguration} as the default configuration of every
+ * load-balanced client.
+ *
+ * @author etcd-discovery authors
+ */
+@AutoConfiguration(after = CloudDiscoveryAutoConfiguration.class)
+@ConditionalOnClass(ServiceInstanceListSupplier.class)
+@ConditionalOnBean(EtcdDiscoveryClient.class)
+@ConditionalOnDiscoveryEnabled
+@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "spring.cloud.loadbalancer.enabled", matchIfMissing = true)
+@LoadBalancerClients(defaultConfiguration = EtcdLoadBalancerClientConfiguration.class)
+public final class CloudLoadBalancerAutoConfiguration {
+
+}

@@ -1,0 +1,228 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.discovery;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import io.etcddiscovery.registration.InvalidInstanceValueException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The instances read from etcd, by key and by service, kept up to date from a listing and
+ * then from watch events. Not thread-safe: owned by the cache's thread.
+ * <p>
+ * Within one generation (one listing and the watch that follows it) an event is applied
+ * only if it is newer than what the table holds, because jetcd may deliver an event twice
+ * when it resumes a watch. A listing starts a new generation and replaces everything, so
+ * that the lower revisions of a wiped etcd are not mistaken for old ones.
+ *
+ * @author etcd-discovery authors
+ */
+final class InstanceTable {
+
+	private final ServiceInstanceReader reader;
+
+	private final SkipListener skipListener;
+
+	private final Map<String, ServiceInstance> byKey = new HashMap<>();
+
+	private final Map<String, Map<String, ServiceInstance>> byService = new HashMap<>();
+
+	// Keys whose value is not an instance, with the revision of that value.
+	private final Map<String, Long> invalid = new HashMap<>();
+
+	private long revision;
+
+	private long eventsApplied;
+
+	InstanceTable(ServiceInstanceReader reader, SkipListener skipListener) {
+		this.reader = reader;
+		this.skipListener = skipListener;
+	}
+
+	/**
+	 * Replace everything with a listing of etcd.
+	 * @param kvs the keys and values listed
+	 * @param revision the revision of the listing
+	 * @return the services whose instances changed
+	 */
+	Set<String> replace(List<KeyChange> kvs, long revision) {
+		Map<String, ServiceInstance> previous = new HashMap<>(this.byKey);
+		Map<String, Long> previousInvalid = new HashMap<>(this.invalid);
+		this.byKey.clear();
+		this.byService.clear();
+		this.invalid.clear();
+		Set<String> changed = new HashSet<>();
+		for (KeyChange kv : kvs) {
+			if (kv.value() == null) {
+				continue;
+			}
+			ServiceInstance instance = read(kv, previousInvalid.get(kv.key()));
+			if (instance != null) {
+				put(instance);
+				if (!instance.equals(previous.remove(kv.key()))) {
+					changed.add(instance.service());
+				}
+			}
+		}
+		previous.values().forEach((gone) -> changed.add(gone.service()));
+		this.revision = revision;
+		return changed;
+	}
+
+	/**
+	 * Apply watch events, in revision order, skipping what was already applied.
+	 * @param events the events
+	 * @return the services whose instances changed
+	 */
+	Set<String> apply(List<KeyChange> events) {
+		Set<String> changed = new HashSet<>();
+		for (KeyChange event : events) {
+			if (event.modRevision() < this.revision || isHeld(event)) {
+				continue;
+			}
+			this.revision = event.modRevision();
+			if (event.value() == null && !this.byKey.containsKey(event.key())
+					&& !this.invalid.containsKey(event.key())) {
+				// Already gone: a redelivered delete.
+				continue;
+			}
+			this.eventsApplied++;
+			ServiceInstance removed = remove(event.key());
+			ServiceInstance added = null;
+			if (event.value() != null) {
+				added = read(event, this.invalid.get(event.key()));
+			}
+			else {
+				this.invalid.remove(event.key());
+			}
+			if (added != null) {
+				put(added);
+				changed.add(added.service());
+			}
+			if (removed != null) {
+				changed.add(removed.service());
+			}
+		}
+		return changed;
+	}
+
+	private boolean isHeld(KeyChange event) {
+		ServiceInstance held = this.byKey.get(event.key());
+		Long invalidRevision = this.invalid.get(event.key());
+		return (held != null && held.modRevision() >= event.modRevision())
+				|| (invalidRevision != null && invalidRevision >= event.modRevision());
+	}
+
+	private @Nullable ServiceInstance read(KeyChange kv, @Nullable Long knownInvalidRevision) {
+		try {
+			ServiceInstance instance = this.reader.read(kv.key(), Objects.requireNonNull(kv.value()), kv.modRevision());
+			this.invalid.remove(kv.key());
+			return instance;
+		}
+		catch (InvalidInstanceValueException ex) {
+			this.invalid.put(kv.key(), kv.modRevision());
+			if (knownInvalidRevision == null || knownInvalidRevision != kv.modRevision()) {
+				this.skipListener.skipped(kv.key(), kv.modRevision(), ex.getMessage());
+			}
+			return null;
+		}
+	}
+
+	private void put(ServiceInstance instance) {
+		this.byKey.put(instance.key(), instance);
+		this.byService.computeIfAbsent(instance.service(), (service) -> new LinkedHashMap<>())
+			.put(instance.key(), instance);
+	}
+
+	private @Nullable ServiceInstance remove(String key) {
+		ServiceInstance removed = this.byKey.remove(key);
+		if (removed != null) {
+			Map<String, ServiceInstance> instances = this.byService.get(removed.service());
+			instances.remove(key);
+			if (instances.isEmpty()) {
+				this.byService.remove(removed.service());
+			}
+		}
+		return removed;
+	}
+
+	/**
+	 * Return the current instances of a service.
+	 * @param service the service
+	 * @param previous what the service had before, to share unchanged lists
+	 * @return the instances
+	 */
+	ServiceInstances instancesOf(String service, @Nullable ServiceInstances previous) {
+		Map<String, ServiceInstance> instances = this.byService.get(service);
+		return (instances != null) ? ServiceInstances.of(service, new ArrayList<>(instances.values()), previous)
+				: ServiceInstances.empty(service);
+	}
+
+	/**
+	 * Return the revision of the last listing or of the last event applied.
+	 * @return the revision
+	 */
+	long revision() {
+		return this.revision;
+	}
+
+	/**
+	 * Return how many events were applied, duplicates excluded.
+	 * @return the number of events
+	 */
+	long eventsApplied() {
+		return this.eventsApplied;
+	}
+
+	/**
+	 * Return how many keys hold a value that is not an instance.
+	 * @return the number of keys
+	 */
+	int invalidKeys() {
+		return this.invalid.size();
+	}
+
+	/**
+	 * A key as listed, or as changed by a watch event.
+	 *
+	 * @param key the key
+	 * @param value the value, {@code null} when the key was deleted
+	 * @param modRevision the revision of the change
+	 */
+	record KeyChange(String key, byte @Nullable [] value, long modRevision) {
+
+	}
+
+	/**
+	 * Told about each value that is not an instance, once per key and revision.
+	 */
+	@FunctionalInterface
+	interface SkipListener {
+
+		void skipped(String key, long modRevision, String reason);
+
+	}
+
+}

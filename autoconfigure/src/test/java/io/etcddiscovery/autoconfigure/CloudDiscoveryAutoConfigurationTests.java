@@ -1,0 +1,149 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
+import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;
+import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.ServiceCache;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClient;
+import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
+import org.springframework.cloud.commons.util.UtilAutoConfiguration;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link CloudDiscoveryAutoConfiguration} and
+ * {@link CloudLoadBalancerAutoConfiguration}.
+ *
+ * @author etcd-discovery authors
+ */
+class CloudDiscoveryAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(EtcdClientAutoConfiguration.class, DiscoveryClientAutoConfiguration.class,
+						CloudDiscoveryAutoConfiguration.class, CloudLoadBalancerAutoConfiguration.class))
+		.withPropertyValues("discovery.etcd.endpoints=http://127.0.0.1:9",
+				"discovery.client.initial-lookup-timeout=100ms");
+
+	@Test
+	void defaultsCreateABlockingClientAndTheLoadBalancerConfiguration() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(EtcdCloudDiscoveryClient.class);
+			assertThat(context.getBean(EtcdCloudDiscoveryClient.class).description())
+				.isEqualTo("etcd Discovery Client (/services/default/)");
+			assertThat(context.getBeansOfType(LoadBalancerClientSpecification.class).values())
+				.anySatisfy((specification) -> assertThat(specification.getConfiguration())
+					.containsExactly(EtcdLoadBalancerClientConfiguration.class));
+		});
+	}
+
+	@Test
+	void blockingClientJoinsSpringCloudsCompositeClient() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(UtilAutoConfiguration.class,
+					SimpleDiscoveryClientAutoConfiguration.class, CompositeDiscoveryClientAutoConfiguration.class))
+			.run((context) -> {
+				assertThat(context.getBean(DiscoveryClient.class)).isInstanceOf(CompositeDiscoveryClient.class);
+				assertThat(((CompositeDiscoveryClient) context.getBean(DiscoveryClient.class)).getDiscoveryClients())
+					.hasAtLeastOneElementOfType(EtcdCloudDiscoveryClient.class);
+			});
+	}
+
+	@Test
+	void reactiveClientNeedsWebClientLikeSpringCloudsOwn() {
+		// spring-webflux is not on the test classpath.
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(EtcdReactiveDiscoveryClient.class));
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.contextRunner.withPropertyValues("discovery.client.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EtcdCloudDiscoveryClient.class)
+				.doesNotHaveBean(EtcdReactiveDiscoveryClient.class)
+				.doesNotHaveBean(LoadBalancerClientSpecification.class));
+	}
+
+	@Test
+	void disabledWithSpringCloudDiscovery() {
+		this.contextRunner.withPropertyValues("spring.cloud.discovery.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(EtcdDiscoveryClient.class)
+				.doesNotHaveBean(EtcdCloudDiscoveryClient.class)
+				.doesNotHaveBean(EtcdReactiveDiscoveryClient.class)
+				.doesNotHaveBean(LoadBalancerClientSpecification.class));
+	}
+
+	@Test
+	void blockingClientDisabledByProperty() {
+		this.contextRunner.withPropertyValues("spring.cloud.discovery.blocking.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(EtcdDiscoveryClient.class)
+				.doesNotHaveBean(EtcdCloudDiscoveryClient.class));
+	}
+
+	@Test
+	void loadBalancerDisabledByProperty() {
+		this.contextRunner.withPropertyValues("spring.cloud.loadbalancer.enabled=false")
+			.run((context) -> assertThat(context).hasSingleBean(EtcdCloudDiscoveryClient.class)
+				.doesNotHaveBean(LoadBalancerClientSpecification.class));
+	}
+
+	@Test
+	void backsOffToUserBeans() {
+		this.contextRunner.withUserConfiguration(UserConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(EtcdCloudDiscoveryClient.class)
+				.getBean(EtcdCloudDiscoveryClient.class)
+				.isSameAs(context.getBean("userCloudDiscoveryClient")));
+	}
+
+	@Test
+	void springCloudMissing() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.cloud"))
+			.run((context) -> assertThat(context).hasSingleBean(ServiceCache.class)
+				.doesNotHaveBean(EtcdCloudDiscoveryClient.class)
+				.doesNotHaveBean(EtcdReactiveDiscoveryClient.class));
+	}
+
+	@Test
+	void loadBalancerMissing() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(ServiceInstanceListSupplier.class))
+			.run((context) -> assertThat(context).hasSingleBean(EtcdCloudDiscoveryClient.class)
+				.doesNotHaveBean(LoadBalancerClientSpecification.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserConfiguration {
+
+		@Bean
+		EtcdCloudDiscoveryClient userCloudDiscoveryClient(EtcdDiscoveryClient discovery) {
+			return new EtcdCloudDiscoveryClient(discovery, 42);
+		}
+
+	}
+
+}

@@ -1,0 +1,167 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.discovery;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy in front of etcd that a test can cut, to make a client lose its connection
+ * while etcd keeps running and changing, and then restore.
+ *
+ * @author etcd-discovery authors
+ */
+final class TcpProxy implements AutoCloseable {
+
+	private final InetSocketAddress target;
+
+	private final int port;
+
+	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	private volatile ServerSocket server;
+
+	private TcpProxy(InetSocketAddress target) throws IOException {
+		this.target = target;
+		this.server = bind(0);
+		this.port = this.server.getLocalPort();
+		accept(this.server);
+	}
+
+	/**
+	 * Start a proxy to an etcd endpoint.
+	 * @param endpoint the endpoint, {@code http://127.0.0.1:port}
+	 * @return the proxy
+	 */
+	static TcpProxy to(String endpoint) {
+		URI uri = URI.create(endpoint);
+		try {
+			return new TcpProxy(new InetSocketAddress(uri.getHost(), uri.getPort()));
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Return the endpoint of the proxy.
+	 * @return the endpoint
+	 */
+	String endpoint() {
+		return "http://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * Close every connection and refuse new ones.
+	 */
+	void cut() {
+		closeQuietly(this.server);
+		this.sockets.forEach(TcpProxy::closeQuietly);
+		this.sockets.clear();
+	}
+
+	/**
+	 * Accept connections again, on the same port.
+	 */
+	void restore() {
+		try {
+			this.server = bind(this.port);
+			accept(this.server);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		cut();
+	}
+
+	private static ServerSocket bind(int port) throws IOException {
+		ServerSocket server = new ServerSocket();
+		server.setReuseAddress(true);
+		server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+		return server;
+	}
+
+	private void accept(ServerSocket server) {
+		Thread acceptor = new Thread(() -> {
+			while (!server.isClosed()) {
+				try {
+					Socket client = server.accept();
+					this.sockets.add(client);
+					try {
+						Socket upstream = new Socket(this.target.getAddress(), this.target.getPort());
+						this.sockets.add(upstream);
+						pipe(client, upstream);
+						pipe(upstream, client);
+					}
+					catch (IOException ex) {
+						// etcd is not there: the client sees a reset.
+						closeQuietly(client);
+					}
+				}
+				catch (IOException ex) {
+					// Closed by cut().
+				}
+			}
+		}, "test-proxy-accept-" + this.port);
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	private void pipe(Socket from, Socket to) {
+		Thread pipe = new Thread(() -> {
+			byte[] buffer = new byte[16 * 1024];
+			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+				int read;
+				while ((read = in.read(buffer)) != -1) {
+					out.write(buffer, 0, read);
+					out.flush();
+				}
+			}
+			catch (IOException ex) {
+				// Cut, or closed by either side.
+			}
+			finally {
+				closeQuietly(from);
+				closeQuietly(to);
+			}
+		}, "test-proxy-pipe-" + this.port);
+		pipe.setDaemon(true);
+		pipe.start();
+	}
+
+	private static void closeQuietly(AutoCloseable closeable) {
+		try {
+			closeable.close();
+		}
+		catch (Exception ex) {
+			// Already closed.
+		}
+	}
+
+}
