@@ -148,8 +148,9 @@ public class DiscoveryEndpoint {
 	}
 
 	private String connection(@Nullable InstanceDescriptor instance) {
+		String discovery = (this.discoveredServices != null) ? this.discoveredServices.connection() : "UNKNOWN";
 		if (instance == null) {
-			return (this.discoveredServices != null) ? this.discoveredServices.connection() : "UNKNOWN";
+			return discovery;
 		}
 		if (instance.lastHeartbeat() != null && !instance.lastHeartbeat().success()
 				&& instance.registration() != RegistrationState.Phase.REGISTERED) {
@@ -158,7 +159,7 @@ public class DiscoveryEndpoint {
 		if (instance.leaseTimeLeft() != null && !instance.leaseTimeLeft().isZero()) {
 			return "CONNECTED";
 		}
-		return (instance.registration() == RegistrationState.Phase.RETRYING) ? "UNREACHABLE" : "UNKNOWN";
+		return (instance.registration() == RegistrationState.Phase.RETRYING) ? "UNREACHABLE" : discovery;
 	}
 
 	/**

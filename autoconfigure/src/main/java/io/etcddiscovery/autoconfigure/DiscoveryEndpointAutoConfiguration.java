@@ -18,7 +18,9 @@ package io.etcddiscovery.autoconfigure;
 
 import java.time.Clock;
 
+import io.etcddiscovery.actuate.CachedServices;
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
+import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.StatusPublisher;
@@ -38,7 +40,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @author etcd-discovery authors
  */
-@AutoConfiguration(after = DiscoveryRegistrationAutoConfiguration.class)
+@AutoConfiguration(after = { DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 @ConditionalOnAvailableEndpoint(DiscoveryEndpoint.class)
@@ -49,10 +51,11 @@ public final class DiscoveryEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
 			ObjectProvider<Heartbeat> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
-			ObjectProvider<DiscoveryEndpoint.DiscoveredServices> discoveredServices, DiscoveryProperties properties) {
+			ObjectProvider<ServiceCache> serviceCache, DiscoveryProperties properties) {
+		ServiceCache cache = serviceCache.getIfAvailable();
 		return new DiscoveryEndpoint(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
 				statusPublisher.getIfAvailable(), properties.getNamespace(), properties.getEtcd().getEndpoints(),
-				discoveredServices.getIfAvailable(), Clock.systemUTC());
+				(cache != null) ? new CachedServices(cache) : null, Clock.systemUTC());
 	}
 
 }

@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.metrics.DiscoveryMetrics;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
@@ -33,16 +34,17 @@ import org.springframework.context.annotation.Bean;
  *
  * @author etcd-discovery authors
  */
-@AutoConfiguration(after = DiscoveryRegistrationAutoConfiguration.class)
+@AutoConfiguration(after = { DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 public final class DiscoveryMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DiscoveryMetrics discoveryMetrics(ObjectProvider<InstanceRegistrar> registrar,
-			ObjectProvider<Heartbeat> heartbeat) {
-		return new DiscoveryMetrics(registrar.getIfAvailable(), heartbeat.getIfAvailable());
+	DiscoveryMetrics discoveryMetrics(ObjectProvider<InstanceRegistrar> registrar, ObjectProvider<Heartbeat> heartbeat,
+			ObjectProvider<ServiceCache> serviceCache) {
+		return new DiscoveryMetrics(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
+				serviceCache.getIfAvailable());
 	}
 
 }

@@ -16,6 +16,14 @@
 
 package io.etcddiscovery.metrics;
 
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.discovery.ServiceInstance;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.InstanceStatus;
@@ -23,6 +31,8 @@ import io.etcddiscovery.registration.RegistrationState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -37,6 +47,11 @@ import org.jspecify.annotations.Nullable;
  * {@code success} or {@code failure}</li>
  * <li>{@code discovery.lease.losses}, {@code discovery.reregistrations},
  * {@code discovery.status.changes}: counters</li>
+ * <li>{@code discovery.watch.events}, {@code discovery.cache.resyncs},
+ * {@code discovery.cache.values.skipped}: counters of the discovery cache</li>
+ * <li>{@code discovery.cache.connected}: 1 while the cache's watch is established</li>
+ * <li>{@code discovery.instances}: instances seen per service and status (tags
+ * {@code service}, {@code status})</li>
  * </ul>
  *
  * @author etcd-discovery authors
@@ -47,23 +62,68 @@ public class DiscoveryMetrics implements MeterBinder {
 
 	private final @Nullable Heartbeat heartbeat;
 
+	private final @Nullable ServiceCache cache;
+
 	/**
 	 * Create a new binder.
 	 * @param registrar the registrar, or {@code null} when this application does not
 	 * register
 	 * @param heartbeat the heartbeat, or {@code null}
+	 * @param cache the discovery cache, or {@code null} when this application does not
+	 * discover others
 	 */
-	public DiscoveryMetrics(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat) {
+	public DiscoveryMetrics(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat,
+			@Nullable ServiceCache cache) {
 		this.registrar = registrar;
 		this.heartbeat = heartbeat;
+		this.cache = cache;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		InstanceRegistrar registrar = this.registrar;
-		if (registrar == null) {
-			return;
+		if (this.registrar != null) {
+			bindRegistration(registry, this.registrar);
 		}
+		if (this.cache != null) {
+			bindCache(registry, this.cache);
+		}
+	}
+
+	private void bindCache(MeterRegistry registry, ServiceCache cache) {
+		FunctionCounter.builder("discovery.watch.events", cache, (c) -> c.stats().eventsApplied())
+			.description("Watch events applied to the discovery cache")
+			.register(registry);
+		FunctionCounter.builder("discovery.cache.resyncs", cache, (c) -> c.stats().resyncs())
+			.description("Listings of etcd after the first (watch ended, compaction, etcd wiped)")
+			.register(registry);
+		FunctionCounter.builder("discovery.cache.values.skipped", cache, (c) -> c.stats().valuesSkipped())
+			.description("Values in etcd skipped because they are not instances")
+			.register(registry);
+		Gauge.builder("discovery.cache.connected", cache, (c) -> c.stats().connected() ? 1 : 0)
+			.description("Whether the discovery cache's watch is established")
+			.register(registry);
+		MultiGauge instances = MultiGauge.builder("discovery.instances")
+			.description("Instances seen per service and status")
+			.register(registry);
+		// Rows follow the cache's changes; reading it here could wait for the first
+		// listing.
+		cache.subscribeAll((changed) -> instances.register(instanceRows(cache), true));
+	}
+
+	private static List<MultiGauge.Row<?>> instanceRows(ServiceCache cache) {
+		List<MultiGauge.Row<?>> rows = new ArrayList<>();
+		for (String service : cache.services()) {
+			Map<InstanceStatus, Long> counts = cache.instances(service)
+				.stream()
+				.collect(Collectors.groupingBy(ServiceInstance::status, () -> new EnumMap<>(InstanceStatus.class),
+						Collectors.counting()));
+			counts.forEach((status, count) -> rows
+				.add(MultiGauge.Row.of(Tags.of("service", service, "status", status.name()), count)));
+		}
+		return rows;
+	}
+
+	private void bindRegistration(MeterRegistry registry, InstanceRegistrar registrar) {
 		Gauge
 			.builder("discovery.registration.registered", registrar,
 					(r) -> (r.getState().phase() == RegistrationState.Phase.REGISTERED) ? 1 : 0)

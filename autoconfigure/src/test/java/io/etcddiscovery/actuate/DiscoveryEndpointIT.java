@@ -107,6 +107,23 @@ class DiscoveryEndpointIT {
 	}
 
 	@Test
+	void showsWhatThisInstanceDiscovered() throws Exception {
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			JsonNode discovery = json.readTree(get("/discovery").body()).get("discovery");
+			assertThat(discovery.get("prefix").asString()).isEqualTo("/services/default/");
+			assertThat(discovery.get("connected").asBoolean()).isTrue();
+			assertThat(discovery.get("revision").asLong()).isPositive();
+			JsonNode orders = discovery.get("services").get("orders").get(0);
+			assertThat(orders.get("instanceId").asString()).isEqualTo("orders-1");
+			assertThat(orders.get("status").asString()).isIn("UP", "OUT_OF_SERVICE");
+		});
+		JsonNode one = json.readTree(get("/discovery/orders").body());
+		assertThat(one.get("service").asString()).isEqualTo("orders");
+		assertThat(one.get("instances").get(0).get("key").asString()).isEqualTo(KEY);
+		assertThat(get("/discovery/unknown").statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void outOfServiceTakesTheInstanceOutOfRotationAndUpHandsItBack() throws Exception {
 		HttpResponse<String> out = post("/discovery", "{\"status\":\"OUT_OF_SERVICE\"}");
 		assertThat(out.statusCode()).isEqualTo(200);

@@ -1,0 +1,133 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.actuate;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.discovery.ServiceCacheStats;
+import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.registration.InstanceStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * What a {@link ServiceCache} holds, for {@code /actuator/discovery}: every instance
+ * whatever its status, and how current the cache is.
+ *
+ * @author etcd-discovery authors
+ */
+public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
+
+	private final ServiceCache cache;
+
+	/**
+	 * Create a new view.
+	 * @param cache the cache
+	 */
+	public CachedServices(ServiceCache cache) {
+		Assert.notNull(cache, "'cache' must not be null");
+		this.cache = cache;
+	}
+
+	@Override
+	public Object describe() {
+		ServiceCacheStats stats = this.cache.stats();
+		Map<String, List<InstanceDescriptor>> services = new LinkedHashMap<>();
+		for (String service : this.cache.services()) {
+			services.put(service, instances(service));
+		}
+		return new CacheDescriptor(stats.prefix(), stats.connected(), stats.synced(), stats.revision(),
+				stats.lastListedAt(), stats.lastEventAt(), stats.disconnectedSince(), stats.eventsApplied(),
+				stats.resyncs(), stats.valuesSkipped(), stats.invalidKeys(), stats.lastError(), services);
+	}
+
+	@Override
+	public @Nullable Object describe(String service) {
+		List<InstanceDescriptor> instances = instances(service);
+		return instances.isEmpty() ? null : new ServiceDescriptor(service, instances);
+	}
+
+	@Override
+	public String connection() {
+		return this.cache.stats().connected() ? "CONNECTED" : "DISCONNECTED";
+	}
+
+	private List<InstanceDescriptor> instances(String service) {
+		return this.cache.instances(service).stream().map(InstanceDescriptor::new).toList();
+	}
+
+	/**
+	 * The cache.
+	 *
+	 * @param prefix the prefix it lists and watches
+	 * @param connected whether its watch is established
+	 * @param synced whether it holds a complete listing kept current since
+	 * @param revision the latest etcd revision it has seen
+	 * @param lastListedAt when etcd was last listed
+	 * @param lastEventAt when the last watch event was applied
+	 * @param disconnectedSince since when the watch is down
+	 * @param eventsApplied watch events applied
+	 * @param resyncs listings after the first
+	 * @param valuesSkipped values skipped because they are not instances
+	 * @param invalidKeys keys that currently hold such a value
+	 * @param lastError the last failure
+	 * @param services every instance of every service, whatever its status
+	 */
+	public record CacheDescriptor(String prefix, boolean connected, boolean synced, long revision,
+			@Nullable Instant lastListedAt, @Nullable Instant lastEventAt, @Nullable Instant disconnectedSince,
+			long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys, @Nullable String lastError,
+			Map<String, List<InstanceDescriptor>> services) {
+
+	}
+
+	/**
+	 * One service.
+	 *
+	 * @param service the service
+	 * @param instances its instances, whatever their status
+	 */
+	public record ServiceDescriptor(String service, List<InstanceDescriptor> instances) {
+
+	}
+
+	/**
+	 * One discovered instance.
+	 *
+	 * @param instanceId the instance id
+	 * @param address the address
+	 * @param status the status
+	 * @param secure whether it is reached over TLS
+	 * @param metadata user metadata
+	 * @param registeredAt when it registered
+	 * @param key the key in etcd
+	 */
+	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
+			Map<String, String> metadata, @Nullable Instant registeredAt, String key) {
+
+		InstanceDescriptor(ServiceInstance instance) {
+			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
+					instance.registeredAt(), instance.key());
+		}
+
+	}
+
+}
