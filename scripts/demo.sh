@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the demo: a local etcd on 127.0.0.1:2379 and two instances of the sample service that
-# register themselves in it. Stays in the foreground showing every change under /services/;
+# Runs the demo: a local etcd on 127.0.0.1:2379, two instances of the service "sample" and one of
+# the service "orders" (the same application under another name), which register themselves in it
+# and call each other by service name. Stays in the foreground showing every change under /services/;
 # Ctrl-C stops the instances gracefully, then etcd. State and logs live in .demo/.
 set -euo pipefail
 
@@ -11,6 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 INSTANCES=(
 	"sample-1 8081 sample-app/target/sample-app.jar"
 	"sample-2 8082 sample-app/target/sample-app.jar"
+	"orders-1 8083 sample-app/target/sample-app.jar --spring.application.name=orders"
 )
 
 DEMO_DIR=.demo
@@ -191,14 +193,20 @@ $(for i in "${!app_pids[@]}"; do
 	printf '  curl http://127.0.0.1:%s/actuator/%s\n' "${app_ports[i]}" health "${app_ports[i]}" discovery
 done)
 
+Call a service by name through the load balancer (instances come from etcd; repeat to see
+both sample instances answer in turn):
+  curl http://127.0.0.1:8083/call/sample      # orders-1 calls the service "sample"
+  curl http://127.0.0.1:8081/call/orders      # sample-1 calls the service "orders"
+
 See what is registered:
   etcdctl --endpoints=${ETCD_ENDPOINT} get --prefix /services/
   etcdctl --endpoints=${ETCD_ENDPOINT} get --prefix /services/ --write-out=json   # keys and values in base64
 
 Crash one instance: its key stays until its lease expires (discovery.ttl, 10s):
   kill -9 ${app_pids[0]}    # ${app_names[0]}
-Stop one gracefully: its key is deleted at once, then its web server drains and the JVM exits:
-  kill ${app_pids[${#app_pids[@]} - 1]}    # ${app_names[${#app_pids[@]} - 1]}
+Stop one gracefully: its key is deleted at once, callers stop routing to it, then its web server
+drains and the JVM exits (calls to /call/sample keep succeeding on the other instance):
+  kill ${app_pids[1]}    # ${app_names[1]}
 
 Logs: ${DEMO_DIR}/etcd.log$(printf " ${DEMO_DIR}/%s.log" "${app_names[@]}")
 Ctrl-C stops everything.
