@@ -75,6 +75,17 @@ final class DiscoveryPropertiesValidator {
 		validateKeyPrefix(etcd.getKeyPrefix());
 		validatePositive("discovery.etcd.connect-timeout", etcd.getConnectTimeout());
 		validatePositive("discovery.etcd.request-timeout", etcd.getRequestTimeout());
+		if (etcd.getPassword() != null && etcd.getUsername() == null) {
+			throw new InvalidDiscoveryPropertyException("discovery.etcd.username", null,
+					"a user name is required when 'discovery.etcd.password' is set",
+					"Set 'discovery.etcd.username', or remove 'discovery.etcd.password' to connect without authentication.");
+		}
+		if (etcd.getSsl().getBundle() != null
+				&& etcd.getEndpoints().stream().anyMatch((endpoint) -> endpoint.trim().startsWith("http:"))) {
+			throw new InvalidDiscoveryPropertyException("discovery.etcd.endpoints", etcd.getEndpoints(),
+					"'discovery.etcd.ssl.bundle' is set, so etcd is reached over TLS, but an endpoint uses http://",
+					"Use https:// endpoints with an SSL bundle, or remove 'discovery.etcd.ssl.bundle' to connect without TLS.");
+		}
 		if (etcd.getUsername() != null && etcd.getPassword() == null) {
 			throw new InvalidDiscoveryPropertyException("discovery.etcd.password", null,
 					"a password is required when 'discovery.etcd.username' is set",

@@ -40,6 +40,22 @@ class RegistrationFailureAnalyzer extends AbstractFailureAnalyzer<RegistrationEx
 		this.environment = environment;
 	}
 
+	private static String action(String message) {
+		if (message.contains("TLS handshake")) {
+			return "Check the TLS set-up: the SSL bundle named by 'discovery.etcd.ssl.bundle' must trust the CA "
+					+ "that signed etcd's certificate and, when etcd requires client certificates, hold a client "
+					+ "certificate signed by a CA etcd trusts; endpoints must use https://.";
+		}
+		if (message.contains("UNAUTHENTICATED") || message.contains("user name is empty")) {
+			return "Check 'discovery.etcd.username' and 'discovery.etcd.password' against the etcd user.";
+		}
+		if (message.contains("PERMISSION_DENIED")) {
+			return "Grant the etcd user of 'discovery.etcd.username' a role that may read and write "
+					+ "'discovery.etcd.key-prefix' in this namespace.";
+		}
+		return "Check that etcd is running and reachable at 'discovery.etcd.endpoints'.";
+	}
+
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, RegistrationException cause) {
 		if (cause instanceof InstanceIdConflictException conflict) {
@@ -53,8 +69,8 @@ class RegistrationFailureAnalyzer extends AbstractFailureAnalyzer<RegistrationEx
 			.orElse(List.of("http://127.0.0.1:2379"));
 		return new FailureAnalysis(
 				"Could not register this application in etcd at %s: %s.".formatted(endpoints, cause.getMessage()),
-				"Check that etcd is running and reachable at 'discovery.etcd.endpoints', or set "
-						+ "'discovery.fail-fast=false' to start anyway and register as soon as etcd answers.",
+				action(String.valueOf(cause.getMessage())) + " Or set 'discovery.fail-fast=false' to start anyway "
+						+ "and register as soon as etcd answers.",
 				cause);
 	}
 

@@ -61,6 +61,7 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.etcd.request-timeout   | 0s                      | discovery.etcd.request-timeout
 			discovery.etcd.connect-timeout   | -1s                     | discovery.etcd.connect-timeout
 			discovery.etcd.username          | alice                   | discovery.etcd.password
+			discovery.etcd.password          | secret                  | discovery.etcd.username
 			discovery.retry.initial-interval | 0ms                     | discovery.retry.initial-interval
 			discovery.retry.max-interval     | 100ms                   | discovery.retry.max-interval
 			discovery.retry.multiplier       | 0.5                     | discovery.retry.multiplier
@@ -104,6 +105,17 @@ class InvalidDiscoveryPropertiesTests {
 					.contains("a service name is required");
 				assertThat(analysis.getAction()).contains("spring.application.name")
 					.contains("discovery.register=false");
+			});
+	}
+
+	@org.junit.jupiter.api.Test
+	void sslBundleWithHttpEndpointsFailsStartUp() {
+		this.contextRunner
+			.withPropertyValues("discovery.etcd.ssl.bundle=etcd", "discovery.etcd.endpoints=http://127.0.0.1:2379")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("'discovery.etcd.endpoints'").contains("http://");
+				assertThat(analysis.getAction()).contains("https://");
 			});
 	}
 

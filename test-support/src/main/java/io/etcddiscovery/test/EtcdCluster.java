@@ -18,12 +18,17 @@ package io.etcddiscovery.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -42,6 +47,12 @@ import org.jspecify.annotations.Nullable;
  * The single-node operations ({@link #stop()}, {@link #kill()}, {@link #pause()},
  * {@link #resume()}, {@link #restart()}) need a cluster of one member; use
  * {@link #member(int)} or {@link #leader()} in a larger cluster.
+ * <p>
+ * {@link #withTls()} and {@link #withMutualTls()} serve the client port over TLS with
+ * {@link EtcdCertificates certificates generated for the cluster};
+ * {@link #enableAuth(String)} and {@link #addUser(String, String, String...)} turn on
+ * etcd's authentication. The harness's own operations ({@link #deleteAllKeys()},
+ * {@link #compact()}, health checks) keep working in every case.
  *
  * @author etcd-discovery authors
  * @see EtcdExtension
@@ -57,15 +68,32 @@ public final class EtcdCluster implements AutoCloseable {
 	// The key "\0" with a range end of "\0" selects every key
 	private static final String ALL_KEYS = "\"key\":\"AA==\",\"range_end\":\"AA==\"";
 
+	private static final String ROOT = "root";
+
+	private static final String TLS_DIRECTORY = "tls";
+
 	private final int size;
 
 	private final Duration startupTimeout;
 
+	private final EtcdSecurity security;
+
+	private final List<String> arguments;
+
 	private final List<EtcdMember> members = new ArrayList<>();
+
+	private EtcdGateway gateway = EtcdGateway.plain();
+
+	private @Nullable EtcdCertificates certificates;
+
+	private volatile @Nullable String rootPassword;
+
+	// Simple tokens live in one member's memory only, so each member needs its own
+	private final Map<String, String> rootTokens = new ConcurrentHashMap<>();
 
 	private boolean closed;
 
-	private EtcdCluster(int size, Duration startupTimeout) {
+	private EtcdCluster(int size, Duration startupTimeout, EtcdSecurity security, List<String> arguments) {
 		if (size < 1) {
 			throw new IllegalArgumentException("'size' must be at least 1");
 		}
@@ -74,6 +102,8 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		this.size = size;
 		this.startupTimeout = startupTimeout;
+		this.security = security;
+		this.arguments = List.copyOf(arguments);
 	}
 
 	/**
@@ -90,7 +120,7 @@ public final class EtcdCluster implements AutoCloseable {
 	 * @return the cluster
 	 */
 	public static EtcdCluster ofSize(int size) {
-		return new EtcdCluster(size, DEFAULT_STARTUP_TIMEOUT);
+		return new EtcdCluster(size, DEFAULT_STARTUP_TIMEOUT, EtcdSecurity.NONE, List.of());
 	}
 
 	/**
@@ -100,7 +130,50 @@ public final class EtcdCluster implements AutoCloseable {
 	 * @return a new cluster
 	 */
 	public EtcdCluster withStartupTimeout(Duration startupTimeout) {
-		return new EtcdCluster(this.size, startupTimeout);
+		return new EtcdCluster(this.size, startupTimeout, this.security, this.arguments);
+	}
+
+	/**
+	 * Return a copy of this (unstarted) cluster whose members serve their client port
+	 * over TLS, with a server certificate for {@code 127.0.0.1} and {@code localhost}
+	 * signed by a certificate authority generated for the cluster. Clients must trust
+	 * {@link #caCertificate()}; they need not present a certificate. Client URLs are
+	 * {@code https://127.0.0.1:<port>}.
+	 * @return a new cluster
+	 */
+	public EtcdCluster withTls() {
+		return new EtcdCluster(this.size, this.startupTimeout, EtcdSecurity.TLS, this.arguments);
+	}
+
+	/**
+	 * Return a copy of this (unstarted) cluster whose members serve their client port
+	 * over TLS, as with {@link #withTls()}, and require clients to present a certificate
+	 * signed by the cluster's authority ({@code --client-cert-auth}), such as
+	 * {@link #clientCertificate()}.
+	 * @return a new cluster
+	 */
+	public EtcdCluster withMutualTls() {
+		return new EtcdCluster(this.size, this.startupTimeout, EtcdSecurity.MUTUAL_TLS, this.arguments);
+	}
+
+	/**
+	 * Return a copy of this (unstarted) cluster that passes more flags to every etcd
+	 * process, after the harness's own, for example {@code --auth-token-ttl=2}.
+	 * @param arguments the flags
+	 * @return a new cluster
+	 */
+	public EtcdCluster withArguments(String... arguments) {
+		List<String> all = new ArrayList<>(this.arguments);
+		all.addAll(Arrays.asList(arguments));
+		return new EtcdCluster(this.size, this.startupTimeout, this.security, all);
+	}
+
+	/**
+	 * Return an unstarted cluster with the same settings as this one.
+	 * @return a new cluster
+	 */
+	EtcdCluster unstartedCopy() {
+		return new EtcdCluster(this.size, this.startupTimeout, this.security, this.arguments);
 	}
 
 	/**
@@ -124,8 +197,12 @@ public final class EtcdCluster implements AutoCloseable {
 		try {
 			for (int i = 0; i < this.size; i++) {
 				Path directory = Files.createTempDirectory("etcd-test-");
+				if (i == 0 && this.security != EtcdSecurity.NONE) {
+					generateCertificates(directory);
+				}
 				this.members.add(new EtcdMember(memberName(i), binary, ports.get(2 * i), ports.get(2 * i + 1),
-						directory, initialCluster, token, this.startupTimeout));
+						directory, initialCluster, token, this.startupTimeout, this.security, this.certificates,
+						this.gateway, this.arguments));
 			}
 			this.members.forEach(EtcdMember::launch);
 			awaitHealthy(this.startupTimeout);
@@ -137,6 +214,22 @@ public final class EtcdCluster implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			close();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Generate the cluster's certificates into the first member's directory, which every
+	 * member reads them from and which goes when the cluster is closed.
+	 */
+	private void generateCertificates(Path directory) {
+		try {
+			EtcdCertificates certificates = EtcdCertificates.generate(directory.resolve(TLS_DIRECTORY));
+			this.certificates = certificates;
+			this.gateway = EtcdGateway.tls(certificates);
+		}
+		catch (RuntimeException ex) {
+			EtcdMember.deleteRecursively(directory);
 			throw ex;
 		}
 	}
@@ -198,7 +291,8 @@ public final class EtcdCluster implements AutoCloseable {
 
 	/**
 	 * Return the client URLs of all members, for example
-	 * {@code [http://127.0.0.1:40123]}.
+	 * {@code [http://127.0.0.1:40123]}, or {@code https://...} for a cluster that serves
+	 * TLS.
 	 * @return the client endpoints
 	 */
 	public List<String> clientEndpoints() {
@@ -211,6 +305,190 @@ public final class EtcdCluster implements AutoCloseable {
 	 */
 	public String clientEndpoint() {
 		return member(0).clientEndpoint();
+	}
+
+	/**
+	 * Return the certificates of a cluster started {@link #withTls()} or
+	 * {@link #withMutualTls()}.
+	 * @return the certificates
+	 * @throws IllegalStateException if the cluster does not serve TLS
+	 */
+	public EtcdCertificates certificates() {
+		requireStarted();
+		EtcdCertificates certificates = this.certificates;
+		if (certificates == null) {
+			throw new IllegalStateException(
+					"The etcd cluster does not serve TLS: create it with withTls() or withMutualTls()");
+		}
+		return certificates;
+	}
+
+	/**
+	 * Return the PEM file of the certificate authority that signed the server and client
+	 * certificates, for a client's trust store.
+	 * @return the CA certificate
+	 * @throws IllegalStateException if the cluster does not serve TLS
+	 * @see EtcdCertificates#caCertificate()
+	 */
+	public Path caCertificate() {
+		return certificates().caCertificate();
+	}
+
+	/**
+	 * Return the PEM file of a client certificate signed by the cluster's authority.
+	 * @return the client certificate
+	 * @throws IllegalStateException if the cluster does not serve TLS
+	 * @see EtcdCertificates#clientCertificate()
+	 */
+	public Path clientCertificate() {
+		return certificates().clientCertificate();
+	}
+
+	/**
+	 * Return the PEM file of the private key of {@link #clientCertificate()}.
+	 * @return the client key, PKCS#8
+	 * @throws IllegalStateException if the cluster does not serve TLS
+	 * @see EtcdCertificates#clientKey()
+	 */
+	public Path clientKey() {
+		return certificates().clientKey();
+	}
+
+	/**
+	 * Turn on etcd's authentication: add the user {@code root} with the role
+	 * {@code root}, then enable authentication. From then on the harness authenticates as
+	 * {@code root} for its own operations, such as {@link #deleteAllKeys()}, and
+	 * authenticates again when etcd says its token expired. Authentication stays on
+	 * across {@link #restart()}; {@link #wipeAndRestart()} turns it off with the data.
+	 * @param rootPassword the password of {@code root}
+	 * @throws IllegalStateException if authentication is already enabled
+	 */
+	public void enableAuth(String rootPassword) {
+		requireStarted();
+		if (this.rootPassword != null) {
+			throw new IllegalStateException("Authentication is already enabled");
+		}
+		post("/v3/auth/user/add",
+				"{\"name\":" + EtcdGateway.quote(ROOT) + ",\"password\":" + EtcdGateway.quote(rootPassword) + "}");
+		post("/v3/auth/role/add", "{\"name\":" + EtcdGateway.quote(ROOT) + "}");
+		post("/v3/auth/user/grant",
+				"{\"user\":" + EtcdGateway.quote(ROOT) + ",\"role\":" + EtcdGateway.quote(ROOT) + "}");
+		post("/v3/auth/enable", "{}");
+		this.rootTokens.clear();
+		this.rootPassword = rootPassword;
+	}
+
+	/**
+	 * Return whether {@link #enableAuth(String)} turned authentication on.
+	 * @return whether authentication is enabled
+	 */
+	public boolean isAuthEnabled() {
+		return this.rootPassword != null;
+	}
+
+	/**
+	 * Add a user that may read and write the keys under each of {@code readWritePrefixes}
+	 * and nothing else, through a role of the same name as the user. Works before and
+	 * after {@link #enableAuth(String)}. <pre class="code">
+	 * etcd.addUser("orders", "secret", "/services/");  // least privilege
+	 * etcd.addUser("nobody", "secret");                // authenticates, may do nothing
+	 * </pre>
+	 * @param name the user name
+	 * @param password the password
+	 * @param readWritePrefixes the key prefixes the user may read and write, for example
+	 * {@code /services/}
+	 */
+	public void addUser(String name, String password, String... readWritePrefixes) {
+		requireStarted();
+		post("/v3/auth/user/add",
+				"{\"name\":" + EtcdGateway.quote(name) + ",\"password\":" + EtcdGateway.quote(password) + "}");
+		if (readWritePrefixes.length == 0) {
+			return;
+		}
+		post("/v3/auth/role/add", "{\"name\":" + EtcdGateway.quote(name) + "}");
+		for (String prefix : readWritePrefixes) {
+			byte[] key = prefix.getBytes(StandardCharsets.UTF_8);
+			post("/v3/auth/role/grant",
+					"{\"name\":" + EtcdGateway.quote(name) + ",\"perm\":{\"permType\":\"READWRITE\",\"key\":\""
+							+ base64(key) + "\",\"range_end\":\"" + base64(prefixEnd(key)) + "\"}}");
+		}
+		post("/v3/auth/user/grant",
+				"{\"user\":" + EtcdGateway.quote(name) + ",\"role\":" + EtcdGateway.quote(name) + "}");
+	}
+
+	/**
+	 * Authenticate a user, as a client does before its first request, and return the
+	 * token etcd issued. A simple token expires once it has not been used for
+	 * {@code --auth-token-ttl} seconds (300 by default).
+	 * @param name the user name
+	 * @param password the password
+	 * @return the token
+	 * @throws IllegalStateException if etcd refuses the user or the password
+	 */
+	public String authenticate(String name, String password) {
+		requireStarted();
+		try {
+			return authenticate(member(0).clientEndpoint(), name, password);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("etcd did not answer " + member(0).clientEndpoint(), ex);
+		}
+	}
+
+	/**
+	 * Return whether the first member still accepts {@code token}, checked with a read
+	 * that also renews the token, as any request does.
+	 * @param token a token from {@link #authenticate(String, String)}
+	 * @return whether the token is valid
+	 */
+	public boolean isTokenValid(String token) {
+		requireStarted();
+		try {
+			this.gateway.post(member(0).clientEndpoint(), "/v3/kv/range", "{\"key\":\"AA==\",\"count_only\":true}",
+					token);
+			return true;
+		}
+		catch (EtcdGateway.ErrorResponseException ex) {
+			// A user without permission is still authenticated
+			return !isTokenError(ex);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("etcd did not answer " + member(0).clientEndpoint(), ex);
+		}
+	}
+
+	private String authenticate(String endpoint, String name, String password) throws IOException {
+		String response = this.gateway.post(endpoint, "/v3/auth/authenticate",
+				"{\"name\":" + EtcdGateway.quote(name) + ",\"password\":" + EtcdGateway.quote(password) + "}");
+		String token = EtcdGateway.field(response, "token");
+		if (token == null || token.isEmpty()) {
+			throw new IllegalStateException("etcd issued no token to " + name + ": " + response);
+		}
+		return token;
+	}
+
+	private static boolean isTokenError(EtcdGateway.ErrorResponseException ex) {
+		return ex.body().contains("invalid auth token") || ex.body().contains("revision of auth store is old");
+	}
+
+	private static String base64(byte[] bytes) {
+		return Base64.getEncoder().encodeToString(bytes);
+	}
+
+	/**
+	 * Return the end of the range of keys that start with {@code prefix}, as etcdctl's
+	 * {@code --prefix} computes it.
+	 */
+	static byte[] prefixEnd(byte[] prefix) {
+		byte[] end = Arrays.copyOf(prefix, prefix.length);
+		for (int i = end.length - 1; i >= 0; i--) {
+			if (end[i] != (byte) 0xff) {
+				end[i]++;
+				return Arrays.copyOf(end, i + 1);
+			}
+		}
+		// Only 0xff bytes: every key from the prefix on
+		return new byte[] { 0 };
 	}
 
 	/**
@@ -234,7 +512,7 @@ public final class EtcdCluster implements AutoCloseable {
 	public EtcdMember leader() {
 		for (EtcdMember member : reachableMembers()) {
 			try {
-				String status = EtcdGateway.post(member.clientEndpoint(), "/v3/maintenance/status", "{}");
+				String status = post(member.clientEndpoint(), "/v3/maintenance/status", "{}");
 				String leader = EtcdGateway.field(status, "leader");
 				if (leader != null && leader.equals(EtcdGateway.field(status, "member_id"))) {
 					return member;
@@ -304,6 +582,9 @@ public final class EtcdCluster implements AutoCloseable {
 		// The data is discarded, so there is nothing to shut down gracefully
 		members.forEach(EtcdMember::kill);
 		members.forEach(EtcdMember::deleteData);
+		// Users, roles and the auth switch were data too
+		this.rootPassword = null;
+		this.rootTokens.clear();
 		String token = newClusterToken();
 		for (EtcdMember member : members) {
 			member.clusterToken(token);
@@ -395,13 +676,37 @@ public final class EtcdCluster implements AutoCloseable {
 		@Nullable IOException failure = null;
 		for (EtcdMember member : reachableMembers()) {
 			try {
-				return EtcdGateway.post(member.clientEndpoint(), path, json);
+				return post(member.clientEndpoint(), path, json);
 			}
 			catch (IOException ex) {
 				failure = ex;
 			}
 		}
 		throw new IllegalStateException("No etcd member answered " + path, failure);
+	}
+
+	private String post(String endpoint, String path, String json) throws IOException {
+		String password = this.rootPassword;
+		if (password == null) {
+			return this.gateway.post(endpoint, path, json);
+		}
+		String token = this.rootTokens.get(endpoint);
+		if (token == null) {
+			token = authenticate(endpoint, ROOT, password);
+			this.rootTokens.put(endpoint, token);
+		}
+		try {
+			return this.gateway.post(endpoint, path, json, token);
+		}
+		catch (EtcdGateway.ErrorResponseException ex) {
+			if (!isTokenError(ex)) {
+				throw ex;
+			}
+			// Expired (--auth-token-ttl) or lost with a restart: authenticate again
+			token = authenticate(endpoint, ROOT, password);
+			this.rootTokens.put(endpoint, token);
+			return this.gateway.post(endpoint, path, json, token);
+		}
 	}
 
 	private void requireStarted() {

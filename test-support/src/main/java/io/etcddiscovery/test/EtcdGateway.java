@@ -28,12 +28,14 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 import org.jspecify.annotations.Nullable;
 
 /**
- * Talks to etcd's HTTP endpoints: {@code /health} and the v3 JSON gateway. Keeps the
- * module free of a gRPC client and of a JSON library; the few fields it reads are flat
- * scalars.
+ * Talks to etcd's HTTP endpoints: {@code /health} and the v3 JSON gateway, over HTTP or,
+ * for a member that serves TLS, over HTTPS with the test's certificates. Keeps the module
+ * free of a gRPC client and of a JSON library; the few fields it reads are flat scalars.
  *
  * @author etcd-discovery authors
  */
@@ -45,14 +47,38 @@ final class EtcdGateway {
 
 	private static final Pattern HEALTHY = Pattern.compile("\"health\"\\s*:\\s*\"true\"");
 
-	// HTTP/1.1 only: etcd serves gRPC and HTTP on one port and an h2c upgrade attempt
-	// gains nothing here.
-	private static final HttpClient httpClient = HttpClient.newBuilder()
-		.version(HttpClient.Version.HTTP_1_1)
-		.connectTimeout(Duration.ofSeconds(1))
-		.build();
+	private static final EtcdGateway PLAIN = new EtcdGateway(null);
 
-	private EtcdGateway() {
+	private final HttpClient httpClient;
+
+	private EtcdGateway(@Nullable SSLContext sslContext) {
+		// HTTP/1.1 only: etcd serves gRPC and HTTP on one port and an h2c upgrade attempt
+		// gains nothing here.
+		HttpClient.Builder builder = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(1));
+		if (sslContext != null) {
+			builder.sslContext(sslContext);
+		}
+		this.httpClient = builder.build();
+	}
+
+	/**
+	 * Return the gateway client for members that serve plain HTTP.
+	 * @return the gateway client
+	 */
+	static EtcdGateway plain() {
+		return PLAIN;
+	}
+
+	/**
+	 * Return a gateway client for members that serve TLS with {@code certificates}: it
+	 * trusts their authority and presents their client certificate.
+	 * @param certificates the certificates
+	 * @return the gateway client
+	 */
+	static EtcdGateway tls(EtcdCertificates certificates) {
+		return new EtcdGateway(certificates.clientSslContext());
 	}
 
 	/**
@@ -61,7 +87,7 @@ final class EtcdGateway {
 	 * @param endpoint the client URL of the member
 	 * @return whether the member is healthy
 	 */
-	static boolean isHealthy(String endpoint) {
+	boolean isHealthy(String endpoint) {
 		HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/health"))
 			.timeout(HEALTH_TIMEOUT)
 			.GET()
@@ -84,13 +110,29 @@ final class EtcdGateway {
 	 * @throws IOException if the member cannot be reached or does not answer in time
 	 * @throws ErrorResponseException if etcd answers with an error
 	 */
-	static String post(String endpoint, String path, String json) throws IOException {
-		HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + path))
+	String post(String endpoint, String path, String json) throws IOException {
+		return post(endpoint, path, json, null);
+	}
+
+	/**
+	 * Post a JSON body to a v3 gateway path with an authentication token.
+	 * @param endpoint the client URL of the member
+	 * @param path the gateway path
+	 * @param json the request body
+	 * @param token the token from {@code /v3/auth/authenticate}, or {@code null}
+	 * @return the response body
+	 * @throws IOException if the member cannot be reached or does not answer in time
+	 * @throws ErrorResponseException if etcd answers with an error
+	 */
+	String post(String endpoint, String path, String json, @Nullable String token) throws IOException {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(endpoint + path))
 			.timeout(REQUEST_TIMEOUT)
 			.header("Content-Type", "application/json")
-			.POST(BodyPublishers.ofString(json, StandardCharsets.UTF_8))
-			.build();
-		HttpResponse<String> response = send(request);
+			.POST(BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+		if (token != null) {
+			request.header("Authorization", token);
+		}
+		HttpResponse<String> response = send(request.build());
 		if (response.statusCode() / 100 != 2) {
 			throw new ErrorResponseException(endpoint + path, response.statusCode(), response.body());
 		}
@@ -109,9 +151,33 @@ final class EtcdGateway {
 		return matcher.find() ? matcher.group(1) : null;
 	}
 
-	private static HttpResponse<String> send(HttpRequest request) throws IOException {
+	/**
+	 * Quote a string as a JSON string literal.
+	 * @param value the string
+	 * @return the literal, with quotes
+	 */
+	static String quote(String value) {
+		StringBuilder quoted = new StringBuilder("\"");
+		for (char c : value.toCharArray()) {
+			switch (c) {
+				case '"' -> quoted.append("\\\"");
+				case '\\' -> quoted.append("\\\\");
+				default -> {
+					if (c < 0x20) {
+						quoted.append(String.format("\\u%04x", (int) c));
+					}
+					else {
+						quoted.append(c);
+					}
+				}
+			}
+		}
+		return quoted.append('"').toString();
+	}
+
+	private HttpResponse<String> send(HttpRequest request) throws IOException {
 		try {
-			return httpClient.send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
+			return this.httpClient.send(request, BodyHandlers.ofString(StandardCharsets.UTF_8));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

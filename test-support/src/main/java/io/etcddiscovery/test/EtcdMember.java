@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -71,6 +72,14 @@ public final class EtcdMember {
 
 	private final Duration startupTimeout;
 
+	private final EtcdSecurity security;
+
+	private final @Nullable EtcdCertificates certificates;
+
+	private final EtcdGateway gateway;
+
+	private final List<String> arguments;
+
 	private volatile String clusterToken;
 
 	private volatile @Nullable Process process;
@@ -80,7 +89,11 @@ public final class EtcdMember {
 	private volatile boolean closed;
 
 	EtcdMember(String name, Path binary, int clientPort, int peerPort, Path directory, String initialCluster,
-			String clusterToken, Duration startupTimeout) {
+			String clusterToken, Duration startupTimeout, EtcdSecurity security,
+			@Nullable EtcdCertificates certificates, EtcdGateway gateway, List<String> arguments) {
+		if (security != EtcdSecurity.NONE && certificates == null) {
+			throw new IllegalArgumentException("A member that serves TLS needs certificates");
+		}
 		this.name = name;
 		this.binary = binary;
 		this.clientPort = clientPort;
@@ -89,6 +102,10 @@ public final class EtcdMember {
 		this.initialCluster = initialCluster;
 		this.clusterToken = clusterToken;
 		this.startupTimeout = startupTimeout;
+		this.security = security;
+		this.certificates = certificates;
+		this.gateway = gateway;
+		this.arguments = List.copyOf(arguments);
 		ProcessReaper.register(this);
 	}
 
@@ -101,11 +118,12 @@ public final class EtcdMember {
 	}
 
 	/**
-	 * Return the URL clients use, for example {@code http://127.0.0.1:40123}.
+	 * Return the URL clients use, for example {@code http://127.0.0.1:40123}, or
+	 * {@code https://127.0.0.1:40123} when the member serves TLS.
 	 * @return the client URL
 	 */
 	public String clientEndpoint() {
-		return "http://" + HOST + ":" + this.clientPort;
+		return ((this.security != EtcdSecurity.NONE) ? "https" : "http") + "://" + HOST + ":" + this.clientPort;
 	}
 
 	/**
@@ -271,7 +289,7 @@ public final class EtcdMember {
 	 * @return whether the member is healthy
 	 */
 	public boolean isHealthy() {
-		return isRunning() && EtcdGateway.isHealthy(clientEndpoint());
+		return isRunning() && this.gateway.isHealthy(clientEndpoint());
 	}
 
 	/**
@@ -377,11 +395,21 @@ public final class EtcdMember {
 	}
 
 	private List<String> command() {
-		return List.of(this.binary.toString(), "--name", this.name, "--data-dir", dataDirectory().toString(),
-				"--listen-client-urls", clientEndpoint(), "--advertise-client-urls", clientEndpoint(),
-				"--listen-peer-urls", peerEndpoint(), "--initial-advertise-peer-urls", peerEndpoint(),
+		List<String> command = new ArrayList<>(List.of(this.binary.toString(), "--name", this.name, "--data-dir",
+				dataDirectory().toString(), "--listen-client-urls", clientEndpoint(), "--advertise-client-urls",
+				clientEndpoint(), "--listen-peer-urls", peerEndpoint(), "--initial-advertise-peer-urls", peerEndpoint(),
 				"--initial-cluster", this.initialCluster, "--initial-cluster-state", "new", "--initial-cluster-token",
-				this.clusterToken, "--logger", "zap", "--log-outputs", logFile().toString());
+				this.clusterToken, "--logger", "zap", "--log-outputs", logFile().toString()));
+		EtcdCertificates certificates = this.certificates;
+		if (this.security != EtcdSecurity.NONE && certificates != null) {
+			command.addAll(List.of("--cert-file", certificates.serverCertificate().toString(), "--key-file",
+					certificates.serverKey().toString()));
+		}
+		if (this.security == EtcdSecurity.MUTUAL_TLS && certificates != null) {
+			command.addAll(List.of("--client-cert-auth", "--trusted-ca-file", certificates.caCertificate().toString()));
+		}
+		command.addAll(this.arguments);
+		return command;
 	}
 
 	private Process requireProcess() {

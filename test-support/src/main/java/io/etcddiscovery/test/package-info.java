@@ -18,7 +18,8 @@
  * Runs real {@code etcd} processes for tests: {@link io.etcddiscovery.test.EtcdCluster}
  * and {@link io.etcddiscovery.test.EtcdMember} start, stop, kill, pause and wipe them,
  * and {@link io.etcddiscovery.test.EtcdExtension} ties them to the JUnit Jupiter
- * lifecycle.
+ * lifecycle. {@link io.etcddiscovery.test.EtcdCertificates} generates the certificates of
+ * an etcd that serves TLS.
  */
 @NullMarked
 package io.etcddiscovery.test;
