@@ -20,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import io.etcddiscovery.registration.Heartbeat;
@@ -105,17 +104,11 @@ public class DiscoveryEndpoint {
 		if (this.statusPublisher == null) {
 			throw new InvalidEndpointRequestException("This application does not register itself", "Not registered");
 		}
-		String requested = status.trim().toUpperCase(Locale.ROOT);
-		if (InstanceStatus.OUT_OF_SERVICE.name().equals(requested)) {
-			this.statusPublisher.setOverride(InstanceStatus.OUT_OF_SERVICE);
+		try {
+			this.statusPublisher.setOperatorStatus(status);
 		}
-		else if (InstanceStatus.UP.name().equals(requested)) {
-			this.statusPublisher.setOverride(null);
-		}
-		else {
-			throw new InvalidEndpointRequestException("Invalid status '" + status
-					+ "': use OUT_OF_SERVICE to take this instance out of rotation, or UP to hand its status back "
-					+ "to health", "Invalid status");
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid status");
 		}
 		return instance();
 	}

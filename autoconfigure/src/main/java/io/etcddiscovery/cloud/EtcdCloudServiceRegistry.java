@@ -16,9 +16,6 @@
 
 package io.etcddiscovery.cloud;
 
-import java.util.Locale;
-
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.StatusPublisher;
 
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
@@ -62,17 +59,7 @@ public class EtcdCloudServiceRegistry implements ServiceRegistry<EtcdServiceRegi
 
 	@Override
 	public void setStatus(EtcdServiceRegistration registration, String status) {
-		String requested = status.trim().toUpperCase(Locale.ROOT);
-		if (InstanceStatus.OUT_OF_SERVICE.name().equals(requested)) {
-			this.statusPublisher.setOverride(InstanceStatus.OUT_OF_SERVICE);
-		}
-		else if (InstanceStatus.UP.name().equals(requested)) {
-			this.statusPublisher.setOverride(null);
-		}
-		else {
-			throw new IllegalArgumentException("Invalid status '" + status
-					+ "': use OUT_OF_SERVICE to take this instance out of rotation, or UP to hand its status back to health");
-		}
+		this.statusPublisher.setOperatorStatus(status);
 	}
 
 	@Override

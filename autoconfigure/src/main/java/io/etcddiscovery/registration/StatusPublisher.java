@@ -16,6 +16,8 @@
 
 package io.etcddiscovery.registration;
 
+import java.util.Locale;
+
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -72,6 +74,28 @@ public class StatusPublisher {
 	public synchronized void setOverride(@Nullable InstanceStatus override) {
 		this.override = override;
 		publish();
+	}
+
+	/**
+	 * Apply an operator's request: {@code OUT_OF_SERVICE} takes the instance out of
+	 * rotation whatever its health, {@code UP} hands the status back to health and
+	 * readiness.
+	 * @param status the requested status, case-insensitive
+	 * @throws IllegalArgumentException if the status is neither
+	 */
+	public void setOperatorStatus(String status) {
+		String requested = status.trim().toUpperCase(Locale.ROOT);
+		if (InstanceStatus.OUT_OF_SERVICE.name().equals(requested)) {
+			setOverride(InstanceStatus.OUT_OF_SERVICE);
+		}
+		else if (InstanceStatus.UP.name().equals(requested)) {
+			setOverride(null);
+		}
+		else {
+			throw new IllegalArgumentException("Invalid status '" + status
+					+ "': use OUT_OF_SERVICE to take this instance out of rotation, or UP to hand its status back "
+					+ "to health");
+		}
 	}
 
 	/**
