@@ -43,6 +43,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
@@ -144,10 +145,10 @@ class SecureEtcdTlsIT {
 
 	@Test
 	void anSslBundleForAnEtcdWithoutTlsIsReported() {
-		// A bundle means TLS, whatever the endpoints' scheme
 		try (EtcdCluster plain = EtcdCluster.singleNode().start()) {
+			String https = plain.clientEndpoint().replace("http://", "https://");
 			ConfigurableApplicationContext context = start(
-					SecuredApplication.builder(plain.clientEndpoints(), "discovery.etcd.ssl.bundle=etcd",
+					SecuredApplication.builder(List.of(https), "discovery.etcd.ssl.bundle=etcd",
 							"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.caCertificate()));
 			await().atMost(TIMEOUT)
 				.until(() -> SecuredApplication.registrar(context).getState().consecutiveFailures() >= 1);
@@ -156,6 +157,20 @@ class SecureEtcdTlsIT {
 				.contains("etcd does not seem to serve TLS there");
 			context.close();
 		}
+	}
+
+	@Test
+	void anSslBundleWithHttpEndpointsFailsStartUp() {
+		// A bundle means TLS: http:// endpoints with it are a mistake, reported at
+		// start-up.
+		SpringApplicationBuilder builder = SecuredApplication.builder(List.of("http://127.0.0.1:2379"),
+				"discovery.etcd.ssl.bundle=etcd",
+				"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.caCertificate());
+		assertThatThrownBy(builder::run)
+			.hasRootCauseInstanceOf(io.etcddiscovery.autoconfigure.InvalidDiscoveryPropertyException.class)
+			.rootCause()
+			.hasMessageContaining("'discovery.etcd.endpoints'")
+			.hasMessageContaining("http://");
 	}
 
 	private static SpringApplicationBuilder application(Path caCertificate, String... properties) {
