@@ -49,13 +49,21 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(DiscoveryProperties.class)
 public final class EtcdClientAutoConfiguration {
 
+	@Bean(destroyMethod = "shutdown")
+	@ConditionalOnMissingBean(Client.class)
+	EtcdClientExecutor etcdClientExecutor() {
+		return new EtcdClientExecutor();
+	}
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Client etcdClient(DiscoveryProperties properties, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
+	Client etcdClient(DiscoveryProperties properties, EtcdClientExecutor etcdClientExecutor,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
 		DiscoveryProperties.Etcd etcd = properties.getEtcd();
 		ClientBuilder builder = Client.builder()
 			.endpoints(etcd.getEndpoints().stream().map(String::trim).toArray(String[]::new))
+			// Threads named after this library and shut down with the context.
+			.executorService(etcdClientExecutor.executorService())
 			.connectTimeout(etcd.getConnectTimeout())
 			// Fail calls at once while no endpoint is reachable instead of queueing them:
 			// every caller retries on its own schedule.

@@ -141,7 +141,7 @@ public final class EtcdErrors {
 		if (message.contains("not an SSL/TLS record") || message.contains("TLS negotiation")) {
 			return NO_TLS_HINT;
 		}
-		if (message.contains("Network closed for unknown reason")) {
+		if (message.contains("Network closed for unknown reason") || message.contains("Connection reset")) {
 			return " (if etcd serves TLS, use https:// endpoints)";
 		}
 		if (message.contains("permission denied")) {
