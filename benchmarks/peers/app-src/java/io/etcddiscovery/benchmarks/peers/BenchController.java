@@ -1,0 +1,101 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.benchmarks.peers;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Map;
+
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What the harness (benchmarks/peers/harness) asks an instance: when it became ready, its
+ * heap, what it sees of another service ({@link VisibilityRecorder}) and the load it
+ * sends through the load balancer ({@link LoadRunner}). Timestamps are
+ * {@link System#currentTimeMillis()}: every process runs on the same host.
+ *
+ * @author etcd-discovery authors
+ */
+@RestController
+class BenchController {
+
+	private final VisibilityRecorder visibility;
+
+	private final LoadRunner load;
+
+	private volatile long readyAtMillis;
+
+	private volatile long timeTakenMillis;
+
+	BenchController(VisibilityRecorder visibility, LoadRunner load) {
+		this.visibility = visibility;
+		this.load = load;
+	}
+
+	@EventListener
+	void onReady(ApplicationReadyEvent event) {
+		this.readyAtMillis = System.currentTimeMillis();
+		this.timeTakenMillis = event.getTimeTaken().toMillis();
+	}
+
+	@GetMapping("/bench/self")
+	Map<String, Object> self(@RequestParam(defaultValue = "false") boolean gc) {
+		if (gc) {
+			System.gc();
+		}
+		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+		return Map.of("readyAtMillis", this.readyAtMillis, "jvmStartMillis", jvmStart, "jvmToReadyMillis",
+				this.readyAtMillis - jvmStart, "springTimeTakenMillis", this.timeTakenMillis, "heapUsedBytes",
+				memory.getHeapMemoryUsage().getUsed(), "nonHeapUsedBytes", memory.getNonHeapMemoryUsage().getUsed());
+	}
+
+	@PostMapping("/bench/watch/{service}")
+	Map<String, Object> watch(@PathVariable String service) {
+		this.visibility.watch(service);
+		return Map.of("watching", service);
+	}
+
+	@GetMapping("/bench/watch/{service}")
+	Map<String, Object> events(@PathVariable String service, @RequestParam(defaultValue = "0") long since) {
+		return Map.of("events", this.visibility.events(service, since), "current", this.visibility.current(service));
+	}
+
+	@PostMapping("/bench/load/{service}")
+	Map<String, Object> startLoad(@PathVariable String service, @RequestParam int rps, @RequestParam int seconds) {
+		this.load.start(service, rps, seconds);
+		return Map.of("started", service);
+	}
+
+	@GetMapping(path = "/bench/load", produces = "text/csv")
+	String loadResults() {
+		return this.load.csv();
+	}
+
+	@DeleteMapping("/bench/load")
+	void stopLoad() {
+		this.load.stop();
+	}
+
+}
