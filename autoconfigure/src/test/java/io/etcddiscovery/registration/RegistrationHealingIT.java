@@ -91,7 +91,8 @@ class RegistrationHealingIT {
 	void reRegistersAfterEtcdIsWipedAndRestarted() {
 		long lease = this.registrar.getState().leaseId();
 		etcd.wipeAndRestart();
-		// The wiped etcd knows nothing of the old lease (the instance may already be back).
+		// The wiped etcd knows nothing of the old lease (the instance may already be
+		// back).
 		assertThat(inspector.isLeaseAlive(lease)).isFalse();
 		await().atMost(TIMEOUT)
 			.until(() -> isRegisteredOnceWithLiveLease() && this.registrar.getState().leaseId() != lease);
