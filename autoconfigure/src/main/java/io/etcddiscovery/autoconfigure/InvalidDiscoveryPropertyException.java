@@ -15,6 +15,9 @@
  */
 package io.etcddiscovery.autoconfigure;
 
+import java.time.Duration;
+
+import io.etcddiscovery.registration.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,9 +53,8 @@ public class InvalidDiscoveryPropertyException extends RuntimeException {
 	}
 
 	private static String describe(@Nullable Object value) {
-		if (value instanceof java.time.Duration duration) {
-			long millis = duration.toMillis();
-			return "'" + ((millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms") + "'";
+		if (value instanceof Duration duration) {
+			return "'" + Durations.format(duration) + "'";
 		}
 		return (value != null) ? "'" + value + "'" : "(none)";
 	}

@@ -53,6 +53,7 @@ import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
 import io.etcddiscovery.discovery.InstanceTable.KeyChange;
 import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.registration.Durations;
 import io.etcddiscovery.registration.EtcdErrors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -418,7 +419,7 @@ public class ServiceCache implements AutoCloseable {
 			this.synced = false;
 			Duration delay = this.backoff.delay(this.failures);
 			String message = "Could not list %s (%s): lookups answer from the cache, retrying in %s, with backoff"
-				.formatted(this.prefix, ex.getMessage(), format(delay));
+				.formatted(this.prefix, ex.getMessage(), Durations.format(delay));
 			if (this.failures == 1) {
 				logger.warn(message);
 			}
@@ -600,7 +601,7 @@ public class ServiceCache implements AutoCloseable {
 			this.unstableWatches++;
 			Duration delay = this.backoff.delay(this.unstableWatches);
 			String message = "Watch of %s ended before it was established (%s): re-listing in %s".formatted(this.prefix,
-					reason, format(delay));
+					reason, Durations.format(delay));
 			if (this.unstableWatches == 1) {
 				logger.warn(message);
 			}
@@ -629,7 +630,7 @@ public class ServiceCache implements AutoCloseable {
 		}
 		this.ready = true;
 		logger.warn("%s was not listed within %s: lookups answer from the cache, empty until etcd answers"
-			.formatted(this.prefix, format(this.initialLookupTimeout)));
+			.formatted(this.prefix, Durations.format(this.initialLookupTimeout)));
 		this.listeners.changed(Set.of(), true);
 	}
 
@@ -709,7 +710,7 @@ public class ServiceCache implements AutoCloseable {
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			throw new IllegalStateException(what + " timed out after " + format(this.requestTimeout));
+			throw new IllegalStateException(what + " timed out after " + Durations.format(this.requestTimeout));
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
@@ -744,11 +745,6 @@ public class ServiceCache implements AutoCloseable {
 			return "compacted at revision " + compacted.getCompactedRevision();
 		}
 		return EtcdErrors.describe(error);
-	}
-
-	private static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	/**

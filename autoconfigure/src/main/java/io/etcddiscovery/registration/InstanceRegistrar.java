@@ -383,12 +383,12 @@ public final class InstanceRegistrar {
 			Duration delay = scheduleRetry(ex);
 			if (ex instanceof InstanceIdConflictException) {
 				logFirst("%s. Waiting for that key to expire or be withdrawn, retrying in %s; give each process "
-					.formatted(ex.getMessage(), format(delay)) + "its own 'discovery.instance-id'.");
+					.formatted(ex.getMessage(), Durations.format(delay)) + "its own 'discovery.instance-id'.");
 			}
 			else {
 				logFirst(
 						"Could not register %s in etcd (%s). The application keeps running; retrying in %s, with backoff"
-							.formatted(this.key, ex.getMessage(), format(delay)));
+							.formatted(this.key, ex.getMessage(), Durations.format(delay)));
 			}
 		}
 	}
@@ -583,7 +583,7 @@ public final class InstanceRegistrar {
 		}
 		if (withdrawn && drainDelay.toMillis() > 0) {
 			sleep(drainDelay);
-			outcome += ", drained " + format(drainDelay);
+			outcome += ", drained " + Durations.format(drainDelay);
 		}
 		if (active != null) {
 			active.close();
@@ -651,11 +651,6 @@ public final class InstanceRegistrar {
 		this.state = new RegistrationState(phase, this.key, (active != null) ? active.id : 0,
 				(active != null) ? active.ttlSeconds : 0, status, (this.createRevision != 0) ? this.registeredAt : null,
 				null, this.failures, lastError);
-	}
-
-	private static String format(Duration duration) {
-		long millis = duration.toMillis();
-		return (millis % 1000 == 0) ? (millis / 1000) + "s" : millis + "ms";
 	}
 
 	/**
