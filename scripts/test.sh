@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: unit tests (Surefire, *Tests) and integration tests against a real etcd
 # that the tests start themselves (Failsafe, *IT). Extra arguments go to Maven. Afterwards it
-# checks that the tests left no etcd process and no etcd data directory behind.
+# checks that the tests left no etcd process and no etcd data directory behind, and runs the
+# peer benchmarks' smoke run.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -25,3 +26,10 @@ if [[ -n $left ]]; then
 	exit 1
 fi
 echo "test: no etcd process or data directory left behind"
+
+# The smoke run of the peer benchmarks (docs/benchmarks.md, "Side by side with Eureka and
+# ZooKeeper"): every scenario with few samples, so that the harness behind those figures keeps
+# working. It fails on a harness failure, never on slow numbers. PEERS_SMOKE=0 skips it.
+if [[ "${PEERS_SMOKE:-1}" != 0 ]]; then
+	benchmarks/peers/run.sh --smoke
+fi

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the same sample service on etcd (this starter), ZooKeeper and Eureka, side by side on this
-# machine, and measures registration, shutdown and crash visibility, a rolling restart under load
-# and start-up cost (see docs/benchmarks.md, "Side by side with Eureka and ZooKeeper").
+# machine, and measures registration, withdrawal, shutdown and crash visibility, a rolling restart
+# under load, start-up cost, the steady-state cost of an idle instance, and (this starter only)
+# one JVM with a thousand registrations and ten thousand cached instances (see docs/benchmarks.md,
+# "Side by side with Eureka and ZooKeeper").
 #
-#   benchmarks/peers/run.sh --smoke   # a few minutes, one sample each: keeps the harness working (CI)
+#   benchmarks/peers/run.sh --smoke   # a few minutes, few samples: keeps the harness working (scripts/test.sh)
 #   benchmarks/peers/run.sh --full    # the run behind docs/benchmarks.md; writes the doc and the SVGs
 #   benchmarks/peers/run.sh --full --variants etcd,zookeeper    # a subset
 #

@@ -11,6 +11,7 @@ failed (a process that does not start, an endpoint that does not answer, ...).
 """
 
 import argparse
+import base64
 import json
 import os
 import platform
@@ -21,6 +22,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,8 +39,13 @@ ZOOKEEPER_PORT = 21810
 EUREKA_PORT = 28761
 OBSERVER_PORT = 28100
 FIRST_INSTANCE_PORT = 28200
+PROXY_PORT = 23795  # scenario 8: the application reaches etcd through it, so that it can be cut off
+FIRST_PROBE_PORT = 40000  # claimed by probes (scenarios 1 and 8); nothing listens there
 LOOPBACK = "127.0.0.1"
 JAVA_OPTS = ["-Xmx256m", "-XX:TieredStopAtLevel=1"]
+# Scenario 8 holds a thousand registrations and ten thousand cached instances: more heap.
+SCALE_JAVA_OPTS = ["-Xmx1g", "-XX:TieredStopAtLevel=1"]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 # The "fastest settings the documentation allows" for Eureka: Spring Cloud Netflix's and
 # Eureka's own configuration reference, Spring Cloud LoadBalancer's cache switched off.
@@ -60,10 +67,13 @@ EUREKA_FAST_CLIENT = [
 MODES = {
     # Enough to run every code path: CI keeps the harness from rotting with it.
     "smoke": dict(variants=["etcd", "zookeeper", "eureka-fast"], cycles=1, crashes=1, plain=1,
-                  visible_timeout=90, gone_timeout=90, crash_timeout=60, rps=200, warmup=3, tail=3),
+                  visible_timeout=90, gone_timeout=90, crash_timeout=60, rps=200, warmup=3, tail=3,
+                  probes=10, probe_interval_ms=100, probe_timeout=90, idle_settle=5, idle_window=10,
+                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=10),
     "full": dict(variants=["etcd", "zookeeper", "eureka-fast", "eureka-default"], cycles=6, crashes=2,
                  plain=3, visible_timeout=120, gone_timeout=120, crash_timeout=150, rps=200, warmup=5,
-                 tail=5),
+                 tail=5, probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
+                 scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60),
 }
 # Fewer samples where a single one takes minutes (Eureka's defaults).
 SLOW_VARIANT_LIMITS = {"eureka-default": dict(cycles=2, crashes=1)}
@@ -148,6 +158,91 @@ def wait_for(what, condition, timeout, process=None, interval=0.05):
         time.sleep(interval)
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time a process (all its threads) has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+class TcpProxy:
+    """A loopback TCP relay that can cut every connection through it and refuse new ones
+    for a while: how scenario 8 makes the application's watch miss a compaction."""
+
+    def __init__(self, listen_port, target_port):
+        self.target_port = target_port
+        self.server = socket.socket()
+        self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.server.bind((LOOPBACK, listen_port))
+        self.server.listen(64)
+        self.cut = False
+        self.closed = False
+        self.sockets = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
+
+    def _accept(self):
+        while not self.closed:
+            try:
+                client, _ = self.server.accept()
+            except OSError:
+                return
+            if self.cut:
+                client.close()
+                continue
+            try:
+                upstream = socket.create_connection((LOOPBACK, self.target_port), timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, target in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, target):
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end in (source, target):
+                try:
+                    end.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def sever(self):
+        """Cut every connection and refuse new ones until restore()."""
+        self.cut = True
+        with self.lock:
+            sockets, self.sockets = self.sockets, []
+        for end in sockets:
+            try:
+                end.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            end.close()
+
+    def restore(self):
+        self.cut = False
+
+    def close(self):
+        self.closed = True
+        self.sever()
+        self.server.close()
+
+
 def percentile(values, fraction):
     """Nearest-rank percentile: with fewer than 100 values p99 is the largest one."""
     ordered = sorted(values)
@@ -164,10 +259,11 @@ class Registry:
         self.jar = os.path.join(PEERS, module, "target", module + ".jar")
         self.app_args = EUREKA_FAST_CLIENT if variant == "eureka-fast" else []
         self.process = None
+        self.data_dir_name = variant
 
     def start(self):
         if self.variant == "etcd":
-            data = os.path.join(self.work, "etcd")
+            data = os.path.join(self.work, self.data_dir_name)
             client, peer = f"http://{LOOPBACK}:{ETCD_PORT}", f"http://{LOOPBACK}:{ETCD_PEER_PORT}"
             command = [os.environ.get("ETCD_BINARY", "etcd"), "--name", "peers", "--data-dir", data,
                        "--listen-client-urls", client, "--advertise-client-urls", client,
@@ -181,13 +277,18 @@ class Registry:
             # Debian's /etc/zookeeper/conf/zoo.cfg, on loopback, without the admin server (8080).
             with open(config, "w") as out:
                 out.write(f"tickTime=2000\ninitLimit=10\nsyncLimit=5\ndataDir={data}\nclientPort={ZOOKEEPER_PORT}\n"
-                          f"clientPortAddress={LOOPBACK}\nadmin.enableServer=false\n")
+                          f"clientPortAddress={LOOPBACK}\nadmin.enableServer=false\n"
+                          "4lw.commands.whitelist=srvr,mntr\n")
             command = ["java", "-Xmx256m", "-cp", "/etc/zookeeper/conf:/usr/share/java/zookeeper.jar",
                        "org.apache.zookeeper.server.ZooKeeperServerMain", config]
             ready = lambda: self._zookeeper_ok()
         else:
             jar = os.path.join(PEERS, "eureka-server", "target", "eureka-server.jar")
-            command = ["java", *JAVA_OPTS, "-jar", jar, f"--server.port={EUREKA_PORT}"]
+            # Tomcat's access log, unbuffered, counts the requests instances send (scenario 7).
+            self.access_log = os.path.join(self.work, f"{self.variant}-access")
+            command = ["java", *JAVA_OPTS, "-jar", jar, f"--server.port={EUREKA_PORT}",
+                       "--server.tomcat.accesslog.enabled=true", f"--server.tomcat.accesslog.directory={self.access_log}",
+                       "--server.tomcat.accesslog.buffered=false", "--server.tomcat.accesslog.rotate=false"]
             if self.variant == "eureka-fast":
                 command += EUREKA_FAST_SERVER
             ready = lambda: self._http_ok(f"http://{LOOPBACK}:{EUREKA_PORT}/eureka/apps", accept_json=True)
@@ -200,6 +301,30 @@ class Registry:
     def stop(self):
         if self.process is not None:
             self.processes.stop(self.process, timeout=20)
+
+    def requests(self):
+        """How many requests the registry has received so far: etcd's gRPC messages received
+        (each unary call, each keep-alive and watch message), ZooKeeper's packets received
+        (mntr), the Eureka server's HTTP requests (its access log)."""
+        if self.variant == "etcd":
+            metrics = http("GET", f"http://{LOOPBACK}:{ETCD_PORT}/metrics", raw=True)
+            return sum(float(line.rsplit(" ", 1)[1]) for line in metrics.splitlines()
+                       if line.startswith("grpc_server_msg_received_total{"))
+        if self.variant == "zookeeper":
+            with socket.create_connection((LOOPBACK, ZOOKEEPER_PORT), timeout=5) as connection:
+                connection.sendall(b"mntr")
+                answer = b""
+                while chunk := connection.recv(65536):
+                    answer += chunk
+            for line in answer.decode().splitlines():
+                if line.startswith("zk_packets_received"):
+                    return int(line.split()[1])
+            raise HarnessError("ZooKeeper's mntr has no zk_packets_received")
+        lines = 0
+        for name in os.listdir(self.access_log):
+            with open(os.path.join(self.access_log, name), "rb") as log_file:
+                lines += sum(1 for _ in log_file)
+        return lines
 
     @staticmethod
     def _http_ok(url, accept_json=False):
@@ -234,6 +359,8 @@ class Bench:
         self.samples = []  # scenario 1-3 rows
         self.startups = []  # scenario 5 rows
         self.rolling = {}  # scenario 4 per variant
+        self.steady = []  # scenario 7 rows
+        self.scale = None  # scenario 8
         self.registry = None
 
     # --- instances -------------------------------------------------------------------------
@@ -292,11 +419,13 @@ class Bench:
 
     # --- scenarios -------------------------------------------------------------------------
 
-    def sample(self, variant, scenario, index, port, start_ms, lb_at, dc_at, timeout_s):
+    def sample(self, variant, scenario, index, port, start_ms, lb_at, dc_at, timeout_s, quiet=False):
         row = dict(variant=variant, scenario=scenario, index=index, port=port, t0_ms=start_ms,
                    lb_ms=(lb_at - start_ms) if lb_at else None, dc_ms=(dc_at - start_ms) if dc_at else None,
                    timed_out=lb_at is None, timeout_s=timeout_s)
         self.samples.append(row)
+        if quiet:
+            return
         shown = f"{row['lb_ms']} ms" if lb_at else f"not within {timeout_s}s"
         log(f"[{variant}] {scenario} #{index}: load balancer {shown} (discovery client "
             f"{row['dc_ms'] if dc_at else '-'} ms)")
@@ -386,6 +515,125 @@ class Bench:
         for instance in instances:
             self.processes.stop(instance)
 
+    def probe_events(self, service):
+        """First appearance ("up") and last disappearance ("down") of each address in the
+        observer's views of a service: {(view, event): {port: at}}."""
+        events = http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/{service}", timeout=30)["events"]
+        seen = {}
+        for event in events:
+            port = int(event["address"].rsplit(":", 1)[1])
+            times = seen.setdefault((event["view"], event["event"]), {})
+            times[port] = min(times.get(port, event["at"]), event["at"])
+        return seen
+
+    def wait_probes_called(self, base, count, timeout):
+        def done():
+            state = http("GET", base, timeout=30)
+            return state if state["pending"] == 0 and len(state["probes"]) >= count else None
+        state = wait_for("probe calls", done, timeout, interval=0.5)
+        if not state:
+            raise HarnessError(f"the registrar did not finish its calls within {timeout}s")
+        return state["probes"]
+
+    def probes(self, variant):
+        """Scenario 1 with hundreds of samples, and the withdrawal counterpart of scenario 2:
+        a registrar instance registers, then withdraws, `probes` extra instances of the
+        service "probe" through the variant's own registry client, one every
+        `probe_interval_ms`; the observer (another JVM) times when each appears in and
+        disappears from its load balancer."""
+        settings = self.settings
+        count, interval, timeout = settings["probes"], settings["probe_interval_ms"], settings["probe_timeout"]
+        port = self.take_port()
+        registrar = self.start_app(self.registry.jar, f"{variant}-registrar", port, service="registrar",
+                                   extra=self.registry.app_args)
+        self.wait_ready(registrar)
+        # Once the registrar is itself registered (its client connected, its first calls
+        # made), so that no probe waits for a cold start.
+        address = f"{LOOPBACK}:{port}"
+        if not wait_for("registrar visible", lambda: address in http(
+                "GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/registrar")["current"].get("lb", []),
+                settings["visible_timeout"], registrar, interval=0.2):
+            raise HarnessError(f"[{variant}] the registrar never became visible to the observer")
+        base = f"http://{LOOPBACK}:{port}/bench/probes"
+        call_timeout = count * interval / 1000 + 120
+        try:
+            http("POST", f"{base}?service=probe&count={count}&intervalMs={interval}&firstPort={FIRST_PROBE_PORT}")
+            probes = self.wait_probes_called(base, count, call_timeout)
+            errors = [p["error"] for p in probes if p["error"]]
+            if errors:
+                raise HarnessError(f"[{variant}] {len(errors)} probe registrations failed, first: {errors[0]}")
+            last = max(p["registerAt"] for p in probes)
+            ports = {int(p["address"].rsplit(":", 1)[1]) for p in probes}
+            wait_for("probes visible", lambda: ports <= set(self.probe_events("probe").get(("lb", "up"), {})),
+                     max(1, last / 1000 + timeout - time.time()), interval=0.5)
+            seen = self.probe_events("probe")
+            for index, probe in enumerate(probes):
+                probe_port = int(probe["address"].rsplit(":", 1)[1])
+                lb_at, dc_at = seen.get(("lb", "up"), {}).get(probe_port), seen.get(("dc", "up"), {}).get(probe_port)
+                self.sample(variant, "probe-registration", index, probe_port, probe["registerAt"], lb_at, dc_at,
+                            timeout, quiet=True)
+            http("DELETE", f"{base}?intervalMs={interval}")
+            probes = [p for p in self.wait_probes_called(base, count, call_timeout) if p["deregisterAt"] > 0]
+            last = max(p["deregisterAt"] for p in probes)
+
+            def all_gone():
+                downs = self.probe_events("probe").get(("lb", "down"), {})
+                return all(downs.get(int(p["address"].rsplit(":", 1)[1]), 0) >= p["deregisterAt"] for p in probes)
+            wait_for("probes gone", all_gone, max(1, last / 1000 + timeout - time.time()), interval=0.5)
+            seen = self.probe_events("probe")
+            for index, probe in enumerate(probes):
+                probe_port = int(probe["address"].rsplit(":", 1)[1])
+                lb_at, dc_at = seen.get(("lb", "down"), {}).get(probe_port), seen.get(("dc", "down"), {}).get(probe_port)
+                lb_at = lb_at if lb_at and lb_at >= probe["deregisterAt"] else None
+                dc_at = dc_at if dc_at and dc_at >= probe["deregisterAt"] else None
+                self.sample(variant, "probe-withdrawal", index, probe_port, probe["deregisterAt"], lb_at, dc_at,
+                            timeout, quiet=True)
+            for scenario in ("probe-registration", "probe-withdrawal"):
+                values = [r["lb_ms"] for r in self.samples
+                          if r["variant"] == variant and r["scenario"] == scenario and r["lb_ms"] is not None]
+                missing = sum(1 for r in self.samples if r["variant"] == variant and r["scenario"] == scenario
+                              and r["lb_ms"] is None)
+                if values:
+                    log(f"[{variant}] {scenario}: n={len(values)} median {statistics.median(values):.0f} ms, p99 "
+                        f"{percentile(values, 0.99)} ms, {missing} not within {timeout}s")
+                else:
+                    log(f"[{variant}] {scenario}: none within {timeout}s")
+        finally:
+            self.processes.stop(registrar)
+
+    def steady_state(self, variant, jar, extra=()):
+        """Scenario 7: one instance and its registry, nothing else; after `idle_settle`
+        seconds, the CPU both use and the requests the registry receives over
+        `idle_window` seconds."""
+        settings = self.settings
+        port = self.take_port()
+        instance = self.start_app(jar, f"{variant}-idle-{port}", port, extra=extra)
+        self.wait_ready(instance)
+        try:
+            time.sleep(settings["idle_settle"])
+            registry = self.registry.process if variant != "plain" else None
+
+            def reading():
+                return dict(at=time.monotonic(), instance_cpu=cpu_seconds(instance.pid),
+                            registry_cpu=cpu_seconds(registry.pid) if registry else None,
+                            requests=self.registry.requests() if registry else None)
+            before = reading()
+            time.sleep(settings["idle_window"])
+            after = reading()
+            threads = http("GET", f"http://{LOOPBACK}:{port}/bench/holding", timeout=30)["threads"]
+            window = after["at"] - before["at"]
+            row = dict(variant=variant, window_s=round(window, 1),
+                       instance_cpu_s=round(after["instance_cpu"] - before["instance_cpu"], 2), threads=threads,
+                       registry_cpu_s=round(after["registry_cpu"] - before["registry_cpu"], 2) if registry else None,
+                       requests=(after["requests"] - before["requests"]) if registry else None)
+            row["requests_per_s"] = round(row["requests"] / window, 2) if registry else None
+            self.steady.append(row)
+            log(f"[{variant}] idle {row['window_s']}s: instance CPU {row['instance_cpu_s']}s, {threads} threads"
+                + (f"; registry CPU {row['registry_cpu_s']}s, {row['requests']:.0f} requests to the registry "
+                   f"({row['requests_per_s']}/s)" if registry else ""))
+        finally:
+            self.processes.stop(instance)
+
     def run_variant(self, variant):
         limits = {**self.settings, **(SLOW_VARIANT_LIMITS.get(variant, {}) if self.mode == "full" else {})}
         self.registry = Registry(variant, self.processes, self.work)
@@ -394,15 +642,185 @@ class Bench:
                                   extra=self.registry.app_args)
         self.wait_ready(observer)
         http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/sample")
+        http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/probe")
+        http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/registrar")
         try:
-            for index in range(limits["cycles"]):
-                self.register_and_shutdown(variant, index)
-            for index in range(limits["crashes"]):
-                self.crash(variant, index)
-            self.rolling_restart(variant)
+            try:
+                self.probes(variant)
+                for index in range(limits["cycles"]):
+                    self.register_and_shutdown(variant, index)
+                for index in range(limits["crashes"]):
+                    self.crash(variant, index)
+                self.rolling_restart(variant)
+            finally:
+                self.processes.stop(observer)
+            self.steady_state(variant, self.registry.jar, self.registry.app_args)
         finally:
-            self.processes.stop(observer)
             self.registry.stop()
+
+    # --- scenario 8 ------------------------------------------------------------------------
+
+    def etcd_json(self, path, body):
+        """etcd's JSON gateway (v3 API over HTTP): what the harness loads and compacts with."""
+        request = urllib.request.Request(f"http://{LOOPBACK}:{ETCD_PORT}{path}", data=json.dumps(body).encode(),
+                                         method="POST", headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read().decode())
+
+    def holding(self, port):
+        return http("GET", f"http://{LOOPBACK}:{port}/bench/holding", timeout=60)
+
+    def heap_after_gc(self, port):
+        return http("GET", f"http://{LOOPBACK}:{port}/bench/self?gc=true", timeout=60)["heapUsedBytes"]
+
+    def run_scale(self):
+        """Scenario 8: one JVM (app-etcd) registers `scale_registrations` instances (a lease
+        each) and caches `scale_services` services holding those plus `scale_loaded` more
+        written straight into etcd; it reaches etcd through a proxy that the harness cuts
+        while it writes and compacts, so that the watch resumes from a compacted revision
+        and the cache re-lists everything."""
+        settings = self.settings
+        services, own, loaded = settings["scale_services"], settings["scale_registrations"], settings["scale_loaded"]
+        own_services = max(1, own * services // (own + loaded))
+        per_service = (own + loaded) // services
+        self.registry = Registry("etcd", self.processes, self.work)
+        self.registry.data_dir_name = "etcd-scale"
+        self.registry.start()
+        proxy = TcpProxy(PROXY_PORT, ETCD_PORT)
+        port = self.take_port()
+        jar = self.registry.jar
+        command = ["java", *SCALE_JAVA_OPTS, "-jar", jar, f"--server.port={port}", "--spring.application.name=scale"]
+        app = self.processes.start("etcd-scale", command, {"ETCD_PORT": str(PROXY_PORT)})
+        app.port, app.launched_at = port, now_ms()
+        result = dict(services=services, registrations=own, loaded=loaded, java_opts=" ".join(SCALE_JAVA_OPTS))
+        try:
+            self.wait_ready(app)
+            wait_for("scale app registered", lambda: self.holding(port)["instances"] >= 1, 60, app)
+            time.sleep(2)
+            base_heap, base_threads = self.heap_after_gc(port), self.holding(port)["threads"]
+            # Instances written straight into etcd, in etcd's naming format as this starter
+            # writes it, bound to one long lease (other processes' registrations).
+            template = self.own_value()
+            lease = int(self.etcd_json("/v3/lease/grant", {"TTL": 3600})["ID"])
+            names = [f"loaded-{i:03d}" for i in range(services - own_services)]
+            keys = []
+            for index in range(loaded):
+                service = names[index % len(names)]
+                instance_id = f"{service}-{index}"
+                metadata = {**template["Metadata"], "service": service, "instanceId": instance_id,
+                            "port": 30000 + index % 20000}
+                value = {"Op": 0, "Addr": f"127.0.0.1:{metadata['port']}", "Metadata": metadata}
+                keys.append((f"{template['prefix']}{service}/{instance_id}", json.dumps(value, separators=(",", ":"))))
+            load_start = time.monotonic()
+            for first in range(0, len(keys), 128):  # etcd's --max-txn-ops default
+                self.etcd_json("/v3/kv/txn", {"success": [
+                    {"requestPut": {"key": b64(k), "value": b64(v), "lease": str(lease)}} for k, v in keys[first:first + 128]]})
+            wait_for("loaded instances cached", lambda: self.holding(port)["instances"] >= loaded + 1, 120, app, 0.2)
+            result["load_to_cached_s"] = round(time.monotonic() - load_start, 2)
+            loaded_heap, loaded_threads = self.heap_after_gc(port), self.holding(port)["threads"]
+            result["bytes_per_cached_instance"] = round((loaded_heap - base_heap) / loaded)
+            # Registrations: each an InstanceRegistrar with a lease of its own.
+            register_start = time.monotonic()
+            http("POST", f"http://{LOOPBACK}:{port}/bench/probes?service=own&count={own}&services={own_services}"
+                         f"&intervalMs=0&firstPort={FIRST_PROBE_PORT}")
+            wait_for("registrations cached", lambda: self.holding(port)["instances"] >= loaded + own + 1, 300, app, 0.2)
+            result["registrations_to_cached_s"] = round(time.monotonic() - register_start, 2)
+            leases = len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+            result["leases_in_etcd"] = leases
+            holding = self.holding(port)
+            result["cached_instances"], result["cached_services"] = holding["instances"], holding["services"]
+            full_heap, full_threads = self.heap_after_gc(port), holding["threads"]
+            result["bytes_per_registration"] = round((full_heap - loaded_heap) / own - result["bytes_per_cached_instance"])
+            result["threads"] = dict(start=base_threads, loaded=loaded_threads, registered=full_threads)
+            result["heap_bytes"] = dict(start=base_heap, loaded=loaded_heap, registered=full_heap)
+            log(f"[scale] {holding['instances']} instances of {holding['services']} services cached, {leases} leases; "
+                f"{result['bytes_per_cached_instance']} B per cached instance, {result['bytes_per_registration']} B and "
+                f"{(full_threads - loaded_threads) / own:.2f} threads per registration")
+            # Steady state with everything held.
+            time.sleep(5)
+            before = (time.monotonic(), cpu_seconds(self.registry.process.pid), cpu_seconds(app.pid),
+                      self.registry.requests())
+            time.sleep(settings["scale_window"])
+            after = (time.monotonic(), cpu_seconds(self.registry.process.pid), cpu_seconds(app.pid),
+                     self.registry.requests())
+            window = after[0] - before[0]
+            result["steady"] = dict(window_s=round(window, 1), etcd_cpu_s=round(after[1] - before[1], 2),
+                                    app_cpu_s=round(after[2] - before[2], 2),
+                                    requests_per_s=round((after[3] - before[3]) / window, 1))
+            log(f"[scale] steady {window:.0f}s: etcd CPU {result['steady']['etcd_cpu_s']}s, app CPU "
+                f"{result['steady']['app_cpu_s']}s, {result['steady']['requests_per_s']} requests/s to etcd")
+            # Resync after compaction: cut the application off, change 1% of the loaded
+            # instances, compact, reconnect.
+            log_mark = os.path.getsize(app.log_path)
+            etcd_cpu_before = cpu_seconds(self.registry.process.pid)
+            proxy.sever()
+            changed = max(1, loaded // 100)
+            self.etcd_json("/v3/kv/txn", {"success": [{"requestDeleteRange": {"key": b64(k)}} for k, _ in keys[:changed]]})
+            fresh = [(k + "-new", v) for k, v in keys[:changed]]
+            self.etcd_json("/v3/kv/txn", {"success": [
+                {"requestPut": {"key": b64(k), "value": b64(v), "lease": str(lease)}} for k, v in fresh]})
+            revision = int(self.etcd_json("/v3/kv/range", {"key": b64("/"), "limit": 1})["header"]["revision"])
+            self.etcd_json("/v3/kv/compaction", {"revision": str(revision), "physical": True})
+            time.sleep(1)
+            restored = now_ms()
+            proxy.restore()
+            new_port = json.loads(fresh[-1][1])["Metadata"]["port"]
+
+            def relisted():
+                with open(app.log_path, errors="replace") as log_file:
+                    log_file.seek(log_mark)
+                    return "Re-listed" in log_file.read()
+            if not wait_for("re-listed after compaction", relisted, 120, app, 0.2):
+                raise HarnessError(f"[scale] the cache did not re-list within 120s; see {app.log_path}")
+            result["resync"] = self.resync_times(app.log_path, log_mark, restored)
+            result["resync"]["etcd_cpu_s"] = round(cpu_seconds(self.registry.process.pid) - etcd_cpu_before, 2)
+            result["resync"]["changed_instances"] = changed * 2
+            result["resync"]["compacted_revision"] = revision
+            result["resync"]["cached_after"] = self.holding(port)["instances"]
+            result["resync"]["leases_after"] = len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+            result["resync"]["new_instance_port"] = new_port
+            log(f"[scale] resync: {result['resync']}")
+            # Withdraw the registrations.
+            withdraw_start = time.monotonic()
+            http("DELETE", f"http://{LOOPBACK}:{port}/bench/probes?intervalMs=0")
+            self.wait_probes_called(f"http://{LOOPBACK}:{port}/bench/probes", own, 300)
+            result["withdrawals_s"] = round(time.monotonic() - withdraw_start, 2)
+            result["leases_after_withdrawal"] = len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+            log(f"[scale] {own} withdrawals took {result['withdrawals_s']}s; {result['leases_after_withdrawal']} "
+                "leases left (the app's own and the loader's)")
+            self.scale = result
+        finally:
+            self.processes.stop(app)
+            proxy.close()
+            self.registry.stop()
+
+    def own_value(self):
+        """The scale application's own key and value, as a template for loaded instances."""
+        answer = self.etcd_json("/v3/kv/range", {"key": b64("/"), "range_end": b64("0")})
+        for kv in answer.get("kvs", []):
+            key = base64.b64decode(kv["key"]).decode()
+            value = json.loads(base64.b64decode(kv["value"]).decode())
+            if value.get("Metadata", {}).get("service") == "scale":
+                return {**value, "prefix": key[:key.rindex("/scale/") + 1]}
+        raise HarnessError("the scale application's own key is not in etcd")
+
+    @staticmethod
+    def resync_times(log_path, offset, restored_ms):
+        """From the application's log: when the watch reported the compaction and when the
+        cache had re-listed (Spring Boot's default log timestamps, milliseconds, local time)."""
+        ended = relisted = None
+        line_text = ""
+        with open(log_path, errors="replace") as log_file:
+            log_file.seek(offset)
+            for line in log_file:
+                if ended is None and "ended (compacted" in line:
+                    ended = log_timestamp(line)
+                if "Re-listed" in line:
+                    relisted, line_text = log_timestamp(line), line.strip()
+                    break
+        return dict(restored_to_relisted_ms=(relisted - restored_ms) if relisted else None,
+                    compaction_noticed_to_relisted_ms=(relisted - ended) if relisted and ended else None,
+                    log_line=line_text[line_text.find("Re-listed"):])
 
     def run_plain(self):
         jar = os.path.join(PEERS, "app-plain", "target", "app-plain.jar")
@@ -412,6 +830,7 @@ class Bench:
             info = self.wait_ready(process)
             self.record_startup("plain", process, info)
             self.processes.stop(process)
+        self.steady_state("plain", jar)
 
     def run(self, variants):
         started = time.time()
@@ -421,6 +840,8 @@ class Bench:
         self.run_plain()
         for variant in variants:
             self.run_variant(variant)
+        if "etcd" in variants:
+            self.run_scale()
         environment["load_after"] = os.getloadavg()
         environment["duration_s"] = round(time.time() - started)
         environment["mode"] = self.mode
@@ -432,13 +853,21 @@ class Bench:
         return environment
 
     def check_ports(self):
-        for port in (ETCD_PORT, ETCD_PEER_PORT, ZOOKEEPER_PORT, EUREKA_PORT, OBSERVER_PORT):
+        for port in (ETCD_PORT, ETCD_PEER_PORT, ZOOKEEPER_PORT, EUREKA_PORT, OBSERVER_PORT, PROXY_PORT):
             if not port_free(port):
                 raise HarnessError(f"port {port} is already in use: free it (ss -ltnp 'sport = :{port}') and rerun")
 
     def close(self):
         self.processes.stop_all()
         shutil.rmtree(self.work, ignore_errors=True)
+
+
+def log_timestamp(line):
+    """Epoch milliseconds of a Spring Boot log line ("2026-11-23T20:04:05.123Z" or with an
+    offset)."""
+    stamp = line.split(" ", 1)[0]
+    from datetime import datetime
+    return int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1000)
 
 
 def describe_machine():
@@ -507,8 +936,8 @@ def main():
     bench = Bench(args.mode, out_dir)
     try:
         environment = bench.run(variants)
-    except HarnessError as error:
-        log(f"harness failure: {error}")
+    except (HarnessError, OSError, urllib.error.URLError) as error:
+        log(f"harness failure: {error!r}")
         return 1
     except KeyboardInterrupt as interruption:
         log(f"interrupted ({interruption}): stopping everything")
@@ -516,7 +945,8 @@ def main():
     finally:
         bench.close()
     environment["command"] = args.command
-    results = dict(environment=environment, samples=bench.samples, startups=bench.startups, rolling=bench.rolling)
+    results = dict(environment=environment, samples=bench.samples, startups=bench.startups, rolling=bench.rolling,
+                   steady=bench.steady, scale=bench.scale)
     report.write_raw(out_dir, results)
     # Only a full run publishes (docs/benchmarks/*.svg and docs/benchmarks.md); a smoke run
     # keeps its charts beside its raw results.

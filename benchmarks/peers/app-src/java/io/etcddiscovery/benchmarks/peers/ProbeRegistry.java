@@ -1,0 +1,49 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.benchmarks.peers;
+
+/**
+ * Registers extra instances through the variant's own registry client, the way that
+ * client registers the application itself, so that the harness can time many
+ * registrations and withdrawals without starting a JVM for each. One implementation per
+ * variant, in that variant's module; the variant without a registry has none.
+ *
+ * @param <H> what a registration returns and its withdrawal takes back
+ * @author etcd-discovery authors
+ */
+interface ProbeRegistry<H> {
+
+	/**
+	 * Register an instance and return once the registry client has taken it (it may still
+	 * be on its way to the registry).
+	 * @param service the service name
+	 * @param instanceId the instance id, unique in the run
+	 * @param port the port the instance claims (nothing listens there)
+	 * @return a handle for {@link #deregister}
+	 * @throws Exception if the client refused
+	 */
+	H register(String service, String instanceId, int port) throws Exception;
+
+	/**
+	 * Withdraw an instance the way a graceful shutdown does, and release what its
+	 * registration held.
+	 * @param registration the handle {@link #register} returned
+	 * @throws Exception if the client failed
+	 */
+	void deregister(H registration) throws Exception;
+
+}
