@@ -67,12 +67,12 @@ EUREKA_FAST_CLIENT = [
 MODES = {
     # Enough to run every code path: CI keeps the harness from rotting with it.
     "smoke": dict(variants=["etcd", "zookeeper", "eureka-fast"], cycles=1, crashes=1, plain=1,
-                  visible_timeout=90, gone_timeout=90, crash_timeout=60, rps=200, warmup=3, tail=3,
-                  probes=10, probe_interval_ms=100, probe_timeout=90, idle_settle=5, idle_window=10,
-                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=10),
+                  visible_timeout=90, gone_timeout=90, crash_timeout=20, rps=200, warmup=3, tail=3, restarts=1,
+                  probes=10, probe_interval_ms=100, probe_timeout=45, idle_settle=3, idle_window=5,
+                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5),
     "full": dict(variants=["etcd", "zookeeper", "eureka-fast", "eureka-default"], cycles=6, crashes=2,
                  plain=3, visible_timeout=120, gone_timeout=120, crash_timeout=150, rps=200, warmup=5,
-                 tail=5, probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
+                 tail=5, restarts=3, probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
                  scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60),
 }
 # Fewer samples where a single one takes minutes (Eureka's defaults).
@@ -181,6 +181,7 @@ class TcpProxy:
         self.server.listen(64)
         self.cut = False
         self.closed = False
+        self.first_accept_ms = None  # the first connection accepted after restore()
         self.sockets = []
         self.lock = threading.Lock()
         threading.Thread(target=self._accept, name="proxy-accept", daemon=True).start()
@@ -201,7 +202,13 @@ class TcpProxy:
                 client.close()
                 continue
             with self.lock:
+                if self.cut:  # cut while connecting
+                    client.close()
+                    upstream.close()
+                    continue
                 self.sockets += [client, upstream]
+                if self.first_accept_ms is None:
+                    self.first_accept_ms = now_ms()
             for source, target in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, target), daemon=True).start()
 
@@ -221,11 +228,12 @@ class TcpProxy:
                     end.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
+            source.close()  # each direction closes the socket it reads from
 
     def sever(self):
         """Cut every connection and refuse new ones until restore()."""
-        self.cut = True
         with self.lock:
+            self.cut = True
             sockets, self.sockets = self.sockets, []
         for end in sockets:
             try:
@@ -235,11 +243,17 @@ class TcpProxy:
             end.close()
 
     def restore(self):
-        self.cut = False
+        with self.lock:
+            self.first_accept_ms = None
+            self.cut = False
 
     def close(self):
         self.closed = True
         self.sever()
+        try:
+            self.server.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+        except OSError:
+            pass
         self.server.close()
 
 
@@ -483,7 +497,7 @@ class Bench:
         load_start = now_ms()
         http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load/sample?rps={settings['rps']}&seconds=1800")
         time.sleep(settings["warmup"])
-        for position, old in enumerate(list(instances)):
+        for position, old in enumerate(list(instances)[:settings["restarts"]]):
             marks.append(dict(at=now_ms(), what=f"SIGTERM {old.port}"))
             self.processes.stop(old)
             marks.append(dict(at=now_ms(), what=f"exited {old.port}"))
@@ -516,15 +530,20 @@ class Bench:
             self.processes.stop(instance)
 
     def probe_events(self, service):
-        """First appearance ("up") and last disappearance ("down") of each address in the
-        observer's views of a service: {(view, event): {port: at}}."""
+        """Every appearance ("up") and disappearance ("down") of each address in the
+        observer's views of a service: {(view, event): {port: [at, ...]}}."""
         events = http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/{service}", timeout=30)["events"]
         seen = {}
         for event in events:
             port = int(event["address"].rsplit(":", 1)[1])
-            times = seen.setdefault((event["view"], event["event"]), {})
-            times[port] = min(times.get(port, event["at"]), event["at"])
+            seen.setdefault((event["view"], event["event"]), {}).setdefault(port, []).append(event["at"])
         return seen
+
+    @staticmethod
+    def first_after(seen, view, event, port, since, timeout_s):
+        """The first such event at or after `since` and within the timeout, else None."""
+        times = [at for at in seen.get((view, event), {}).get(port, []) if since <= at <= since + timeout_s * 1000]
+        return min(times) if times else None
 
     def wait_probes_called(self, base, count, timeout):
         def done():
@@ -562,32 +581,29 @@ class Bench:
             errors = [p["error"] for p in probes if p["error"]]
             if errors:
                 raise HarnessError(f"[{variant}] {len(errors)} probe registrations failed, first: {errors[0]}")
-            last = max(p["registerAt"] for p in probes)
-            ports = {int(p["address"].rsplit(":", 1)[1]) for p in probes}
-            wait_for("probes visible", lambda: ports <= set(self.probe_events("probe").get(("lb", "up"), {})),
-                     max(1, last / 1000 + timeout - time.time()), interval=0.5)
-            seen = self.probe_events("probe")
-            for index, probe in enumerate(probes):
-                probe_port = int(probe["address"].rsplit(":", 1)[1])
-                lb_at, dc_at = seen.get(("lb", "up"), {}).get(probe_port), seen.get(("dc", "up"), {}).get(probe_port)
-                self.sample(variant, "probe-registration", index, probe_port, probe["registerAt"], lb_at, dc_at,
-                            timeout, quiet=True)
-            http("DELETE", f"{base}?intervalMs={interval}")
-            probes = [p for p in self.wait_probes_called(base, count, call_timeout) if p["deregisterAt"] > 0]
-            last = max(p["deregisterAt"] for p in probes)
+            for kind, event, start in (("probe-registration", "up", "registerAt"),
+                                       ("probe-withdrawal", "down", "deregisterAt")):
+                if kind == "probe-withdrawal":
+                    http("DELETE", f"{base}?intervalMs={interval}")
+                    probes = [p for p in self.wait_probes_called(base, count, call_timeout) if p["deregisterAt"] > 0]
+                    errors = [p["error"] for p in probes if p["error"]]
+                    if errors or len(probes) < count:
+                        raise HarnessError(f"[{variant}] {len(errors)} probe withdrawals failed, "
+                                           f"{count - len(probes)} not made; first error: {errors[:1]}")
 
-            def all_gone():
-                downs = self.probe_events("probe").get(("lb", "down"), {})
-                return all(downs.get(int(p["address"].rsplit(":", 1)[1]), 0) >= p["deregisterAt"] for p in probes)
-            wait_for("probes gone", all_gone, max(1, last / 1000 + timeout - time.time()), interval=0.5)
-            seen = self.probe_events("probe")
-            for index, probe in enumerate(probes):
-                probe_port = int(probe["address"].rsplit(":", 1)[1])
-                lb_at, dc_at = seen.get(("lb", "down"), {}).get(probe_port), seen.get(("dc", "down"), {}).get(probe_port)
-                lb_at = lb_at if lb_at and lb_at >= probe["deregisterAt"] else None
-                dc_at = dc_at if dc_at and dc_at >= probe["deregisterAt"] else None
-                self.sample(variant, "probe-withdrawal", index, probe_port, probe["deregisterAt"], lb_at, dc_at,
-                            timeout, quiet=True)
+                def port_of(probe):
+                    return int(probe["address"].rsplit(":", 1)[1])
+
+                def all_seen():
+                    seen = self.probe_events("probe")
+                    return all(self.first_after(seen, "lb", event, port_of(p), p[start], timeout) for p in probes)
+                last = max(p[start] for p in probes)
+                wait_for(f"probes {event}", all_seen, max(1, last / 1000 + timeout - time.time()), interval=0.5)
+                seen = self.probe_events("probe")
+                for index, probe in enumerate(probes):
+                    lb_at = self.first_after(seen, "lb", event, port_of(probe), probe[start], timeout)
+                    dc_at = self.first_after(seen, "dc", event, port_of(probe), probe[start], timeout)
+                    self.sample(variant, kind, index, port_of(probe), probe[start], lb_at, dc_at, timeout, quiet=True)
             for scenario in ("probe-registration", "probe-withdrawal"):
                 values = [r["lb_ms"] for r in self.samples
                           if r["variant"] == variant and r["scenario"] == scenario and r["lb_ms"] is not None]
@@ -772,7 +788,7 @@ class Bench:
                     return "Re-listed" in log_file.read()
             if not wait_for("re-listed after compaction", relisted, 120, app, 0.2):
                 raise HarnessError(f"[scale] the cache did not re-list within 120s; see {app.log_path}")
-            result["resync"] = self.resync_times(app.log_path, log_mark, restored)
+            result["resync"] = self.resync_times(app.log_path, log_mark, restored, proxy.first_accept_ms)
             result["resync"]["etcd_cpu_s"] = round(cpu_seconds(self.registry.process.pid) - etcd_cpu_before, 2)
             result["resync"]["changed_instances"] = changed * 2
             result["resync"]["compacted_revision"] = revision
@@ -805,7 +821,7 @@ class Bench:
         raise HarnessError("the scale application's own key is not in etcd")
 
     @staticmethod
-    def resync_times(log_path, offset, restored_ms):
+    def resync_times(log_path, offset, restored_ms, reconnected_ms):
         """From the application's log: when the watch reported the compaction and when the
         cache had re-listed (Spring Boot's default log timestamps, milliseconds, local time)."""
         ended = relisted = None
@@ -819,6 +835,7 @@ class Bench:
                     relisted, line_text = log_timestamp(line), line.strip()
                     break
         return dict(restored_to_relisted_ms=(relisted - restored_ms) if relisted else None,
+                    reconnected_to_relisted_ms=(relisted - reconnected_ms) if relisted and reconnected_ms else None,
                     compaction_noticed_to_relisted_ms=(relisted - ended) if relisted and ended else None,
                     log_line=line_text[line_text.find("Re-listed"):])
 

@@ -78,12 +78,14 @@ class ProbeController implements DisposableBean {
 		}
 		this.pending.addAndGet(count);
 		this.worker.execute(() -> {
-			for (int i = 0; i < count; i++) {
+			for (int i = 0; i < count && !Thread.currentThread().isInterrupted(); i++) {
 				String name = (services > 1) ? service + "-" + (i % services) : service;
 				Probe probe = new Probe(name, "probe-" + (firstPort + i), firstPort + i);
-				probe.registerAt = System.currentTimeMillis();
 				try {
-					probe.handle = registry.register(probe.service, probe.instanceId, probe.port);
+					Object handle = registry.prepare(probe.service, probe.instanceId, probe.port);
+					probe.registerAt = System.currentTimeMillis();
+					registry.register(handle);
+					probe.handle = handle;
 				}
 				catch (Exception ex) {
 					probe.error = ex.toString();
@@ -109,6 +111,9 @@ class ProbeController implements DisposableBean {
 		this.pending.addAndGet(registered.size());
 		this.worker.execute(() -> {
 			for (Probe probe : registered) {
+				if (Thread.currentThread().isInterrupted()) {
+					break;
+				}
 				probe.deregisterAt = System.currentTimeMillis();
 				try {
 					registry.deregister(probe.handle);

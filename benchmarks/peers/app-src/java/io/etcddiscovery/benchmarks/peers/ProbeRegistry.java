@@ -28,20 +28,28 @@ package io.etcddiscovery.benchmarks.peers;
 interface ProbeRegistry<H> {
 
 	/**
-	 * Register an instance and return once the registry client has taken it (it may still
-	 * be on its way to the registry).
+	 * Build what registering an instance needs, without registering it: the part an
+	 * application does before it is ready, outside the measured time.
 	 * @param service the service name
 	 * @param instanceId the instance id, unique in the run
 	 * @param port the port the instance claims (nothing listens there)
-	 * @return a handle for {@link #deregister}
+	 * @return a handle for {@link #register} and {@link #deregister}
+	 * @throws Exception if the client could not be built
+	 */
+	H prepare(String service, String instanceId, int port) throws Exception;
+
+	/**
+	 * Register a prepared instance and return once the registry client has taken it (it
+	 * may still be on its way to the registry).
+	 * @param registration the handle {@link #prepare} returned
 	 * @throws Exception if the client refused
 	 */
-	H register(String service, String instanceId, int port) throws Exception;
+	void register(H registration) throws Exception;
 
 	/**
 	 * Withdraw an instance the way a graceful shutdown does, and release what its
 	 * registration held.
-	 * @param registration the handle {@link #register} returned
+	 * @param registration the handle {@link #prepare} returned
 	 * @throws Exception if the client failed
 	 */
 	void deregister(H registration) throws Exception;

@@ -53,7 +53,10 @@ class VisibilityRecorder implements DisposableBean {
 
 	private final ObjectProvider<LoadBalancerClientFactory> loadBalancers;
 
-	private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
+	// A thread per watched service (the harness watches up to three), so that a slow
+	// lookup of one (Spring Cloud Zookeeper reads ZooKeeper on every call) does not delay
+	// the polls of another.
+	private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4, (task) -> {
 		Thread thread = new Thread(task, "bench-visibility");
 		thread.setDaemon(true);
 		return thread;

@@ -40,7 +40,7 @@ import org.springframework.stereotype.Component;
  * @author etcd-discovery authors
  */
 @Component
-class EtcdProbeRegistry implements ProbeRegistry<InstanceRegistrar> {
+class EtcdProbeRegistry implements ProbeRegistry<EtcdProbeRegistry.Probe> {
 
 	private final EtcdServiceRegistry registry;
 
@@ -52,20 +52,28 @@ class EtcdProbeRegistry implements ProbeRegistry<InstanceRegistrar> {
 	}
 
 	@Override
-	public InstanceRegistrar register(String service, String instanceId, int port) {
+	public Probe prepare(String service, String instanceId, int port) {
 		DiscoveryProperties.Retry retry = this.properties.getRetry();
 		InstanceRegistrar registrar = new InstanceRegistrar(this.registry,
 				new KeyLayout(this.properties.getEtcd().getKeyPrefix()), this.properties.getTtl(),
 				new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier()),
 				Clock.systemUTC());
-		registrar.start(new ServiceRegistration(this.properties.getNamespace(), service, instanceId, "127.0.0.1", port,
-				false, Map.of(), InstanceStatus.UP));
-		return registrar;
+		return new Probe(registrar, new ServiceRegistration(this.properties.getNamespace(), service, instanceId,
+				"127.0.0.1", port, false, Map.of(), InstanceStatus.UP));
 	}
 
 	@Override
-	public void deregister(InstanceRegistrar registrar) {
-		registrar.stop(Duration.ZERO);
+	public void register(Probe probe) {
+		probe.registrar().start(probe.registration());
+	}
+
+	@Override
+	public void deregister(Probe probe) {
+		probe.registrar().stop(Duration.ZERO);
+	}
+
+	record Probe(InstanceRegistrar registrar, ServiceRegistration registration) {
+
 	}
 
 }

@@ -16,6 +16,8 @@
 
 package io.etcddiscovery.benchmarks.peers;
 
+import java.util.HashMap;
+
 import com.netflix.appinfo.ApplicationInfoManager;
 import com.netflix.appinfo.HealthCheckHandler;
 
@@ -74,7 +76,7 @@ class EurekaProbeRegistry implements ProbeRegistry<EurekaRegistration> {
 	}
 
 	@Override
-	public EurekaRegistration register(String service, String instanceId, int port) {
+	public EurekaRegistration prepare(String service, String instanceId, int port) {
 		EurekaInstanceConfigBean instance = new EurekaInstanceConfigBean(this.inetUtils);
 		BeanUtils.copyProperties(this.instanceConfig, instance);
 		instance.setAppname(service);
@@ -82,19 +84,22 @@ class EurekaProbeRegistry implements ProbeRegistry<EurekaRegistration> {
 		instance.setSecureVirtualHostName(service);
 		instance.setInstanceId(instanceId);
 		instance.setNonSecurePort(port);
-		instance.setMetadataMap(new java.util.HashMap<>());
+		instance.setMetadataMap(new HashMap<>());
 		EurekaClientConfigBean client = new EurekaClientConfigBean();
 		BeanUtils.copyProperties(this.clientConfig, client);
 		client.setFetchRegistry(false);
 		ApplicationInfoManager manager = new ApplicationInfoManager(instance, new InstanceInfoFactory().create(instance));
-		EurekaRegistration registration = EurekaRegistration.builder(instance)
+		return EurekaRegistration.builder(instance)
 			.with(manager)
 			.with(this.transportClientFactories)
 			.with(client, this.events)
 			.with(this.healthCheckHandler)
 			.build();
+	}
+
+	@Override
+	public void register(EurekaRegistration registration) {
 		this.registry.register(registration);
-		return registration;
 	}
 
 	@Override

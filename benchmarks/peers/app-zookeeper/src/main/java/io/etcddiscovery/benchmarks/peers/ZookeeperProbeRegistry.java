@@ -37,16 +37,19 @@ class ZookeeperProbeRegistry implements ProbeRegistry<ServiceInstanceRegistratio
 	}
 
 	@Override
-	public ServiceInstanceRegistration register(String service, String instanceId, int port) {
-		ServiceInstanceRegistration registration = ServiceInstanceRegistration.builder()
+	public ServiceInstanceRegistration prepare(String service, String instanceId, int port) {
+		return ServiceInstanceRegistration.builder()
 			.defaultUriSpec()
 			.address("127.0.0.1")
 			.port(port)
 			.name(service)
 			.id(instanceId)
 			.build();
+	}
+
+	@Override
+	public void register(ServiceInstanceRegistration registration) {
 		this.registry.register(registration);
-		return registration;
 	}
 
 	@Override
