@@ -574,7 +574,7 @@ class Bench:
                 settings["visible_timeout"], registrar, interval=0.2):
             raise HarnessError(f"[{variant}] the registrar never became visible to the observer")
         base = f"http://{LOOPBACK}:{port}/bench/probes"
-        call_timeout = count * interval / 1000 + 120
+        call_timeout = count * (interval / 1000 + 1) + 120
         try:
             http("POST", f"{base}?service=probe&count={count}&intervalMs={interval}&firstPort={FIRST_PROBE_PORT}")
             probes = self.wait_probes_called(base, count, call_timeout)
@@ -955,6 +955,10 @@ def main():
         environment = bench.run(variants)
     except (HarnessError, OSError, urllib.error.URLError) as error:
         log(f"harness failure: {error!r}")
+        # What was measured until then, for the record (docs untouched).
+        report.write_raw(out_dir, dict(environment=dict(mode=args.mode, failed=repr(error)), samples=bench.samples,
+                                       startups=bench.startups, rolling=bench.rolling, steady=bench.steady,
+                                       scale=bench.scale))
         return 1
     except KeyboardInterrupt as interruption:
         log(f"interrupted ({interruption}): stopping everything")
