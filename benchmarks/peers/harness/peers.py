@@ -379,12 +379,12 @@ class Bench:
 
     # --- instances -------------------------------------------------------------------------
 
-    def start_app(self, jar, name, port, service="sample", extra=()):
+    def start_app(self, jar, name, port, service="sample", extra=(), java_opts=JAVA_OPTS, etcd_port=ETCD_PORT):
         if not port_free(port):
             raise HarnessError(f"port {port} is in use")
-        command = ["java", *JAVA_OPTS, "-jar", jar, f"--server.port={port}", f"--spring.application.name={service}",
+        command = ["java", *java_opts, "-jar", jar, f"--server.port={port}", f"--spring.application.name={service}",
                    *extra]
-        env = {"ETCD_PORT": str(ETCD_PORT), "ZOOKEEPER_PORT": str(ZOOKEEPER_PORT), "EUREKA_PORT": str(EUREKA_PORT)}
+        env = {"ETCD_PORT": str(etcd_port), "ZOOKEEPER_PORT": str(ZOOKEEPER_PORT), "EUREKA_PORT": str(EUREKA_PORT)}
         process = self.processes.start(name, command, env)
         process.port, process.launched_at = port, now_ms()
         return process
@@ -425,8 +425,8 @@ class Bench:
                  if e["view"] == view and e["address"].rsplit(":", 1)[1] == port and e["event"] == kind]
         return min(times) if times else None
 
-    def visible_now(self, address):
-        return address in http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/sample")["current"].get("lb", [])
+    def visible_now(self, address, service="sample"):
+        return address in http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/{service}")["current"].get("lb", [])
 
     def wait_event(self, address, kind, since, timeout, view="lb"):
         return wait_for(f"{address} {kind}", lambda: self.event_at(address, kind, since, view), timeout, interval=0.2)
@@ -569,9 +569,8 @@ class Bench:
         # Once the registrar is itself registered (its client connected, its first calls
         # made), so that no probe waits for a cold start.
         address = f"{LOOPBACK}:{port}"
-        if not wait_for("registrar visible", lambda: address in http(
-                "GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/registrar")["current"].get("lb", []),
-                settings["visible_timeout"], registrar, interval=0.2):
+        if not wait_for("registrar visible", lambda: self.visible_now(address, "registrar"),
+                        settings["visible_timeout"], registrar, interval=0.2):
             raise HarnessError(f"[{variant}] the registrar never became visible to the observer")
         base = f"http://{LOOPBACK}:{port}/bench/probes"
         call_timeout = count * (interval / 1000 + 1) + 120
@@ -636,7 +635,7 @@ class Bench:
             before = reading()
             time.sleep(settings["idle_window"])
             after = reading()
-            threads = http("GET", f"http://{LOOPBACK}:{port}/bench/holding", timeout=30)["threads"]
+            threads = self.holding(port)["threads"]
             window = after["at"] - before["at"]
             row = dict(variant=variant, window_s=round(window, 1),
                        instance_cpu_s=round(after["instance_cpu"] - before["instance_cpu"], 2), threads=threads,
@@ -683,6 +682,9 @@ class Bench:
         with urllib.request.urlopen(request, timeout=30) as response:
             return json.loads(response.read().decode())
 
+    def lease_count(self):
+        return len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+
     def holding(self, port):
         return http("GET", f"http://{LOOPBACK}:{port}/bench/holding", timeout=60)
 
@@ -704,10 +706,8 @@ class Bench:
         self.registry.start()
         proxy = TcpProxy(PROXY_PORT, ETCD_PORT)
         port = self.take_port()
-        jar = self.registry.jar
-        command = ["java", *SCALE_JAVA_OPTS, "-jar", jar, f"--server.port={port}", "--spring.application.name=scale"]
-        app = self.processes.start("etcd-scale", command, {"ETCD_PORT": str(PROXY_PORT)})
-        app.port, app.launched_at = port, now_ms()
+        app = self.start_app(self.registry.jar, "etcd-scale", port, service="scale", java_opts=SCALE_JAVA_OPTS,
+                             etcd_port=PROXY_PORT)
         result = dict(services=services, registrations=own, loaded=loaded, java_opts=" ".join(SCALE_JAVA_OPTS))
         try:
             self.wait_ready(app)
@@ -741,7 +741,7 @@ class Bench:
                          f"&intervalMs=0&firstPort={FIRST_PROBE_PORT}")
             wait_for("registrations cached", lambda: self.holding(port)["instances"] >= loaded + own + 1, 300, app, 0.2)
             result["registrations_to_cached_s"] = round(time.monotonic() - register_start, 2)
-            leases = len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+            leases = self.lease_count()
             result["leases_in_etcd"] = leases
             holding = self.holding(port)
             result["cached_instances"], result["cached_services"] = holding["instances"], holding["services"]
@@ -793,7 +793,7 @@ class Bench:
             result["resync"]["changed_instances"] = changed * 2
             result["resync"]["compacted_revision"] = revision
             result["resync"]["cached_after"] = self.holding(port)["instances"]
-            result["resync"]["leases_after"] = len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+            result["resync"]["leases_after"] = self.lease_count()
             result["resync"]["new_instance_port"] = new_port
             log(f"[scale] resync: {result['resync']}")
             # Withdraw the registrations.
@@ -801,7 +801,7 @@ class Bench:
             http("DELETE", f"http://{LOOPBACK}:{port}/bench/probes?intervalMs=0")
             self.wait_probes_called(f"http://{LOOPBACK}:{port}/bench/probes", own, 300)
             result["withdrawals_s"] = round(time.monotonic() - withdraw_start, 2)
-            result["leases_after_withdrawal"] = len(self.etcd_json("/v3/lease/leases", {}).get("leases", []))
+            result["leases_after_withdrawal"] = self.lease_count()
             log(f"[scale] {own} withdrawals took {result['withdrawals_s']}s; {result['leases_after_withdrawal']} "
                 "leases left (the app's own and the loader's)")
             self.scale = result

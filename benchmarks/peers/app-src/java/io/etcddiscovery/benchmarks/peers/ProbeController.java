@@ -73,9 +73,6 @@ class ProbeController implements DisposableBean {
 			@RequestParam(defaultValue = "0") long intervalMs, @RequestParam int firstPort,
 			@RequestParam(defaultValue = "1") int services) {
 		ProbeRegistry<Object> registry = registry();
-		if (registry == null) {
-			throw new ResponseStatusException(HttpStatus.NOT_IMPLEMENTED, "no registry in this variant");
-		}
 		this.pending.addAndGet(count);
 		this.worker.execute(() -> {
 			for (int i = 0; i < count && !Thread.currentThread().isInterrupted(); i++) {
@@ -104,9 +101,6 @@ class ProbeController implements DisposableBean {
 	@DeleteMapping("/bench/probes")
 	Map<String, Object> deregister(@RequestParam(defaultValue = "0") long intervalMs) {
 		ProbeRegistry<Object> registry = registry();
-		if (registry == null) {
-			throw new ResponseStatusException(HttpStatus.NOT_IMPLEMENTED, "no registry in this variant");
-		}
 		List<Probe> registered = snapshot().stream().filter((probe) -> probe.handle != null).toList();
 		this.pending.addAndGet(registered.size());
 		this.worker.execute(() -> {
@@ -171,7 +165,11 @@ class ProbeController implements DisposableBean {
 
 	@SuppressWarnings("unchecked")
 	private ProbeRegistry<Object> registry() {
-		return (ProbeRegistry<Object>) this.registry.getIfAvailable();
+		ProbeRegistry<Object> registry = (ProbeRegistry<Object>) this.registry.getIfAvailable();
+		if (registry == null) {
+			throw new ResponseStatusException(HttpStatus.NOT_IMPLEMENTED, "no registry in this variant");
+		}
+		return registry;
 	}
 
 	private List<Probe> snapshot() {
