@@ -214,8 +214,12 @@ class RegistrationIT {
 		await().atMost(TIMEOUT).until(() -> registrar(context).getState().phase() == RegistrationState.Phase.RETRYING);
 		assertThat(registrar(context).getState().consecutiveFailures()).isPositive();
 		etcd.restart();
-		await().atMost(TIMEOUT).until(() -> inspector.key("/services/default/orders/orders-1") != null);
-		assertThat(registrar(context).getState().phase()).isEqualTo(RegistrationState.Phase.REGISTERED);
+		// The key is in etcd a moment before the registrar publishes REGISTERED (it
+		// watches the key first): wait for the state, then check the key against it.
+		await().atMost(TIMEOUT)
+			.until(() -> registrar(context).getState().phase() == RegistrationState.Phase.REGISTERED);
+		assertThat(inspector.key("/services/default/orders/orders-1").getLease())
+			.isEqualTo(registrar(context).getState().leaseId());
 	}
 
 	@Test
