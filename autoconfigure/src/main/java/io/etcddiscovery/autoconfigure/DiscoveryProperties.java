@@ -488,7 +488,8 @@ public class DiscoveryProperties implements InitializingBean {
 	public static class Etcd {
 
 		/**
-		 * URLs of the etcd cluster's client endpoints.
+		 * URLs of the etcd cluster's client endpoints, "http(s)://host:port", IPv6 hosts
+		 * in brackets.
 		 */
 		private List<String> endpoints = new ArrayList<>(List.of("http://127.0.0.1:2379"));
 

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcddiscovery.registration.KeyLayout;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -61,7 +62,7 @@ public final class EtcdClientAutoConfiguration {
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
 		DiscoveryProperties.Etcd etcd = properties.getEtcd();
 		ClientBuilder builder = Client.builder()
-			.endpoints(etcd.getEndpoints().stream().map(String::trim).toArray(String[]::new))
+			.target(EtcdTarget.of(etcd.getEndpoints()))
 			// Threads named after this library and shut down with the context.
 			.executorService(etcdClientExecutor.executorService())
 			.connectTimeout(etcd.getConnectTimeout())
@@ -77,7 +78,11 @@ public final class EtcdClientAutoConfiguration {
 			builder.sslContext(sslContext);
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		Client client = builder.build();
+		EtcdConnectionWarmUp.connect(client,
+				new KeyLayout(etcd.getKeyPrefix()).namespacePrefix(properties.getNamespace()),
+				etcd.getConnectTimeout().plus(etcd.getRequestTimeout()));
+		return client;
 	}
 
 	private @Nullable SslContext sslContext(DiscoveryProperties.Etcd etcd, @Nullable SslBundles sslBundles) {

@@ -83,7 +83,7 @@ class InvalidDiscoveryPropertiesTests {
 	@CsvSource(delimiter = '|', textBlock = """
 			discovery.ttl=2s
 			discovery.ttl=1m
-			discovery.etcd.endpoints=http://10.0.0.1:2379,https://etcd.example.com:2379
+			discovery.etcd.endpoints=http://127.0.0.1:2379,https://localhost:2379
 			discovery.etcd.endpoints=http://[::1]:2379
 			discovery.etcd.key-prefix=/my/services
 			discovery.namespace=dev_eu-1.blue
