@@ -250,9 +250,11 @@ class ServiceCacheIT {
 		ServiceCache cache = startCache(etcd.endpoint());
 		assertThat(cache.services()).isEmpty();
 		List<WatchEvent> seen = new CopyOnWriteArrayList<>();
+		// From a revision: the watch stream may be created after the puts below.
+		long from = this.inspector.revision() + 1;
 		Watch.Watcher watcher = this.inspector.client()
 			.getWatchClient()
-			.watch(bytes(PREFIX), WatchOption.builder().isPrefix(true).build(),
+			.watch(bytes(PREFIX), WatchOption.builder().isPrefix(true).withRevision(from).build(),
 					(response) -> seen.addAll(response.getEvents()));
 		this.closeables.add(watcher);
 		register("orders", "o1", 8081, InstanceStatus.UP);

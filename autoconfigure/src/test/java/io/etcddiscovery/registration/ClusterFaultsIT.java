@@ -71,9 +71,12 @@ class ClusterFaultsIT {
 			.getKVClient()
 			.delete(bytes("/"), io.etcd.jetcd.options.DeleteOption.builder().isPrefix(true).build())
 			.join();
+		// From a revision: the watch stream is created asynchronously, and a delete
+		// before it exists would otherwise go unseen.
+		long from = this.inspector.revision() + 1;
 		this.watcher = this.inspector.client()
 			.getWatchClient()
-			.watch(bytes(PREFIX), WatchOption.builder().isPrefix(true).build(),
+			.watch(bytes(PREFIX), WatchOption.builder().isPrefix(true).withRevision(from).build(),
 					(response) -> response.getEvents()
 						.stream()
 						.filter((event) -> event.getEventType() == WatchEvent.EventType.DELETE)

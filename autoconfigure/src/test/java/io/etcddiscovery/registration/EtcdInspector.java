@@ -49,6 +49,14 @@ public final class EtcdInspector implements AutoCloseable {
 		return get(this.client.getKVClient().get(bytes(prefix), GetOption.builder().isPrefix(true).build())).getKvs();
 	}
 
+	/**
+	 * The revision etcd is at now: a watch from the revision after it sees every later
+	 * change, however late its stream is created.
+	 */
+	public long revision() {
+		return get(this.client.getKVClient().get(bytes("\0"))).getHeader().getRevision();
+	}
+
 	public @Nullable KeyValue key(String key) {
 		List<KeyValue> kvs = get(this.client.getKVClient().get(bytes(key))).getKvs();
 		return kvs.isEmpty() ? null : kvs.get(0);
