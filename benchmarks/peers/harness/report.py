@@ -414,7 +414,7 @@ def section(results, chart_rel):
              "`run.sh` installs etcd (`scripts/install-etcd.sh`) and Debian's `zookeeper` package when missing, "
              "installs the starter (`./mvnw -q -B -Dmaven.test.skip=true -Dspring-javaformat.skip install -pl "
              "starter -am`), packages `benchmarks/peers` (`./mvnw -q -B -Dmaven.test.skip=true -f "
-             "benchmarks/peers/pom.xml package`; `SKIP_BUILD=1` skips both) and runs "
+             "benchmarks/peers/pom.xml clean package`; `SKIP_BUILD=1` skips both) and runs "
              "`benchmarks/peers/harness/peers.py`. It exits non-zero only when the harness fails, never on slow "
              "numbers. See `benchmarks/peers/README.md` for ports and layout.", "",
              "### Machine and versions", "", "| | |", "|---|---|",
@@ -479,12 +479,17 @@ def section(results, chart_rel):
              "sample takes minutes: see the `n` column). p99 is the nearest-rank percentile: with fewer than 100 "
              "samples it is the largest one, and the spread (min – max) says more.", "",
              "Timeouts: registration and graceful shutdown "
-             f"{settings['visible_timeout']} s / {settings['gone_timeout']} s, crash {settings['crash_timeout']} s; "
+             f"{settings['visible_timeout']} s / {settings['gone_timeout']} s, crash {settings['crash_timeout']} s"
+             + "".join(f" ({limits['crash_timeout']} s for {NAMES[variant]})"
+                       for variant, limits in settings.get("slow_variant_limits", {}).items()
+                       if "crash_timeout" in limits) + "; "
              "a sample that did not happen within its timeout is counted in its own column, not in the figures.",
              ""]
     for scenario, title in SCENARIOS.items():
         if any(r["scenario"] == scenario for r in results["samples"]):
-            parts += [f"#### {title}", "", scenario_table(results, scenario), "",
+            notes = [f"- {NAMES[note['variant']]}: {note['text']}." for note in results.get("notes", [])
+                     if note["scenario"] == scenario]
+            parts += [f"#### {title}", "", scenario_table(results, scenario), "", *notes, *([""] if notes else []),
                       f"![{title}]({chart_rel}/peers-{scenario}.svg)", ""]
     if results["rolling"]:
         parts += [f"### Scenario 4: rolling restart of {settings.get('restarts', 3)} of 3 instances under load", "",
@@ -494,7 +499,12 @@ def section(results, chart_rel):
                   "stopped only once the replacement is visible in the observer's load balancer (a "
                   "readiness-gated rollout). A failed request is any exception or non-2xx answer "
                   "(connection refused, read timeout of 5 s, ...). Latency percentiles are over answered requests.",
+                  "The load starts once the observer's load balancer holds exactly the three instances; an "
+                  "instance an earlier scenario left in the registry is named below the table.",
                   "", rolling_table(results), ""]
+        stale = [f"- {NAMES[v]}: the load balancer still held {', '.join(d['stale_at_start'])} when the load "
+                 "started." for v, d in results["rolling"].items() if d.get("stale_at_start")]
+        parts += [*stale, *([""] if stale else [])]
         for variant in [v for v in ORDER if v in results["rolling"]]:
             parts += [f"![Rolling restart, {NAMES[variant]}]({chart_rel}/peers-rolling-{variant}.svg)", ""]
     if results["startups"]:
@@ -559,6 +569,7 @@ def load(out_dir):
         results = json.load(raw)
     results.setdefault("steady", [])
     results.setdefault("scale", None)
+    results.setdefault("notes", [])
     for variant, data in results["rolling"].items():
         with open(os.path.join(out_dir, f"rolling-{variant}.csv")) as rows:
             data["requests"] = [dict(sent_at_ms=int(r["sent_at_ms"]), latency_us=int(r["latency_us"]),
