@@ -17,8 +17,11 @@
 package io.etcddiscovery.autoconfigure;
 
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
+import io.etcddiscovery.cloud.EtcdDiscoveryHealthIndicator;
 import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;
+import io.etcddiscovery.cloud.EtcdReactiveDiscoveryHealthIndicator;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.ServiceCache;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,9 +29,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.cloud.client.CommonsClientAutoConfiguration;
 import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
+import org.springframework.cloud.client.ConditionalOnDiscoveryHealthIndicatorEnabled;
 import org.springframework.cloud.client.ConditionalOnReactiveDiscoveryEnabled;
 import org.springframework.cloud.client.ReactiveCommonsClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
@@ -42,7 +47,8 @@ import org.springframework.context.annotation.Configuration;
  * {@link org.springframework.cloud.client.discovery.ReactiveDiscoveryClient} over the
  * local cache of etcd, honouring {@code spring.cloud.discovery.enabled},
  * {@code spring.cloud.discovery.blocking.enabled} and
- * {@code spring.cloud.discovery.reactive.enabled}.
+ * {@code spring.cloud.discovery.reactive.enabled}, with their components of Spring
+ * Cloud's discovery health composites.
  *
  * @author etcd-discovery authors
  */
@@ -62,8 +68,22 @@ public final class CloudDiscoveryAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		EtcdCloudDiscoveryClient etcdCloudDiscoveryClient(EtcdDiscoveryClient etcdDiscoveryClient) {
-			return new EtcdCloudDiscoveryClient(etcdDiscoveryClient);
+		EtcdCloudDiscoveryClient etcdCloudDiscoveryClient(EtcdDiscoveryClient etcdDiscoveryClient,
+				DiscoveryProperties properties) {
+			return new EtcdCloudDiscoveryClient(etcdDiscoveryClient, properties.getClient().getOrder());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.HealthIndicator")
+		@ConditionalOnDiscoveryHealthIndicatorEnabled
+		static class DiscoveryHealthConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			EtcdDiscoveryHealthIndicator etcdDiscoveryHealthIndicator(ServiceCache serviceCache) {
+				return new EtcdDiscoveryHealthIndicator(serviceCache);
+			}
+
 		}
 
 	}
@@ -75,8 +95,48 @@ public final class CloudDiscoveryAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		EtcdReactiveDiscoveryClient etcdReactiveDiscoveryClient(EtcdDiscoveryClient etcdDiscoveryClient) {
-			return new EtcdReactiveDiscoveryClient(etcdDiscoveryClient);
+		EtcdReactiveDiscoveryClient etcdReactiveDiscoveryClient(EtcdDiscoveryClient etcdDiscoveryClient,
+				DiscoveryProperties properties) {
+			return new EtcdReactiveDiscoveryClient(etcdDiscoveryClient, properties.getClient().getOrder());
+		}
+
+		@Configuration(proxyBeanMethods = false)
+		@ConditionalOnClass(name = "org.springframework.boot.health.contributor.ReactiveHealthIndicator")
+		@ConditionalOnDiscoveryHealthIndicatorEnabled
+		static class ReactiveDiscoveryHealthConfiguration {
+
+			@Bean
+			@ConditionalOnMissingBean
+			EtcdReactiveDiscoveryHealthIndicator etcdReactiveDiscoveryHealthIndicator(ServiceCache serviceCache) {
+				return new EtcdReactiveDiscoveryHealthIndicator(serviceCache);
+			}
+
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.gateway.config.GatewayAutoConfiguration")
+	@ConditionalOnMissingClass("org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier")
+	static class GatewayWithoutLoadBalancerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LoadBalancerMissingWarning loadBalancerMissingWarning() {
+			return new LoadBalancerMissingWarning();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.gateway.server.mvc.GatewayServerMvcAutoConfiguration")
+	@ConditionalOnMissingClass("org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier")
+	static class GatewayMvcWithoutLoadBalancerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LoadBalancerMissingWarning loadBalancerMissingWarning() {
+			return new LoadBalancerMissingWarning();
 		}
 
 	}

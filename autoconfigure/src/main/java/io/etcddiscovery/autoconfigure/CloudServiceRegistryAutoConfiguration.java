@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import io.etcddiscovery.actuate.ServiceRegistryStatusAdvisor;
 import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
 import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.registration.InstanceRegistrar;
@@ -28,11 +29,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistryAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of Spring Cloud's {@link ServiceRegistry} contract over this
- * starter's registration, for {@code /actuator/serviceregistry}.
+ * starter's registration, for {@code /actuator/serviceregistry} (where an invalid status
+ * is answered with {@code 400 Bad Request}) and for code that registers and deregisters
+ * through the contract.
  *
  * @author etcd-discovery authors
  */
@@ -51,8 +55,22 @@ public final class CloudServiceRegistryAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EtcdCloudServiceRegistry etcdCloudServiceRegistry(StatusPublisher statusPublisher) {
-		return new EtcdCloudServiceRegistry(statusPublisher);
+	EtcdCloudServiceRegistry etcdCloudServiceRegistry(StatusPublisher statusPublisher,
+			InstanceRegistrar instanceRegistrar) {
+		return new EtcdCloudServiceRegistry(statusPublisher, instanceRegistrar);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.boot.actuate.endpoint.invoke.OperationInvokerAdvisor",
+			"org.springframework.cloud.client.serviceregistry.endpoint.ServiceRegistryEndpoint" })
+	static class ServiceRegistryEndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServiceRegistryStatusAdvisor serviceRegistryStatusAdvisor() {
+			return new ServiceRegistryStatusAdvisor();
+		}
+
 	}
 
 }

@@ -94,6 +94,31 @@ public class DiscoveryProperties implements InitializingBean {
 	private Map<String, String> metadata = new LinkedHashMap<>();
 
 	/**
+	 * Zone of this instance, published as the 'zone' metadata that Spring Cloud
+	 * LoadBalancer's zone preference compares with the caller's
+	 * 'spring.cloud.loadbalancer.zone'.
+	 */
+	private @Nullable String zone;
+
+	/**
+	 * Weight of this instance, a positive integer, published as the 'weight' metadata
+	 * that Spring Cloud LoadBalancer's weighted configuration reads.
+	 */
+	private @Nullable Integer weight;
+
+	/**
+	 * Hint of this instance, published as the 'hint' metadata that Spring Cloud
+	 * LoadBalancer's hint-based configuration matches with the caller's hint.
+	 */
+	private @Nullable String hint;
+
+	/**
+	 * API version of this instance, published as the 'API_VERSION' metadata that Spring
+	 * Cloud LoadBalancer's API version configuration matches with the requested version.
+	 */
+	private @Nullable String apiVersion;
+
+	/**
 	 * Time to live of this instance's lease: how long the instance stays registered after
 	 * its last successful heartbeat. Rounded up to whole seconds; etcd's minimum is 2s.
 	 */
@@ -195,6 +220,38 @@ public class DiscoveryProperties implements InitializingBean {
 
 	public void setMetadata(Map<String, String> metadata) {
 		this.metadata = metadata;
+	}
+
+	public @Nullable String getZone() {
+		return this.zone;
+	}
+
+	public void setZone(@Nullable String zone) {
+		this.zone = zone;
+	}
+
+	public @Nullable Integer getWeight() {
+		return this.weight;
+	}
+
+	public void setWeight(@Nullable Integer weight) {
+		this.weight = weight;
+	}
+
+	public @Nullable String getHint() {
+		return this.hint;
+	}
+
+	public void setHint(@Nullable String hint) {
+		this.hint = hint;
+	}
+
+	public @Nullable String getApiVersion() {
+		return this.apiVersion;
+	}
+
+	public void setApiVersion(@Nullable String apiVersion) {
+		this.apiVersion = apiVersion;
 	}
 
 	public Duration getTtl() {
@@ -388,6 +445,20 @@ public class DiscoveryProperties implements InitializingBean {
 		 */
 		private Duration initialLookupTimeout = Duration.ofSeconds(5);
 
+		/**
+		 * Order of the etcd-backed Spring Cloud discovery clients (blocking and reactive)
+		 * within Spring Cloud's composite client, which asks lower values first. Spring
+		 * Cloud's simple discovery client has order 0.
+		 */
+		private int order;
+
+		/**
+		 * How long changes of the cache are collected into one Spring Cloud
+		 * HeartbeatEvent, the event that Gateway's discovery locator and Spring Boot
+		 * Admin refresh on. Published only when instances changed, never periodically.
+		 */
+		private Duration changeEventDelay = Duration.ofMillis(100);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -410,6 +481,22 @@ public class DiscoveryProperties implements InitializingBean {
 
 		public void setInitialLookupTimeout(Duration initialLookupTimeout) {
 			this.initialLookupTimeout = initialLookupTimeout;
+		}
+
+		public int getOrder() {
+			return this.order;
+		}
+
+		public void setOrder(int order) {
+			this.order = order;
+		}
+
+		public Duration getChangeEventDelay() {
+			return this.changeEventDelay;
+		}
+
+		public void setChangeEventDelay(Duration changeEventDelay) {
+			this.changeEventDelay = changeEventDelay;
 		}
 
 	}

@@ -63,6 +63,17 @@ final class DiscoveryPropertiesValidator {
 				properties.getHostDetection().getPreferredNetworks());
 		validateHeartbeat(properties.getHeartbeat(), properties.getTtl());
 		validatePositive("discovery.client.initial-lookup-timeout", properties.getClient().getInitialLookupTimeout());
+		Duration changeEventDelay = properties.getClient().getChangeEventDelay();
+		if (changeEventDelay == null || changeEventDelay.isNegative()) {
+			throw new InvalidDiscoveryPropertyException("discovery.client.change-event-delay", changeEventDelay,
+					"must not be negative",
+					"Set 'discovery.client.change-event-delay' to a duration such as '100ms', or '0s'.");
+		}
+		if (properties.getWeight() != null && properties.getWeight() < 1) {
+			throw new InvalidDiscoveryPropertyException("discovery.weight", properties.getWeight(),
+					"must be a positive integer (Spring Cloud LoadBalancer's weighted configuration repeats an instance by it)",
+					"Set 'discovery.weight' to 1 or more, or remove it for the default weight of 1.");
+		}
 		validateRetry(properties.getRetry());
 		Duration drainDelay = properties.getShutdown().getDrainDelay();
 		if (drainDelay == null || drainDelay.isNegative()) {

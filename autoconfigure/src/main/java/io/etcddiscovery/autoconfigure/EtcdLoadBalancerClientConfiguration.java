@@ -18,8 +18,12 @@ package io.etcddiscovery.autoconfigure;
 
 import io.etcddiscovery.cloud.EtcdServiceInstanceListSupplier;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.loadbalancer.core.DiscoveryClientServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerEnvironmentPropertyUtils;
@@ -31,11 +35,18 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 
 /**
  * LoadBalancer client configuration whose {@link ServiceInstanceListSupplier} is pushed
  * by the local cache of etcd, without Spring Cloud's caching supplier: a withdrawn
  * instance stops receiving requests as soon as its key is gone.
+ * <p>
+ * Services etcd holds no instance of are left to Spring Cloud's own supplier over the
+ * composite {@code DiscoveryClient} (reactive if there is one), so that instances known
+ * to other discovery clients, such as
+ * {@code spring.cloud.discovery.client.simple.instances}, stay reachable through
+ * {@code @LoadBalanced} clients and {@code lb://} routes.
  * <p>
  * Like Spring Cloud's own, the supplier follows
  * {@code spring.cloud.loadbalancer.configurations} (or
@@ -50,12 +61,15 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 @Configuration(proxyBeanMethods = false)
 public class EtcdLoadBalancerClientConfiguration {
 
+	private static final boolean REACTIVE_DISCOVERY_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Flux",
+			EtcdLoadBalancerClientConfiguration.class.getClassLoader());
+
 	@Bean
 	@ConditionalOnMissingBean
 	@Conditional(DefaultConfigurationCondition.class)
 	ServiceInstanceListSupplier etcdServiceInstanceListSupplier(EtcdDiscoveryClient discovery, Environment environment,
 			ConfigurableApplicationContext context) {
-		return ServiceInstanceListSupplier.builder().withBase(base(discovery, environment)).build(context);
+		return ServiceInstanceListSupplier.builder().withBase(base(discovery, environment, context)).build(context);
 	}
 
 	@Bean
@@ -64,7 +78,7 @@ public class EtcdLoadBalancerClientConfiguration {
 	ServiceInstanceListSupplier etcdZonePreferenceServiceInstanceListSupplier(EtcdDiscoveryClient discovery,
 			Environment environment, ConfigurableApplicationContext context) {
 		return ServiceInstanceListSupplier.builder()
-			.withBase(base(discovery, environment))
+			.withBase(base(discovery, environment, context))
 			.withZonePreference()
 			.build(context);
 	}
@@ -75,14 +89,30 @@ public class EtcdLoadBalancerClientConfiguration {
 	ServiceInstanceListSupplier etcdWeightedServiceInstanceListSupplier(EtcdDiscoveryClient discovery,
 			Environment environment, ConfigurableApplicationContext context) {
 		return ServiceInstanceListSupplier.builder()
-			.withBase(base(discovery, environment))
+			.withBase(base(discovery, environment, context))
 			.withWeighted()
 			.build(context);
 	}
 
-	private static EtcdServiceInstanceListSupplier base(EtcdDiscoveryClient discovery, Environment environment) {
+	private static EtcdServiceInstanceListSupplier base(EtcdDiscoveryClient discovery, Environment environment,
+			ConfigurableApplicationContext context) {
 		return new EtcdServiceInstanceListSupplier(discovery,
-				environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME));
+				environment.getRequiredProperty(LoadBalancerClientFactory.PROPERTY_NAME),
+				fallback(environment, context));
+	}
+
+	// Spring Cloud's own supplier over the composite client, as its default configuration
+	// builds it: reactive when there is a reactive client, blocking otherwise.
+	private static @Nullable ServiceInstanceListSupplier fallback(Environment environment,
+			ConfigurableApplicationContext context) {
+		if (REACTIVE_DISCOVERY_PRESENT) {
+			ReactiveDiscoveryClient reactive = context.getBeanProvider(ReactiveDiscoveryClient.class).getIfAvailable();
+			if (reactive != null) {
+				return new DiscoveryClientServiceInstanceListSupplier(reactive, environment);
+			}
+		}
+		DiscoveryClient blocking = context.getBeanProvider(DiscoveryClient.class).getIfAvailable();
+		return (blocking != null) ? new DiscoveryClientServiceInstanceListSupplier(blocking, environment) : null;
 	}
 
 	static class DefaultConfigurationCondition implements Condition {

@@ -88,7 +88,9 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 			instanceId = defaultInstanceId(port);
 		}
 		return new ServiceRegistration(this.properties.getNamespace(), this.serviceName, instanceId, host, port,
-				this.properties.isSecure(), this.properties.getMetadata(), InstanceStatus.UP);
+				this.properties.isSecure(),
+				WellKnownMetadata.of(this.properties, this.applicationContext.getEnvironment(), port),
+				InstanceStatus.UP);
 	}
 
 	private int port() {

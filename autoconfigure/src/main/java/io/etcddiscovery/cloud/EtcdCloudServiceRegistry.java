@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.cloud;
 
+import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.StatusPublisher;
 
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
@@ -23,10 +24,14 @@ import org.springframework.util.Assert;
 
 /**
  * Spring Cloud's {@link ServiceRegistry} contract over this starter's registration, so
- * that {@code /actuator/serviceregistry} shows and sets this instance's status.
- * Registration itself follows the application's lifecycle: {@link #register} and
- * {@link #deregister} do nothing because the starter registers when the application is
- * ready and deregisters on shutdown.
+ * that {@code /actuator/serviceregistry} shows and sets this instance's status, and code
+ * that uses the contract takes the instance out of etcd and puts it back.
+ * <p>
+ * The starter registers when the application is ready and deregisters on shutdown by
+ * itself. {@link #deregister} withdraws the instance while the application keeps running
+ * (key deleted, lease revoked, nothing re-registers it), {@link #register} registers it
+ * again after that; before the application is ready, or while it is registered,
+ * {@link #register} does nothing.
  *
  * @author etcd-discovery authors
  */
@@ -34,29 +39,41 @@ public class EtcdCloudServiceRegistry implements ServiceRegistry<EtcdServiceRegi
 
 	private final StatusPublisher statusPublisher;
 
+	private final InstanceRegistrar registrar;
+
 	/**
 	 * Create a new registry.
 	 * @param statusPublisher the status publisher
+	 * @param registrar the registrar
 	 */
-	public EtcdCloudServiceRegistry(StatusPublisher statusPublisher) {
+	public EtcdCloudServiceRegistry(StatusPublisher statusPublisher, InstanceRegistrar registrar) {
 		Assert.notNull(statusPublisher, "'statusPublisher' must not be null");
+		Assert.notNull(registrar, "'registrar' must not be null");
 		this.statusPublisher = statusPublisher;
+		this.registrar = registrar;
 	}
 
 	@Override
 	public void register(EtcdServiceRegistration registration) {
-		// Registration follows the application lifecycle.
+		this.registrar.registerAgain();
 	}
 
 	@Override
 	public void deregister(EtcdServiceRegistration registration) {
-		// Deregistration follows the application lifecycle.
+		this.registrar.deregister();
 	}
 
 	@Override
 	public void close() {
 	}
 
+	/**
+	 * Apply an operator's request: {@code OUT_OF_SERVICE} or {@code UP}.
+	 * @param registration the registration
+	 * @param status the requested status, case-insensitive
+	 * @throws IllegalArgumentException if the status is neither ({@code 400 Bad Request}
+	 * at {@code /actuator/serviceregistry})
+	 */
 	@Override
 	public void setStatus(EtcdServiceRegistration registration, String status) {
 		this.statusPublisher.setOperatorStatus(status);

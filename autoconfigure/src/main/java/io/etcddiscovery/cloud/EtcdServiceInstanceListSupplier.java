@@ -13,12 +13,12 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-
 package io.etcddiscovery.cloud;
 
 import java.util.List;
 
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.ServiceInstances;
 import io.etcddiscovery.discovery.Subscription;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
@@ -36,6 +36,12 @@ import org.springframework.util.Assert;
  * is gone from etcd, without a caching delay. Lookups return only UP instances unless
  * {@code discovery.client.only-up=false}.
  * <p>
+ * A service etcd holds no instance of at all (whatever their status) is left to a
+ * fallback supplier, Spring Cloud's own over the composite {@code DiscoveryClient}, so
+ * that services known to other discovery clients (for example
+ * {@code spring.cloud.discovery.client.simple.instances}) stay reachable. Once etcd holds
+ * an instance of the service, etcd's instances are used again.
+ * <p>
  * Before etcd has been listed, subscribers wait (without blocking a thread) for the
  * listing, or for the initial lookup timeout, after which they receive what the cache
  * has.
@@ -46,38 +52,62 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 
 	private final String serviceId;
 
+	private final boolean onlyUp;
+
+	private final @Nullable ServiceInstanceListSupplier fallback;
+
 	private final CloudServiceInstances adapter = new CloudServiceInstances();
 
-	private final Sinks.Many<List<ServiceInstance>> instances = Sinks.many().replay().latest();
+	private final Sinks.Many<Held> held = Sinks.many().replay().latest();
 
-	private final Flux<List<ServiceInstance>> flux = this.instances.asFlux();
+	private final Flux<List<ServiceInstance>> flux;
 
 	private final Subscription subscription;
 
 	// Written by the constructor, then by the cache's listener thread only.
-	private @Nullable List<ServiceInstance> last;
+	private @Nullable Held last;
+
+	/**
+	 * Create a new supplier without a fallback and subscribe it to the cache.
+	 * @param discovery the discovery client to read from
+	 * @param serviceId the service
+	 */
+	public EtcdServiceInstanceListSupplier(EtcdDiscoveryClient discovery, String serviceId) {
+		this(discovery, serviceId, null);
+	}
 
 	/**
 	 * Create a new supplier and subscribe it to the cache.
 	 * @param discovery the discovery client to read from
 	 * @param serviceId the service
+	 * @param fallback the supplier of the service's instances while etcd holds none, or
+	 * {@code null} to supply an empty list then
 	 */
-	public EtcdServiceInstanceListSupplier(EtcdDiscoveryClient discovery, String serviceId) {
+	public EtcdServiceInstanceListSupplier(EtcdDiscoveryClient discovery, String serviceId,
+			@Nullable ServiceInstanceListSupplier fallback) {
 		Assert.notNull(discovery, "'discovery' must not be null");
 		Assert.hasText(serviceId, "'serviceId' must not be empty");
 		this.serviceId = serviceId;
+		this.onlyUp = discovery.isOnlyUp();
+		this.fallback = fallback;
+		Flux<Held> states = this.held.asFlux();
+		this.flux = (fallback != null)
+				? states.switchMap((state) -> state.inEtcd() ? Flux.just(state.instances()) : fallback.get())
+				: states.map(Held::instances);
 		if (discovery.getCache().isListed()) {
 			// Emit at once rather than after a hop to the listener thread.
-			emit(discovery.instances(serviceId));
+			emit(discovery.getCache().get(serviceId));
 		}
-		this.subscription = discovery.subscribe(serviceId, this::emit);
+		this.subscription = discovery.getCache().subscribe(serviceId, this::emit);
 	}
 
-	private void emit(List<io.etcddiscovery.discovery.ServiceInstance> current) {
-		List<ServiceInstance> adapted = this.adapter.adapt(this.serviceId, current);
-		if (adapted != this.last) {
-			this.last = adapted;
-			this.instances.tryEmitNext(adapted);
+	private void emit(ServiceInstances current) {
+		List<ServiceInstance> adapted = this.adapter.adapt(this.serviceId, this.onlyUp ? current.up() : current.all());
+		Held next = new Held(!current.isEmpty(), adapted);
+		Held previous = this.last;
+		if (previous == null || previous.inEtcd() != next.inEtcd() || previous.instances() != adapted) {
+			this.last = next;
+			this.held.tryEmitNext(next);
 		}
 	}
 
@@ -91,10 +121,32 @@ public class EtcdServiceInstanceListSupplier implements ServiceInstanceListSuppl
 		return this.flux;
 	}
 
+	/**
+	 * Return the supplier used while etcd holds no instance of the service.
+	 * @return the fallback, or {@code null}
+	 */
+	public @Nullable ServiceInstanceListSupplier getFallback() {
+		return this.fallback;
+	}
+
 	@Override
-	public void destroy() {
+	public void destroy() throws Exception {
 		this.subscription.close();
-		this.instances.tryEmitComplete();
+		this.held.tryEmitComplete();
+		if (this.fallback instanceof DisposableBean disposable) {
+			disposable.destroy();
+		}
+	}
+
+	/**
+	 * What etcd says about the service.
+	 *
+	 * @param inEtcd whether etcd holds at least one instance of the service, whatever its
+	 * status
+	 * @param instances the instances to offer
+	 */
+	private record Held(boolean inEtcd, List<ServiceInstance> instances) {
+
 	}
 
 }

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -121,6 +122,8 @@ public class ServiceCache implements AutoCloseable {
 	private final CacheListeners listeners;
 
 	private final CountDownLatch firstListing = new CountDownLatch(1);
+
+	private final CompletableFuture<Void> listed = new CompletableFuture<>();
 
 	private final AtomicBoolean started = new AtomicBoolean();
 
@@ -282,6 +285,26 @@ public class ServiceCache implements AutoCloseable {
 	 */
 	public boolean isListed() {
 		return this.snapshot.isListed();
+	}
+
+	/**
+	 * Return a stage that completes when etcd has been listed for the first time. It
+	 * completes on the cache's own thread: attach dependent actions with an executor of
+	 * your own ({@code thenRunAsync(action, executor)}).
+	 * @return the first listing
+	 */
+	public CompletionStage<Void> firstListing() {
+		return this.listed.minimalCompletionStage();
+	}
+
+	/**
+	 * Return the latest etcd revision the cache has seen: at least the revision of every
+	 * change listeners were notified of. It follows etcd's history, so it only goes back
+	 * when a wiped or restored etcd is listed again.
+	 * @return the revision, 0 before the first listing
+	 */
+	public long getRevision() {
+		return this.revision;
 	}
 
 	/**
@@ -648,6 +671,7 @@ public class ServiceCache implements AutoCloseable {
 		this.ready = true;
 		this.firstListing.countDown();
 		this.listeners.changed(changed, becameReady);
+		this.listed.complete(null);
 	}
 
 	private void scheduleListing(Duration delay) {

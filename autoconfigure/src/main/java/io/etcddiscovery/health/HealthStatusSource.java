@@ -35,11 +35,12 @@ import org.springframework.util.Assert;
 
 /**
  * Derives this instance's status from actuator health: the overall health, or one health
- * group's, aggregated the way the health endpoint aggregates it. Two contributors are
- * left out: the starter's own {@code etcd} indicator, because etcd being unreachable must
- * not mark the instance DOWN in etcd, and {@code readinessState}, because readiness is
- * followed directly (see {@code ReadinessStatusListener}) and is still refusing traffic
- * at the moment the application registers.
+ * group's, aggregated the way the health endpoint aggregates it. Some contributors are
+ * left out: the starter's own {@code etcd} indicator and Spring Cloud's discovery
+ * composites ({@code discoveryComposite}, {@code reactiveDiscoveryClients}), because etcd
+ * being unreachable must not mark the instance DOWN in etcd, and {@code readinessState},
+ * because readiness is followed directly (see {@code ReadinessStatusListener}) and is
+ * still refusing traffic at the moment the application registers.
  *
  * @author etcd-discovery authors
  */
@@ -50,7 +51,10 @@ public class HealthStatusSource implements StatusSource {
 	 */
 	public static final String ETCD_CONTRIBUTOR = "etcd";
 
-	private static final Set<String> EXCLUDED = Set.of(ETCD_CONTRIBUTOR, "readinessState");
+	// Spring Cloud's discovery composites report whether etcd can be listed and watched:
+	// like 'etcd', not a reason to publish this instance as DOWN.
+	private static final Set<String> EXCLUDED = Set.of(ETCD_CONTRIBUTOR, "readinessState", "discoveryComposite",
+			"reactiveDiscoveryClients");
 
 	private final HealthContributors contributors;
 

@@ -19,6 +19,7 @@ package io.etcddiscovery.registration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +30,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
@@ -96,6 +99,12 @@ public final class InstanceRegistrar {
 	private final AtomicLong statusChanges = new AtomicLong();
 
 	private volatile @Nullable ServiceRegistration published;
+
+	private final List<Consumer<RegistrationState>> stateListeners = new CopyOnWriteArrayList<>();
+
+	// Withdrawn on request (deregister()) until registerAgain() is called: nothing heals
+	// it.
+	private volatile boolean deregistered;
 
 	// Fields below are only touched on the scheduler thread.
 
@@ -193,6 +202,58 @@ public final class InstanceRegistrar {
 	}
 
 	/**
+	 * Withdraw this instance on request while the application keeps running: delete the
+	 * key, revoke the lease, and stop healing the registration until
+	 * {@link #registerAgain()} is called. Waits for the withdrawal, at most a few request
+	 * timeouts; does nothing before the application is ready or once stopping.
+	 */
+	public void deregister() {
+		if (this.stopping) {
+			return;
+		}
+		this.deregistered = true;
+		awaitTask(() -> {
+			if (this.registration != null) {
+				withdraw(Duration.ZERO);
+			}
+		}, "Deregistration");
+	}
+
+	/**
+	 * Register again after {@link #deregister()}, in the background and with backoff as
+	 * at start-up. Does nothing if the instance was not deregistered on request.
+	 */
+	public void registerAgain() {
+		submit(() -> {
+			if (!this.deregistered) {
+				return;
+			}
+			this.deregistered = false;
+			this.failures = 0;
+			attempt(false);
+		});
+	}
+
+	/**
+	 * Return whether this instance was withdrawn on request by {@link #deregister()}.
+	 * @return whether it is deregistered until {@link #registerAgain()}
+	 */
+	public boolean isDeregistered() {
+		return this.deregistered;
+	}
+
+	/**
+	 * Add a listener of the registration's phase: called on the registrar's thread each
+	 * time the phase changes (for example to {@code REGISTERED}), one call at a time. It
+	 * must return quickly and hand any real work to an executor of its own.
+	 * @param listener the listener
+	 */
+	public void addStateListener(Consumer<RegistrationState> listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.stateListeners.add(listener);
+	}
+
+	/**
 	 * Publish another status, keeping the same key and lease.
 	 * @param status the status
 	 */
@@ -264,6 +325,10 @@ public final class InstanceRegistrar {
 	}
 
 	private void verifyKey() {
+		if (this.deregistered && !this.stopping) {
+			// Withdrawn on request: there is no key to check.
+			return;
+		}
 		if (this.stopping || this.registration == null) {
 			throw new RegistrationException("Not started");
 		}
@@ -368,7 +433,7 @@ public final class InstanceRegistrar {
 
 	private void attempt(boolean rethrow) {
 		this.retry = null;
-		if (this.stopping || this.registration == null) {
+		if (this.stopping || this.deregistered || this.registration == null) {
 			return;
 		}
 		try {
@@ -602,6 +667,26 @@ public final class InstanceRegistrar {
 		logger.info("Deregistered %s: %s".formatted(this.key, outcome));
 	}
 
+	private void awaitTask(Runnable task, String what) {
+		long bound = this.registry.getRequestTimeout().toMillis() * 4;
+		try {
+			this.scheduler.submit(task).get(bound, TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			logger.warn("%s of %s did not finish within %dms: etcd removes the key when its lease expires"
+				.formatted(what, this.state.key(), bound));
+		}
+		catch (ExecutionException ex) {
+			logger.warn("%s of %s failed: %s".formatted(what, this.state.key(), EtcdErrors.describe(ex)));
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopped meanwhile.
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
 	private void sleep(Duration delay) {
 		try {
 			Thread.sleep(delay.toMillis());
@@ -648,9 +733,25 @@ public final class InstanceRegistrar {
 		InstanceStatus status = (this.registration != null) ? this.registration.status() : InstanceStatus.STARTING;
 		String lastError = (failure != null) ? failure.getMessage()
 				: (phase == Phase.REGISTERED) ? null : this.state.lastError();
+		Phase previous = this.state.phase();
 		this.state = new RegistrationState(phase, this.key, (active != null) ? active.id : 0,
 				(active != null) ? active.ttlSeconds : 0, status, (this.createRevision != 0) ? this.registeredAt : null,
 				null, this.failures, lastError);
+		if (phase != previous) {
+			notifyStateListeners(this.state);
+		}
+	}
+
+	private void notifyStateListeners(RegistrationState current) {
+		for (Consumer<RegistrationState> listener : this.stateListeners) {
+			try {
+				listener.accept(current);
+			}
+			catch (RuntimeException ex) {
+				// A bug in the listener: worth its stack trace, and registration goes on.
+				logger.warn("Registration state listener failed", ex);
+			}
+		}
 	}
 
 	/**

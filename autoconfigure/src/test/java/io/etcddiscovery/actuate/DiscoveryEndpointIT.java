@@ -20,14 +20,23 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
+import io.etcddiscovery.cloud.EtcdServiceRegistration;
+import io.etcddiscovery.registration.InstanceRegistrar;
+import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.registration.RegistrationState;
+import io.etcddiscovery.registration.StatusPublisher;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,6 +45,8 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -49,6 +60,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author etcd-discovery authors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class DiscoveryEndpointIT {
 
 	@RegisterExtension
@@ -150,6 +162,36 @@ class DiscoveryEndpointIT {
 		await().atMost(Duration.ofSeconds(3)).until(() -> "OUT_OF_SERVICE".equals(publishedStatus()));
 		assertThat(post("/serviceregistry", "{\"status\":\"UP\"}").statusCode()).isBetween(200, 204);
 		await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(publishedStatus()));
+	}
+
+	@Test
+	void serviceRegistryEndpointAnswersAnInvalidStatusWithABadRequest(CapturedOutput output) throws Exception {
+		HttpResponse<String> foo = post("/serviceregistry", "{\"status\":\"FOO\"}");
+		assertThat(foo.statusCode()).isEqualTo(400);
+		assertThat(foo.body()).contains("Bad Request");
+		assertThat(post("/serviceregistry", "{\"status\":\"down\"}").statusCode()).isEqualTo(400);
+		assertThat(publishedStatus()).isEqualTo("UP");
+		assertThat(output).doesNotContain("ERROR").doesNotContain("IllegalArgumentException");
+	}
+
+	@Test
+	void serviceRegistryDeregistersAndRegistersAgain() throws Exception {
+		EtcdServiceRegistration registration = context.getBean(EtcdServiceRegistration.class);
+		EtcdCloudServiceRegistry registry = context.getBean(EtcdCloudServiceRegistry.class);
+		registry.deregister(registration);
+		assertThat(client.getKVClient().get(ByteSequence.from(KEY, StandardCharsets.UTF_8)).get().getCount()).isZero();
+		assertThat(context.getBean(InstanceRegistrar.class).getState().phase())
+			.isEqualTo(RegistrationState.Phase.DEREGISTERED);
+		// Nothing heals a deregistration on request: the heartbeat (every 10s here)
+		// finds no key to check, and a status change writes nothing.
+		context.getBean(StatusPublisher.class).setOverride(InstanceStatus.OUT_OF_SERVICE);
+		context.getBean(StatusPublisher.class).setOverride(null);
+		assertThat(context.getBean(InstanceRegistrar.class).verify().get(5, TimeUnit.SECONDS)).isNull();
+		assertThat(client.getKVClient().get(ByteSequence.from(KEY, StandardCharsets.UTF_8)).get().getCount()).isZero();
+		registry.register(registration);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(publishedStatus()));
+		assertThat(context.getBean(InstanceRegistrar.class).getState().phase())
+			.isEqualTo(RegistrationState.Phase.REGISTERED);
 	}
 
 	@Test

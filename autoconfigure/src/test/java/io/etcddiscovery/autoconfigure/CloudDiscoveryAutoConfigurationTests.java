@@ -17,6 +17,7 @@
 package io.etcddiscovery.autoconfigure;
 
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
+import io.etcddiscovery.cloud.EtcdDiscoveryHealthIndicator;
 import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
@@ -62,6 +63,25 @@ class CloudDiscoveryAutoConfigurationTests {
 				.anySatisfy((specification) -> assertThat(specification.getConfiguration())
 					.containsExactly(EtcdLoadBalancerClientConfiguration.class));
 		});
+	}
+
+	@Test
+	void orderOfBothClientsIsAProperty() {
+		this.contextRunner.withPropertyValues("discovery.client.order=-5")
+			.run((context) -> assertThat(context.getBean(EtcdCloudDiscoveryClient.class).getOrder()).isEqualTo(-5));
+		this.contextRunner.run((context) -> assertThat(context.getBean(EtcdCloudDiscoveryClient.class).getOrder())
+			.isEqualTo(DiscoveryClient.DEFAULT_ORDER));
+	}
+
+	@Test
+	void discoveryHealthIndicatorJoinsSpringCloudsComposite() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(EtcdDiscoveryHealthIndicator.class)
+			.getBean(EtcdDiscoveryHealthIndicator.class)
+			.extracting(EtcdDiscoveryHealthIndicator::getName)
+			.isEqualTo("etcd"));
+		this.contextRunner.withPropertyValues("spring.cloud.discovery.client.health-indicator.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EtcdDiscoveryHealthIndicator.class)
+				.hasSingleBean(EtcdCloudDiscoveryClient.class));
 	}
 
 	@Test

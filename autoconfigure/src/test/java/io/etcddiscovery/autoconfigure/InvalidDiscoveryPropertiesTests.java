@@ -66,6 +66,8 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.retry.max-interval     | 100ms                   | discovery.retry.max-interval
 			discovery.retry.multiplier       | 0.5                     | discovery.retry.multiplier
 			discovery.shutdown.drain-delay   | -1s                     | discovery.shutdown.drain-delay
+			discovery.client.change-event-delay | -1ms               | discovery.client.change-event-delay
+			discovery.weight                 | 0                       | discovery.weight
 			discovery.host-detection.ignored-interfaces | '(' | discovery.host-detection.ignored-interfaces
 			discovery.etcd.ssl.bundle        | missing                 | discovery.etcd.ssl.bundle
 			""")
