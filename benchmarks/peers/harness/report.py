@@ -445,8 +445,7 @@ def section(results, chart_rel):
              "- Both Eureka servers: `eureka.server.wait-time-in-ms-when-sync-empty=0`; without it a server with "
              "no peers refuses to serve its registry for its first 5 minutes.",
              "- ZooKeeper: the ZooKeeper client is 3.9.3 (what Spring Cloud Zookeeper brings), the server 3.8.0 "
-             "(Debian's). Spring Cloud Zookeeper is **5.0.1**, not the 5.0.2 the 2025.1.2 BOM names: only "
-             "5.0.2's BOM is on Maven Central, not its jars.", "",
+             "(Debian's); Spring Cloud Zookeeper is the version the Spring Cloud BOM names.", "",
              "An *observer* instance of the same variant (service name `observer`) polls, every 5 ms on a thread "
              "of its own, both Spring Cloud's `DiscoveryClient.getInstances(\"sample\")` and the load balancer's "
              "`ServiceInstanceListSupplier` for `sample` (what its `@LoadBalanced RestClient` chooses from), and "
