@@ -24,18 +24,23 @@ import java.util.Set;
 
 import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.InvalidInstanceValueException;
+import io.etcddiscovery.registration.KeyLayout;
 import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.registration.ServiceRegistrationCodec.DecodedInstance;
+import io.etcddiscovery.registration.ServiceRegistrationCodec.HostAndPort;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Reads a {@link ServiceInstance} from a key and value under a namespace prefix. The key
- * names the service and the instance; the value is etcd's naming format, written by this
- * library or by any client of etcd's Go resolver.
+ * names the service and the instance, {@code <service>/<instance-id>}, or
+ * {@code ~parked/<service>/<instance-id>} for an instance that is not UP (see
+ * {@link KeyLayout}); the value is decoded by {@link ServiceRegistrationCodec}: etcd's
+ * naming format, written by this library or by any client of etcd's Go resolver, or a
+ * bare address.
  * <p>
  * Lenient where other writers differ (no {@code Metadata}, no {@code status}, extra
- * fields), strict where a value would mislead (fields of the wrong type, an address
- * without a port, a key at the wrong depth, an oversized value).
+ * fields, lowercase field names), strict where a value would mislead (fields of the wrong
+ * type, an address without a port, a key at the wrong depth, an oversized value).
  *
  * @author etcd-discovery authors
  */
@@ -67,13 +72,13 @@ final class ServiceInstanceReader {
 	 * @throws InvalidInstanceValueException if the key or value is not an instance
 	 */
 	ServiceInstance read(String key, byte[] value, long modRevision) {
-		String[] names = names(key);
+		KeyNames names = names(key);
 		if (value.length > MAX_VALUE_SIZE) {
 			throw new InvalidInstanceValueException(
 					"value of %d bytes is larger than %d bytes".formatted(value.length, MAX_VALUE_SIZE));
 		}
 		DecodedInstance decoded = this.codec.decode(value);
-		Map<String, Object> fields = decoded.metadata();
+		Map<String, Object> fields = decoded.fields();
 		String host = optionalString(fields, "host");
 		Integer port = port(fields.get("port"));
 		if (host == null || port == null) {
@@ -81,18 +86,28 @@ final class ServiceInstanceReader {
 			host = (host != null) ? host : address.host();
 			port = (port != null) ? port : address.port();
 		}
-		return new ServiceInstance(names[0], names[1], host, port, secure(fields.get("secure")), status(fields),
-				metadata(fields), decoded.address(), key, modRevision, registeredAt(fields.get("registeredAt")));
+		InstanceStatus status = status(fields);
+		if (names.parked() && status == InstanceStatus.UP) {
+			// Go clients never call a parked key: neither do Spring clients.
+			status = InstanceStatus.UNKNOWN;
+		}
+		return new ServiceInstance(names.service(), names.instanceId(), host, port, secure(fields.get("secure")),
+				status, metadata(fields), decoded.address(), key, modRevision,
+				registeredAt(fields.get("registeredAt")));
 	}
 
-	private String[] names(String key) {
+	private KeyNames names(String key) {
 		String rest = key.startsWith(this.prefix) ? key.substring(this.prefix.length()) : "";
-		int slash = rest.indexOf('/');
-		if (slash <= 0 || slash == rest.length() - 1 || rest.indexOf('/', slash + 1) != -1) {
+		String[] segments = rest.split("/", -1);
+		boolean parked = segments.length == 3 && segments[0].equals(KeyLayout.PARKED_SEGMENT);
+		int first = parked ? 1 : 0;
+		if ((segments.length != 2 && !parked) || segments[first].isEmpty() || segments[first + 1].isEmpty()
+				|| segments[first].startsWith("~")) {
 			throw new InvalidInstanceValueException(
-					"key is not of the form " + this.prefix + "<service>/<instance-id>");
+					"key is not of the form " + this.prefix + "<service>/<instance-id> or " + this.prefix
+							+ KeyLayout.PARKED_SEGMENT + "/<service>/<instance-id>");
 		}
-		return new String[] { rest.substring(0, slash), rest.substring(slash + 1) };
+		return new KeyNames(segments[first], segments[first + 1], parked);
 	}
 
 	private static @Nullable String optionalString(Map<String, Object> fields, String name) {
@@ -137,7 +152,8 @@ final class ServiceInstanceReader {
 			throw new InvalidInstanceValueException("'status' is not a string");
 		}
 		for (InstanceStatus candidate : InstanceStatus.values()) {
-			if (candidate.name().equals(name)) {
+			// Go writers spell it as they like: "up" is UP.
+			if (candidate.name().equalsIgnoreCase(name)) {
 				return candidate;
 			}
 		}
@@ -184,33 +200,9 @@ final class ServiceInstanceReader {
 	}
 
 	/**
-	 * A {@code host:port} address, IPv6 hosts in brackets.
+	 * What a key says: the service, the instance, and whether the instance is parked.
 	 */
-	private record HostAndPort(String host, int port) {
-
-		static HostAndPort parse(String address) {
-			int colon = address.lastIndexOf(':');
-			if (colon <= 0 || colon == address.length() - 1) {
-				throw new InvalidInstanceValueException("'Addr' is not host:port");
-			}
-			String host = address.substring(0, colon);
-			if (host.startsWith("[") && host.endsWith("]")) {
-				host = host.substring(1, host.length() - 1);
-			}
-			else if (host.contains(":")) {
-				throw new InvalidInstanceValueException("'Addr' is not host:port");
-			}
-			try {
-				int port = Integer.parseInt(address.substring(colon + 1));
-				if (port < 0 || port > 65535 || host.isBlank()) {
-					throw new InvalidInstanceValueException("'Addr' is not host:port");
-				}
-				return new HostAndPort(host, port);
-			}
-			catch (NumberFormatException ex) {
-				throw new InvalidInstanceValueException("'Addr' is not host:port");
-			}
-		}
+	private record KeyNames(String service, String instanceId, boolean parked) {
 
 	}
 

@@ -17,6 +17,7 @@
 package io.etcddiscovery.registration;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -108,38 +109,58 @@ public class EtcdServiceRegistry {
 
 	/**
 	 * Put a key bound to a lease if it is absent or is this process's own, and read it
-	 * back.
+	 * back. The instance's other key (its parked key while the instance is UP, its
+	 * instance key otherwise) must not belong to another process either, and is deleted
+	 * in the same transaction when it is this process's, so that the instance is never
+	 * registered twice.
 	 * @param key the key
+	 * @param otherKey the instance's other key
 	 * @param value the value
 	 * @param leaseId the lease to bind the key to
-	 * @param isOwn whether an existing key belongs to this process
+	 * @param isOwn whether an existing key, bound to another lease, belongs to this
+	 * process
 	 * @return the key as read back
-	 * @throws InstanceIdConflictException if the key belongs to another process
+	 * @throws InstanceIdConflictException if either key belongs to another process
 	 */
-	public RegisteredKey register(String key, byte[] value, long leaseId, Predicate<KeyValue> isOwn) {
+	public RegisteredKey register(String key, String otherKey, byte[] value, long leaseId, Predicate<KeyValue> isOwn) {
 		ByteSequence k = bytes(key);
+		ByteSequence other = bytes(otherKey);
 		ByteSequence v = ByteSequence.from(value);
 		PutOption put = PutOption.builder().withLeaseId(leaseId).build();
 		for (int attempt = 0; attempt < 3; attempt++) {
 			TxnResponse created = await(this.client.getKVClient()
 				.txn()
-				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)), new Cmp(other, Cmp.Op.EQUAL, CmpTarget.version(0)))
 				.Then(Op.put(k, v, put))
-				.Else(Op.get(k, GetOption.DEFAULT))
+				.Else(Op.get(k, GetOption.DEFAULT), Op.get(other, GetOption.DEFAULT))
 				.commit(), "registering " + key);
 			if (!created.isSucceeded()) {
-				KeyValue existing = first(created.getGetResponses());
-				if (existing == null) {
+				List<GetResponse> found = created.getGetResponses();
+				KeyValue existing = first(found.subList(0, 1));
+				KeyValue existingOther = first(found.subList(1, 2));
+				if (existing == null && existingOther == null) {
 					continue;
 				}
-				if (existing.getLease() != leaseId && !isOwn.test(existing)) {
+				if (existingOther != null && existingOther.getLease() != leaseId && !isOwn.test(existingOther)) {
+					throw new InstanceIdConflictException(otherKey, existingOther.getLease());
+				}
+				if (existing != null && existing.getLease() != leaseId && !isOwn.test(existing)) {
 					throw new InstanceIdConflictException(key, existing.getLease());
 				}
-				if (existing.getLease() != leaseId || !existing.getValue().equals(v)) {
+				boolean putNeeded = existing == null || existing.getLease() != leaseId
+						|| !existing.getValue().equals(v);
+				if (putNeeded || existingOther != null) {
+					List<Op> ops = new ArrayList<>(2);
+					if (existingOther != null) {
+						ops.add(Op.delete(other, DeleteOption.DEFAULT));
+					}
+					if (putNeeded) {
+						ops.add(Op.put(k, v, put));
+					}
 					TxnResponse replaced = await(this.client.getKVClient()
 						.txn()
-						.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(existing.getCreateRevision())))
-						.Then(Op.put(k, v, put))
+						.If(unchanged(k, existing), unchanged(other, existingOther))
+						.Then(ops.toArray(Op[]::new))
 						.commit(), "re-binding " + key);
 					if (!replaced.isSucceeded()) {
 						continue;
@@ -153,6 +174,43 @@ public class EtcdServiceRegistry {
 			return registered;
 		}
 		throw new RegistrationException("Key " + key + " kept changing while it was being registered");
+	}
+
+	/**
+	 * Move this process's key to another key in one transaction, with a new value and the
+	 * same lease: the instance leaves the old key (and Go clients' view, when the old key
+	 * is its instance key) at the same revision as it appears under the new one.
+	 * @param fromKey this process's key
+	 * @param toKey the key to move to, which must not exist
+	 * @param value the new value
+	 * @param leaseId the lease to bind the new key to
+	 * @param createRevision the create revision of this process's key
+	 * @return the new key as written, or {@code null} if the old key was no longer this
+	 * process's or the new key existed, in which case nothing changed
+	 */
+	public @Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision) {
+		ByteSequence from = bytes(fromKey);
+		ByteSequence to = bytes(toKey);
+		ByteSequence v = ByteSequence.from(value);
+		TxnResponse moved = await(this.client.getKVClient()
+			.txn()
+			.If(new Cmp(from, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)),
+					new Cmp(to, Cmp.Op.EQUAL, CmpTarget.version(0)))
+			.Then(Op.delete(from, DeleteOption.DEFAULT),
+					Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()))
+			.commit(), "moving " + fromKey + " to " + toKey);
+		if (!moved.isSucceeded()) {
+			return null;
+		}
+		long revision = moved.getHeader().getRevision();
+		// The put created the key in this transaction: its create revision is the
+		// transaction's.
+		return new RegisteredKey(leaseId, revision, v, revision);
+	}
+
+	private static Cmp unchanged(ByteSequence key, @Nullable KeyValue seen) {
+		return (seen != null) ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(seen.getCreateRevision()))
+				: new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
 	}
 
 	/**

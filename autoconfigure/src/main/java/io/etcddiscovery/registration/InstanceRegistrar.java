@@ -56,6 +56,12 @@ import org.springframework.util.Assert;
  * registers again, forever and with backoff, whenever the lease or the key is lost. On
  * stop it withdraws the key, waits for clients to notice, and revokes the lease.
  * <p>
+ * The key follows the status ({@link KeyLayout#keyFor}): an instance that stops being UP
+ * is moved, in one transaction and with the same lease, to its parked key, where Go
+ * clients do not see it, and back when it is UP again. Everything that guards the key
+ * (the own-key watch, the heartbeat's check, conflict detection, withdrawal) follows the
+ * current key.
+ * <p>
  * All state is owned by one named scheduler thread; jetcd's callbacks only hand events to
  * it.
  *
@@ -266,24 +272,72 @@ public final class InstanceRegistrar {
 			this.registration = this.registration.withStatus(status);
 			this.published = this.registration;
 			this.value = (this.registeredAt != null) ? this.codec.encode(this.registration, this.registeredAt) : null;
-			publishState();
+			String target = this.keyLayout.keyFor(this.registration);
 			if (this.lease == null || this.createRevision == 0 || this.value == null) {
+				// Not registered: the next attempt registers under the new key.
+				if (!target.equals(this.key)) {
+					closeKeyWatch();
+					this.key = target;
+				}
+				publishState();
 				return;
 			}
+			publishState();
 			this.statusChanges.incrementAndGet();
-			logger.info("Status of %s changed from %s to %s".formatted(this.key, previous, status));
-			try {
-				if (!this.registry.update(this.key, this.value, this.lease.id, this.createRevision)) {
-					keyLost(null, "it was deleted or replaced");
-				}
+			if (target.equals(this.key)) {
+				logger.info("Status of %s changed from %s to %s".formatted(this.key, previous, status));
+				publishStatus(status);
 			}
-			catch (RuntimeException ex) {
-				// The key keeps its old status until the next attempt succeeds.
-				logger.warn("Could not publish status %s of %s (%s): retrying".formatted(status, this.key,
-						ex.getMessage()));
-				scheduleRetry(ex);
+			else {
+				moveTo(target, previous, status);
 			}
 		});
+	}
+
+	private void publishStatus(InstanceStatus status) {
+		try {
+			if (!this.registry.update(this.key, this.value, this.lease.id, this.createRevision)) {
+				keyLost(null, "it was deleted or replaced");
+			}
+		}
+		catch (RuntimeException ex) {
+			// The key keeps its old status until the next attempt succeeds.
+			logger
+				.warn("Could not publish status %s of %s (%s): retrying".formatted(status, this.key, ex.getMessage()));
+			scheduleRetry(ex);
+		}
+	}
+
+	private void moveTo(String target, InstanceStatus previous, InstanceStatus status) {
+		String from = this.key;
+		logger.info("Status of %s changed from %s to %s: moving it to %s%s".formatted(from, previous, status, target,
+				(status == InstanceStatus.UP) ? " (Go clients call it again)" : " (Go clients stop calling it)"));
+		// The old key's watch would report the move as a deletion.
+		closeKeyWatch();
+		this.key = target;
+		RegisteredKey moved;
+		try {
+			moved = this.registry.move(from, target, this.value, this.lease.id, this.createRevision);
+		}
+		catch (RuntimeException ex) {
+			// Moved or not, the next attempt registers under the new key and deletes this
+			// process's old one.
+			logger.warn("Could not move %s to %s (%s): retrying".formatted(from, target, ex.getMessage()));
+			this.createRevision = 0;
+			scheduleRetry(ex);
+			return;
+		}
+		if (moved == null) {
+			logger.warn("Key %s was lost (it was deleted or replaced): registering %s again".formatted(from, target));
+			this.previousCreateRevision = this.createRevision;
+			this.createRevision = 0;
+			publishState(Phase.RETRYING, null);
+			reconcileNow();
+			return;
+		}
+		this.createRevision = moved.createRevision();
+		watchKey(moved.createRevision(), moved.revision() + 1);
+		publishState();
 	}
 
 	/**
@@ -427,7 +481,7 @@ public final class InstanceRegistrar {
 	private void init(ServiceRegistration registration) {
 		this.registration = registration;
 		this.published = registration;
-		this.key = this.keyLayout.instanceKey(registration);
+		this.key = this.keyLayout.keyFor(registration);
 		publishState();
 	}
 
@@ -488,13 +542,12 @@ public final class InstanceRegistrar {
 			this.value = this.codec.encode(this.registration, this.registeredAt);
 		}
 		ActiveLease active = this.lease;
-		RegisteredKey registered = this.registry.register(this.key, this.value, active.id, this::isOwn);
+		RegisteredKey registered = this.registry.register(this.key, otherKey(), this.value, active.id, this::isOwn);
 		boolean newKey = registered.createRevision() != this.createRevision;
 		this.createRevision = registered.createRevision();
-		if (this.keyWatch == null) {
-			KeyWatch watch = new KeyWatch(registered.createRevision());
-			this.keyWatch = watch;
-			watch.watcher = this.registry.watch(this.key, registered.revision() + 1, watch);
+		if (this.keyWatch == null || !this.keyWatch.key.equals(this.key)
+				|| this.keyWatch.createRevision != registered.createRevision()) {
+			watchKey(registered.createRevision(), registered.revision() + 1);
 		}
 		revokePreviousLease(active.id);
 		int failed = this.failures;
@@ -511,6 +564,19 @@ public final class InstanceRegistrar {
 		}
 		this.everRegistered = true;
 		publishState(Phase.REGISTERED, null);
+	}
+
+	private String otherKey() {
+		Assert.state(this.registration != null, "Not started");
+		String instanceKey = this.keyLayout.instanceKey(this.registration);
+		return this.key.equals(instanceKey) ? this.keyLayout.parkedKey(this.registration) : instanceKey;
+	}
+
+	private void watchKey(long createRevision, long fromRevision) {
+		closeKeyWatch();
+		KeyWatch watch = new KeyWatch(this.key, createRevision);
+		this.keyWatch = watch;
+		watch.watcher = this.registry.watch(this.key, fromRevision, watch);
 	}
 
 	private boolean isOwn(KeyValue existing) {
@@ -828,11 +894,14 @@ public final class InstanceRegistrar {
 	 */
 	private final class KeyWatch implements Watch.Listener {
 
+		private final String key;
+
 		private final long createRevision;
 
 		private volatile Watch.@Nullable Watcher watcher;
 
-		KeyWatch(long createRevision) {
+		KeyWatch(String key, long createRevision) {
+			this.key = key;
 			this.createRevision = createRevision;
 		}
 

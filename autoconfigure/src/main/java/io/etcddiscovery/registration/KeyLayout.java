@@ -19,12 +19,28 @@ package io.etcddiscovery.registration;
 import org.springframework.util.Assert;
 
 /**
- * Where instances live in etcd: {@code {prefix}/{namespace}/{service}/{instance-id}}.
+ * Where instances live in etcd: {@code {prefix}/{namespace}/{service}/{instance-id}}
+ * while they are {@link InstanceStatus#UP UP}, and
+ * {@code {prefix}/{namespace}/~parked/{service}/{instance-id}} otherwise.
+ * <p>
+ * Go gRPC clients resolve a service with etcd's resolver, which turns every key under
+ * {@code {prefix}/{namespace}/{service}} (a plain string prefix) into an address it
+ * calls, whatever the value says. Parking the key of an instance that is not UP under a
+ * segment that no service name can start with ({@code '~'}) takes it away from every Go
+ * client, while Spring clients, which list the whole namespace, still see it with its
+ * status.
  *
  * @param keyPrefix the prefix of every key, starting with '/' and without a trailing '/'
  * @author etcd-discovery authors
  */
 public record KeyLayout(String keyPrefix) {
+
+	/**
+	 * The segment under a namespace that holds the keys of instances that are not UP.
+	 * Service names are letters, digits, '.', '_' and '-', so no Go client's target
+	 * prefix {@code {prefix}/{namespace}/{service}} matches it.
+	 */
+	public static final String PARKED_SEGMENT = "~parked";
 
 	public KeyLayout {
 		Assert.isTrue(keyPrefix.startsWith("/") && !keyPrefix.endsWith("/"),
@@ -32,12 +48,35 @@ public record KeyLayout(String keyPrefix) {
 	}
 
 	/**
-	 * Return the key of one instance.
+	 * Return the key an instance is registered under with its current status: its
+	 * {@link #instanceKey instance key} while UP, its {@link #parkedKey parked key}
+	 * otherwise.
+	 * @param registration the instance
+	 * @return the key
+	 */
+	public String keyFor(ServiceRegistration registration) {
+		return (registration.status() == InstanceStatus.UP) ? instanceKey(registration) : parkedKey(registration);
+	}
+
+	/**
+	 * Return the key of one instance as Go clients see it,
+	 * {@code {prefix}/{namespace}/{service}/{instance-id}}.
 	 * @param registration the instance
 	 * @return the key
 	 */
 	public String instanceKey(ServiceRegistration registration) {
 		return servicePrefix(registration.namespace(), registration.service()) + registration.instanceId();
+	}
+
+	/**
+	 * Return the key of one instance while it is not UP,
+	 * {@code {prefix}/{namespace}/~parked/{service}/{instance-id}}.
+	 * @param registration the instance
+	 * @return the key
+	 */
+	public String parkedKey(ServiceRegistration registration) {
+		return namespacePrefix(registration.namespace()) + PARKED_SEGMENT + "/" + registration.service() + "/"
+				+ registration.instanceId();
 	}
 
 	/**

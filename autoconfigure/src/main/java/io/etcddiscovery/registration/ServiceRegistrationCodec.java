@@ -16,23 +16,55 @@
 
 package io.etcddiscovery.registration;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Writes and reads instance values in etcd's naming format, the format Go gRPC clients
- * read with etcd's resolver: {@code {"Op":0,"Addr":"host:port","Metadata":{...}}}, where
- * {@code Metadata} holds the instance record.
+ * read with etcd's resolver ({@code go.etcd.io/etcd/clientv3/naming}).
+ * <p>
+ * Written: {@code {"Op":0,"Addr":"host:port","Metadata":null,"Instance":{...}}}. Go's
+ * resolver copies {@code Metadata} into gRPC's {@code resolver.Address}, which grpc-go's
+ * balancers use as a map key: a JSON object there becomes a Go map and crashes them
+ * ({@code round_robin} panics with "hash of unhashable type"), so {@code Metadata} stays
+ * {@code null} and the instance record goes into {@code Instance}, a field Go's decoder
+ * ignores.
+ * <p>
+ * Read, so that a fleet can upgrade one instance at a time and Go writers are understood
+ * as Go's resolver understands them:
+ * <ul>
+ * <li>the record from {@code Instance}; or from {@code Metadata} when it is an object
+ * (the layout written by earlier versions, and by Go services that publish a map); or
+ * from {@code Metadata} when it is a string holding a JSON object (what Go services can
+ * publish without crashing Go clients); anything else in {@code Metadata} is
+ * ignored;</li>
+ * <li>{@code Op}, {@code Addr} and {@code Metadata} matched case-insensitively, the last
+ * one winning, as Go's {@code encoding/json} does ({@code {"op":0,"addr":...}} is a valid
+ * endpoint for Go); {@code Op} is ignored like Go's resolver ignores it, but a value Go
+ * cannot decode ({@code Op} not 0-255, {@code Addr} not a string) is rejected, since Go
+ * clients skip it too;</li>
+ * <li>a bare {@code host:port} or {@code http(s)://host[:port]} value, as go-kit's
+ * {@code sd/etcdv3} registrar and go-zero write.</li>
+ * </ul>
  *
  * @author etcd-discovery authors
  */
 public final class ServiceRegistrationCodec {
+
+	/**
+	 * The field of a value that holds the instance record.
+	 */
+	public static final String INSTANCE_FIELD = "Instance";
 
 	private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -46,31 +78,36 @@ public final class ServiceRegistrationCodec {
 		ObjectNode value = MAPPER.createObjectNode();
 		value.put("Op", 0);
 		value.put("Addr", registration.address());
-		ObjectNode metadata = value.putObject("Metadata");
-		metadata.put("service", registration.service());
-		metadata.put("instanceId", registration.instanceId());
-		metadata.put("namespace", registration.namespace());
-		metadata.put("host", registration.host());
-		metadata.put("port", registration.port());
-		metadata.put("secure", registration.secure());
-		metadata.put("status", registration.status().name());
-		ObjectNode user = metadata.putObject("metadata");
+		value.putNull("Metadata");
+		ObjectNode record = value.putObject(INSTANCE_FIELD);
+		record.put("service", registration.service());
+		record.put("instanceId", registration.instanceId());
+		record.put("namespace", registration.namespace());
+		record.put("host", registration.host());
+		record.put("port", registration.port());
+		record.put("secure", registration.secure());
+		record.put("status", registration.status().name());
+		ObjectNode user = record.putObject("metadata");
 		registration.metadata().forEach(user::put);
-		metadata.put("registeredAt", registeredAt.toString());
+		record.put("registeredAt", registeredAt.toString());
 		return MAPPER.writeValueAsBytes(value);
 	}
 
 	/**
-	 * Decode a value written by {@link #encode} or by any client that writes etcd's
-	 * naming format.
+	 * Decode a value written by {@link #encode}, by an earlier version of this library,
+	 * or by any other writer of etcd's naming format or of a bare address.
 	 * @param value the value
 	 * @return the decoded instance
 	 * @throws InvalidInstanceValueException if the value is not an instance
 	 */
 	public DecodedInstance decode(byte[] value) {
+		String text = new String(value, StandardCharsets.UTF_8).strip();
+		if (!text.startsWith("{")) {
+			return decodeAddress(text);
+		}
 		JsonNode root;
 		try {
-			root = MAPPER.readTree(value);
+			root = MAPPER.readTree(text);
 		}
 		catch (RuntimeException ex) {
 			throw new InvalidInstanceValueException("not JSON");
@@ -78,18 +115,32 @@ public final class ServiceRegistrationCodec {
 		if (root == null || !root.isObject()) {
 			throw new InvalidInstanceValueException("not a JSON object");
 		}
-		JsonNode addr = root.get("Addr");
-		if (addr == null || !addr.isString() || addr.asString().isBlank()) {
-			throw new InvalidInstanceValueException("no 'Addr'");
-		}
-		JsonNode metadata = root.get("Metadata");
-		Map<String, Object> fields = new LinkedHashMap<>();
-		if (metadata != null && metadata.isObject()) {
-			for (Map.Entry<String, JsonNode> field : metadata.properties()) {
-				fields.put(field.getKey(), MAPPER.treeToValue(field.getValue(), Object.class));
+		JsonNode op = null;
+		JsonNode addr = null;
+		JsonNode metadata = null;
+		for (Map.Entry<String, JsonNode> field : root.properties()) {
+			String name = field.getKey();
+			if (name.equalsIgnoreCase("Op")) {
+				op = field.getValue();
+			}
+			else if (name.equalsIgnoreCase("Addr")) {
+				addr = field.getValue();
+			}
+			else if (name.equalsIgnoreCase("Metadata")) {
+				metadata = field.getValue();
 			}
 		}
-		return new DecodedInstance(addr.asString(), fields);
+		if (op != null && !op.isNull()
+				&& !(op.isIntegralNumber() && op.canConvertToInt() && op.asInt() >= 0 && op.asInt() <= 255)) {
+			throw new InvalidInstanceValueException("'Op' is not a number from 0 to 255 (Go clients skip it too)");
+		}
+		if (addr != null && !addr.isNull() && !addr.isString()) {
+			throw new InvalidInstanceValueException("'Addr' is not a string (Go clients skip it too)");
+		}
+		if (addr == null || addr.isNull() || addr.asString().isBlank()) {
+			throw new InvalidInstanceValueException("no 'Addr'");
+		}
+		return new DecodedInstance(addr.asString(), fields(record(root.get(INSTANCE_FIELD), metadata)));
 	}
 
 	/**
@@ -101,28 +152,120 @@ public final class ServiceRegistrationCodec {
 		return decode(value.getBytes(StandardCharsets.UTF_8));
 	}
 
+	private static @Nullable JsonNode record(@Nullable JsonNode instance, @Nullable JsonNode metadata) {
+		if (instance != null && !instance.isNull()) {
+			if (!instance.isObject()) {
+				throw new InvalidInstanceValueException("'" + INSTANCE_FIELD + "' is not an object");
+			}
+			return instance;
+		}
+		if (metadata != null && metadata.isObject()) {
+			return metadata;
+		}
+		if (metadata != null && metadata.isString() && metadata.asString().strip().startsWith("{")) {
+			try {
+				JsonNode parsed = MAPPER.readTree(metadata.asString());
+				return (parsed != null && parsed.isObject()) ? parsed : null;
+			}
+			catch (RuntimeException ex) {
+				// A string that only looks like JSON: opaque to this library, as any
+				// other string.
+			}
+		}
+		return null;
+	}
+
+	private static Map<String, Object> fields(@Nullable JsonNode record) {
+		Map<String, Object> fields = new LinkedHashMap<>();
+		if (record != null) {
+			for (Map.Entry<String, JsonNode> field : record.properties()) {
+				fields.put(field.getKey(), MAPPER.treeToValue(field.getValue(), Object.class));
+			}
+		}
+		return fields;
+	}
+
+	private static DecodedInstance decodeAddress(String text) {
+		if (text.contains("://")) {
+			return decodeUrl(text);
+		}
+		try {
+			HostAndPort.parse(text);
+		}
+		catch (InvalidInstanceValueException ex) {
+			throw new InvalidInstanceValueException("neither etcd's naming format nor host:port");
+		}
+		return new DecodedInstance(text, Map.of());
+	}
+
+	private static DecodedInstance decodeUrl(String text) {
+		URI uri;
+		try {
+			uri = new URI(text);
+		}
+		catch (URISyntaxException ex) {
+			throw new InvalidInstanceValueException("not a URL");
+		}
+		String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+		if (!scheme.equals("http") && !scheme.equals("https")) {
+			throw new InvalidInstanceValueException("a URL that is not http or https");
+		}
+		if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+				|| uri.getRawFragment() != null || (!uri.getRawPath().isEmpty() && !uri.getRawPath().equals("/"))) {
+			throw new InvalidInstanceValueException("a URL that is not http(s)://host[:port]");
+		}
+		boolean secure = scheme.equals("https");
+		int port = (uri.getPort() != -1) ? uri.getPort() : (secure ? 443 : 80);
+		// URI keeps IPv6 hosts in brackets, as Addr has them.
+		return new DecodedInstance(uri.getHost() + ":" + port, Map.of("secure", secure));
+	}
+
 	/**
 	 * An instance value read from etcd.
 	 *
-	 * @param address the {@code Addr}
-	 * @param metadata the {@code Metadata} object's fields, empty when absent
+	 * @param address the {@code Addr}, {@code host:port}
+	 * @param fields the fields of the instance record, empty when the value has none
 	 */
-	public record DecodedInstance(String address, Map<String, Object> metadata) {
+	public record DecodedInstance(String address, Map<String, Object> fields) {
+
+	}
+
+	/**
+	 * A {@code host:port} address, IPv6 hosts in brackets.
+	 *
+	 * @param host the host, without brackets
+	 * @param port the port
+	 */
+	public record HostAndPort(String host, int port) {
 
 		/**
-		 * Return the published status.
-		 * @return the status, {@link InstanceStatus#UNKNOWN} when missing or unknown
+		 * Parse an address.
+		 * @param address the address, {@code host:port}
+		 * @return the host and port
+		 * @throws InvalidInstanceValueException if it is not {@code host:port}
 		 */
-		public InstanceStatus status() {
-			Object status = this.metadata.get("status");
-			if (status instanceof String name) {
-				for (InstanceStatus candidate : InstanceStatus.values()) {
-					if (candidate.name().equals(name)) {
-						return candidate;
-					}
-				}
+		public static HostAndPort parse(String address) {
+			int colon = address.lastIndexOf(':');
+			if (colon <= 0 || colon == address.length() - 1) {
+				throw new InvalidInstanceValueException("'Addr' is not host:port");
 			}
-			return InstanceStatus.UNKNOWN;
+			String host = address.substring(0, colon);
+			if (host.startsWith("[") && host.endsWith("]")) {
+				host = host.substring(1, host.length() - 1);
+			}
+			else if (host.contains(":")) {
+				throw new InvalidInstanceValueException("'Addr' is not host:port");
+			}
+			try {
+				int port = Integer.parseInt(address.substring(colon + 1));
+				if (port < 0 || port > 65535 || host.isBlank()) {
+					throw new InvalidInstanceValueException("'Addr' is not host:port");
+				}
+				return new HostAndPort(host, port);
+			}
+			catch (NumberFormatException ex) {
+				throw new InvalidInstanceValueException("'Addr' is not host:port");
+			}
 		}
 
 	}

@@ -68,6 +68,8 @@ class DiscoveryEndpointIT {
 
 	private static final String KEY = "/services/default/orders/orders-1";
 
+	private static final String PARKED_KEY = "/services/default/~parked/orders/orders-1";
+
 	private static final JsonMapper json = JsonMapper.builder().build();
 
 	private static ConfigurableApplicationContext context;
@@ -131,7 +133,7 @@ class DiscoveryEndpointIT {
 		});
 		JsonNode one = json.readTree(get("/discovery/orders").body());
 		assertThat(one.get("service").asString()).isEqualTo("orders");
-		assertThat(one.get("instances").get(0).get("key").asString()).isEqualTo(KEY);
+		assertThat(one.get("instances").get(0).get("key").asString()).isIn(KEY, PARKED_KEY);
 		assertThat(get("/discovery/unknown").statusCode()).isEqualTo(404);
 	}
 
@@ -141,10 +143,17 @@ class DiscoveryEndpointIT {
 		assertThat(out.statusCode()).isEqualTo(200);
 		// ttl 30s: the heartbeat beats every 10s, so this is the endpoint's doing.
 		await().atMost(Duration.ofSeconds(3)).until(() -> "OUT_OF_SERVICE".equals(publishedStatus()));
-		assertThat(json.readTree(get("/discovery").body()).get("instance").get("override").asString())
-			.isEqualTo("OUT_OF_SERVICE");
+		JsonNode instance = json.readTree(get("/discovery").body()).get("instance");
+		assertThat(instance.get("override").asString()).isEqualTo("OUT_OF_SERVICE");
+		assertThat(instance.get("key").asString()).as("parked, out of Go clients' sight").isEqualTo(PARKED_KEY);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(
+					json.readTree(get("/discovery/orders").body()).get("instances").get(0).get("status").asString())
+				.as("still discovered, with its status")
+				.isEqualTo("OUT_OF_SERVICE"));
 		assertThat(post("/discovery", "{\"status\":\"UP\"}").statusCode()).isEqualTo(200);
 		await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(publishedStatus()));
+		assertThat(json.readTree(get("/discovery").body()).get("instance").get("key").asString()).isEqualTo(KEY);
 	}
 
 	@Test
@@ -226,12 +235,16 @@ class DiscoveryEndpointIT {
 			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
+	// The status in the instance's key, wherever the status put it.
 	private static String publishedStatus() throws Exception {
 		var kvs = client.getKVClient().get(ByteSequence.from(KEY.getBytes())).get().getKvs();
 		if (kvs.isEmpty()) {
+			kvs = client.getKVClient().get(ByteSequence.from(PARKED_KEY.getBytes())).get().getKvs();
+		}
+		if (kvs.isEmpty()) {
 			return null;
 		}
-		return json.readTree(kvs.get(0).getValue().getBytes()).get("Metadata").get("status").asString();
+		return json.readTree(kvs.get(0).getValue().getBytes()).get("Instance").get("status").asString();
 	}
 
 	@SpringBootConfiguration

@@ -111,8 +111,9 @@ class ServiceCacheTests {
 
 	@Test
 	void rejectsValuesThatAreNotInstances() {
-		assertInvalid("orders/o1", "hello", "not JSON");
-		assertInvalid("orders/o1", "[1]", "not a JSON object");
+		assertInvalid("orders/o1", "hello", "neither etcd's naming format nor host:port");
+		assertInvalid("orders/o1", "{hello", "not JSON");
+		assertInvalid("orders/o1", "[1]", "neither etcd's naming format nor host:port");
 		assertInvalid("orders/o1", "{\"Metadata\":{}}", "no 'Addr'");
 		assertInvalid("orders/o1", "{\"Addr\":\"10.0.0.1\"}", "'Addr' is not host:port");
 		assertInvalid("orders/o1", "{\"Addr\":\"::1:80\"}", "'Addr' is not host:port");
@@ -187,7 +188,7 @@ class ServiceCacheTests {
 		assertThat(ids(this.table.instancesOf("orders", null).all())).containsExactly("o2");
 		assertThat(this.table.invalidKeys()).isEqualTo(1);
 		this.table.replace(List.of(garbage, put("orders", "o2", InstanceStatus.UP, 6)), 12);
-		assertThat(this.skipped).containsExactly(PREFIX + "orders/o1@11: not JSON");
+		assertThat(this.skipped).containsExactly(PREFIX + "orders/o1@11: neither etcd's naming format nor host:port");
 		this.table.apply(List.of(put("orders", "o1", InstanceStatus.UP, 13)));
 		assertThat(this.table.invalidKeys()).isZero();
 		assertThat(ids(this.table.instancesOf("orders", null).all())).containsExactly("o1", "o2");

@@ -59,6 +59,8 @@ class HeartbeatIT {
 
 	private static final String KEY = "/services/default/orders/orders-1";
 
+	private static final String PARKED_KEY = "/services/default/~parked/orders/orders-1";
+
 	private static Client client;
 
 	private static final AtomicReference<Status> health = new AtomicReference<>(Status.UP);
@@ -99,9 +101,13 @@ class HeartbeatIT {
 		health.set(Status.DOWN);
 		// One interval is ttl/3 = 1s; allow for scheduling on a busy machine.
 		await().atMost(Duration.ofSeconds(3)).until(() -> "DOWN".equals(status()));
+		assertThat(key().getKey().toString()).as("parked, where Go clients do not see it").isEqualTo(PARKED_KEY);
+		assertThat(key(KEY)).isNull();
 		long lease = key().getLease();
 		health.set(Status.UP);
 		await().atMost(Duration.ofSeconds(3)).until(() -> "UP".equals(status()));
+		assertThat(key().getKey().toString()).isEqualTo(KEY);
+		assertThat(key(PARKED_KEY)).isNull();
 		assertThat(key().getLease()).as("same lease").isEqualTo(lease);
 	}
 
@@ -120,6 +126,8 @@ class HeartbeatIT {
 		await().atMost(Duration.ofSeconds(10)).until(() -> key() != null);
 		assertThat(status()).isEqualTo("DOWN");
 		assertThat(key().getVersion()).as("written once, as DOWN").isEqualTo(1);
+		assertThat(key(KEY)).as("never where Go clients would call it").isNull();
+		assertThat(key().getCreateRevision()).isEqualTo(key().getModRevision());
 	}
 
 	@Test
@@ -177,10 +185,16 @@ class HeartbeatIT {
 			.run();
 	}
 
+	// The instance's key, wherever its status put it.
 	private static KeyValue key() {
+		KeyValue live = key(KEY);
+		return (live != null) ? live : key(PARKED_KEY);
+	}
+
+	private static KeyValue key(String key) {
 		try {
 			var kvs = client.getKVClient()
-				.get(io.etcd.jetcd.ByteSequence.from(KEY.getBytes()), GetOption.DEFAULT)
+				.get(io.etcd.jetcd.ByteSequence.from(key.getBytes()), GetOption.DEFAULT)
 				.get()
 				.getKvs();
 			return kvs.isEmpty() ? null : kvs.get(0);

@@ -45,6 +45,8 @@ class EtcdServiceRegistryIT {
 
 	private static final String KEY = "/services/default/orders/orders-1";
 
+	private static final String PARKED = "/services/default/~parked/orders/orders-1";
+
 	private static EtcdInspector inspector;
 
 	private static Client client;
@@ -81,11 +83,11 @@ class EtcdServiceRegistryIT {
 	@Test
 	void registerCreatesTheKeyBoundToTheLeaseAndReadsItBack() {
 		GrantedLease lease = registry.grant(Duration.ofSeconds(10));
-		RegisteredKey key = registry.register(KEY, bytes("one"), lease.id(), (kv) -> false);
+		RegisteredKey key = registry.register(KEY, PARKED, bytes("one"), lease.id(), (kv) -> false);
 		assertThat(key.leaseId()).isEqualTo(lease.id());
 		assertThat(key.value().toString(StandardCharsets.UTF_8)).isEqualTo("one");
 		assertThat(inspector.key(KEY).getCreateRevision()).isEqualTo(key.createRevision());
-		assertThat(registry.register(KEY, bytes("one"), lease.id(), (kv) -> false).createRevision())
+		assertThat(registry.register(KEY, PARKED, bytes("one"), lease.id(), (kv) -> false).createRevision())
 			.as("registering again is idempotent")
 			.isEqualTo(key.createRevision());
 	}
@@ -96,7 +98,7 @@ class EtcdServiceRegistryIT {
 		inspector.put(KEY, "theirs", other);
 		GrantedLease mine = registry.grant(Duration.ofSeconds(10));
 		assertThatExceptionOfType(InstanceIdConflictException.class)
-			.isThrownBy(() -> registry.register(KEY, bytes("mine"), mine.id(), (kv) -> false))
+			.isThrownBy(() -> registry.register(KEY, PARKED, bytes("mine"), mine.id(), (kv) -> false))
 			.satisfies((ex) -> assertThat(ex.getOtherLeaseId()).isEqualTo(other));
 		assertThat(inspector.value(KEY)).isEqualTo("theirs");
 	}
@@ -104,9 +106,10 @@ class EtcdServiceRegistryIT {
 	@Test
 	void registerTakesOverItsOwnKeyFromALostLease() {
 		GrantedLease old = registry.grant(Duration.ofSeconds(30));
-		RegisteredKey first = registry.register(KEY, bytes("v1"), old.id(), (kv) -> false);
+		RegisteredKey first = registry.register(KEY, PARKED, bytes("v1"), old.id(), (kv) -> false);
 		GrantedLease renewed = registry.grant(Duration.ofSeconds(30));
-		RegisteredKey second = registry.register(KEY, bytes("v2"), renewed.id(), (kv) -> kv.getLease() == old.id());
+		RegisteredKey second = registry.register(KEY, PARKED, bytes("v2"), renewed.id(),
+				(kv) -> kv.getLease() == old.id());
 		assertThat(second.createRevision()).isEqualTo(first.createRevision());
 		assertThat(inspector.key(KEY).getLease()).isEqualTo(renewed.id());
 		registry.revoke(old.id());
@@ -116,7 +119,7 @@ class EtcdServiceRegistryIT {
 	@Test
 	void staleProcessCannotUpdateOrWithdrawItsReplacement() {
 		GrantedLease stale = registry.grant(Duration.ofSeconds(30));
-		RegisteredKey staleKey = registry.register(KEY, bytes("stale"), stale.id(), (kv) -> false);
+		RegisteredKey staleKey = registry.register(KEY, PARKED, bytes("stale"), stale.id(), (kv) -> false);
 		// The stale process's key is removed (expired, say) and a replacement registers.
 		inspector.delete(KEY);
 		long replacement = inspector.grant(30);
@@ -130,12 +133,77 @@ class EtcdServiceRegistryIT {
 	@Test
 	void ownerCanUpdateAndWithdrawItsKey() {
 		GrantedLease lease = registry.grant(Duration.ofSeconds(30));
-		RegisteredKey key = registry.register(KEY, bytes("v1"), lease.id(), (kv) -> false);
+		RegisteredKey key = registry.register(KEY, PARKED, bytes("v1"), lease.id(), (kv) -> false);
 		assertThat(registry.update(KEY, bytes("v2"), lease.id(), key.createRevision())).isTrue();
 		assertThat(inspector.value(KEY)).isEqualTo("v2");
 		assertThat(inspector.key(KEY).getLease()).isEqualTo(lease.id());
 		assertThat(registry.withdraw(KEY, key.createRevision())).isTrue();
 		assertThat(inspector.key(KEY)).isNull();
+	}
+
+	@Test
+	void registerRefusesWhenTheOtherKeyIsHeldByAnotherProcess() {
+		long other = inspector.grant(30);
+		inspector.put(PARKED, "theirs, parked", other);
+		GrantedLease mine = registry.grant(Duration.ofSeconds(10));
+		assertThatExceptionOfType(InstanceIdConflictException.class)
+			.isThrownBy(() -> registry.register(KEY, PARKED, bytes("mine"), mine.id(), (kv) -> false))
+			.satisfies((ex) -> assertThat(ex.getKey()).isEqualTo(PARKED))
+			.satisfies((ex) -> assertThat(ex.getOtherLeaseId()).isEqualTo(other));
+		assertThat(inspector.key(KEY)).isNull();
+		assertThat(inspector.value(PARKED)).isEqualTo("theirs, parked");
+	}
+
+	@Test
+	void registerDeletesItsOwnCopyUnderTheOtherKey() {
+		GrantedLease old = registry.grant(Duration.ofSeconds(30));
+		registry.register(PARKED, KEY, bytes("down"), old.id(), (kv) -> false);
+		// The lease was lost while the instance was parked; it is UP when it registers
+		// again.
+		GrantedLease renewed = registry.grant(Duration.ofSeconds(30));
+		RegisteredKey key = registry.register(KEY, PARKED, bytes("up"), renewed.id(),
+				(kv) -> kv.getLease() == old.id());
+		assertThat(key.leaseId()).isEqualTo(renewed.id());
+		assertThat(inspector.value(KEY)).isEqualTo("up");
+		assertThat(inspector.key(PARKED)).isNull();
+	}
+
+	@Test
+	void moveReplacesTheKeyInOneRevisionKeepingTheLease() {
+		GrantedLease lease = registry.grant(Duration.ofSeconds(30));
+		RegisteredKey up = registry.register(KEY, PARKED, bytes("up"), lease.id(), (kv) -> false);
+		RegisteredKey parked = registry.move(KEY, PARKED, bytes("down"), lease.id(), up.createRevision());
+		assertThat(parked).isNotNull();
+		assertThat(inspector.key(KEY)).isNull();
+		assertThat(inspector.value(PARKED)).isEqualTo("down");
+		assertThat(inspector.key(PARKED).getLease()).isEqualTo(lease.id());
+		assertThat(inspector.key(PARKED).getCreateRevision()).isEqualTo(parked.createRevision());
+		assertThat(parked.revision()).isEqualTo(parked.createRevision());
+		RegisteredKey back = registry.move(PARKED, KEY, bytes("up again"), lease.id(), parked.createRevision());
+		assertThat(inspector.value(KEY)).isEqualTo("up again");
+		assertThat(inspector.key(KEY).getCreateRevision()).isEqualTo(back.createRevision());
+		assertThat(inspector.key(PARKED)).isNull();
+	}
+
+	@Test
+	void staleProcessCannotMoveItsReplacement() {
+		GrantedLease stale = registry.grant(Duration.ofSeconds(30));
+		RegisteredKey staleKey = registry.register(KEY, PARKED, bytes("stale"), stale.id(), (kv) -> false);
+		inspector.delete(KEY);
+		long replacement = inspector.grant(30);
+		inspector.put(KEY, "replacement", replacement);
+		assertThat(registry.move(KEY, PARKED, bytes("stale, down"), stale.id(), staleKey.createRevision())).isNull();
+		assertThat(inspector.value(KEY)).isEqualTo("replacement");
+		assertThat(inspector.key(PARKED)).isNull();
+		// Nor overwrite a key that exists where it moves to.
+		RegisteredKey mine = registry.register("/services/default/orders/o2", "/services/default/~parked/orders/o2",
+				bytes("mine"), stale.id(), (kv) -> false);
+		inspector.put("/services/default/~parked/orders/o2", "theirs", replacement);
+		assertThat(registry.move("/services/default/orders/o2", "/services/default/~parked/orders/o2", bytes("down"),
+				stale.id(), mine.createRevision()))
+			.isNull();
+		assertThat(inspector.value("/services/default/orders/o2")).isEqualTo("mine");
+		assertThat(inspector.value("/services/default/~parked/orders/o2")).isEqualTo("theirs");
 	}
 
 	@Test

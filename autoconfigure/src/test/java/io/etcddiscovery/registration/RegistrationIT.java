@@ -102,10 +102,11 @@ class RegistrationIT {
 		assertThat(kv.getLease()).isNotZero().isEqualTo(state.leaseId());
 		assertThat(inspector.leaseTtl(kv.getLease())).isBetween(1L, 2L);
 		JsonNode value = JsonMapper.builder().build().readTree(inspector.value(key));
-		assertThat(value.propertyNames()).containsExactly("Op", "Addr", "Metadata");
+		assertThat(value.propertyNames()).containsExactly("Op", "Addr", "Metadata", "Instance");
 		assertThat(value.get("Op").asInt()).isZero();
 		assertThat(value.get("Addr").asString()).isEqualTo("127.0.0.1:8080");
-		JsonNode metadata = value.get("Metadata");
+		assertThat(value.get("Metadata").isNull()).as("nothing a Go balancer could choke on").isTrue();
+		JsonNode metadata = value.get("Instance");
 		assertThat(metadata.get("service").asString()).isEqualTo("orders");
 		assertThat(metadata.get("instanceId").asString()).isEqualTo("orders-1");
 		assertThat(metadata.get("namespace").asString()).isEqualTo("default");
