@@ -8,6 +8,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-etcd.sh
+# Go and Debian's Go sources, for the Go interoperability tests (docs/go-interop.md).
+scripts/install-go.sh
 
 tmp=${TMPDIR:-/tmp}
 leftovers() {
