@@ -66,14 +66,16 @@ final class GoProcess implements AutoCloseable {
 
 	private final List<String> lines = new CopyOnWriteArrayList<>();
 
+	private final Thread reader;
+
 	private GoProcess(String name, Process process, Path stderr) {
 		this.name = name;
 		this.process = process;
 		this.stdin = process.getOutputStream();
 		this.stderr = stderr;
-		Thread reader = new Thread(this::readOutput, "go-" + name + "-stdout");
-		reader.setDaemon(true);
-		reader.start();
+		this.reader = new Thread(this::readOutput, "go-" + name + "-stdout");
+		this.reader.setDaemon(true);
+		this.reader.start();
 	}
 
 	/**
@@ -217,6 +219,15 @@ final class GoProcess implements AutoCloseable {
 	}
 
 	/**
+	 * Ask the program to stop, as a process manager does (SIGTERM).
+	 */
+	void terminate() {
+		// Not Process.destroy(), which also closes the pipes: the program could not
+		// report how it stopped.
+		this.process.toHandle().destroy();
+	}
+
+	/**
 	 * Wait for the program to end by itself.
 	 * @param timeout how long to wait
 	 * @return the exit code
@@ -226,6 +237,8 @@ final class GoProcess implements AutoCloseable {
 			if (!this.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				throw new AssertionError(this.name + " did not end within " + timeout);
 			}
+			// Everything it printed is read once its output closes.
+			this.reader.join(timeout.toMillis());
 			return this.process.exitValue();
 		}
 		catch (InterruptedException ex) {

@@ -101,6 +101,21 @@ final class GoPrograms {
 	}
 
 	/**
+	 * Return the files of a GOPATH tree that {@code gofmt} would change.
+	 * @param gopath the tree, holding {@code src/}
+	 * @return the files, one a line; empty when all are formatted
+	 */
+	static String unformatted(Path gopath) {
+		goVersion();
+		try {
+			return run(List.of("gofmt", "-l", "src"), gopath, Map.of()).strip();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
 	 * Return the root of this repository.
 	 * @return the directory holding {@code interop/go}
 	 */

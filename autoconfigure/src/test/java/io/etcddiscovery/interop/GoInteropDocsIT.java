@@ -1,0 +1,158 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.interop;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.etcd.jetcd.Client;
+import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.registration.InstanceRegistrar;
+import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.etcddiscovery.registration.ServiceRegistration;
+import io.etcddiscovery.test.EtcdExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Go programs of {@code docs/go-interop.md}, copied from the page as they are, build
+ * against Debian's Go sources and work with this library: the client calls Spring
+ * instances under {@code round_robin}, the service is found by Spring with its metadata
+ * and leaves when it is stopped.
+ *
+ * @author etcd-discovery authors
+ */
+class GoInteropDocsIT {
+
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final Pattern GO_BLOCK = Pattern.compile("```go\n(.*?)```", Pattern.DOTALL);
+
+	private static Path programs;
+
+	private static Client client;
+
+	@BeforeAll
+	static void buildTheDocsPrograms() throws IOException {
+		Path doc = GoPrograms.repository().resolve("docs/go-interop.md");
+		Matcher blocks = GO_BLOCK.matcher(Files.readString(doc));
+		Path gopath = Path.of("target/go-interop/docs").toAbsolutePath();
+		List<String> packages = new ArrayList<>();
+		while (blocks.find()) {
+			String source = blocks.group(1);
+			String name = source.contains("naming/resolver") ? "docclient"
+					: source.contains("naming/endpoints") ? "docservice" : "docsnippet" + packages.size();
+			Path dir = Files.createDirectories(gopath.resolve("src").resolve(name));
+			Files.writeString(dir.resolve("main.go"), source);
+			packages.add(name);
+		}
+		assertThat(packages).as("the Go programs of " + doc).containsExactly("docclient", "docservice");
+		assertThat(GoPrograms.unformatted(gopath)).as("Go programs that gofmt would change").isEmpty();
+		programs = GoPrograms.build(gopath, packages, "docs");
+		client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
+	}
+
+	@AfterAll
+	static void disconnect() {
+		if (client != null) {
+			client.close();
+		}
+	}
+
+	@Test
+	void theClientCallsSpringInstancesUnderRoundRobin() {
+		List<HealthServer> servers = List.of(HealthServer.start(), HealthServer.start());
+		List<InstanceRegistrar> registrars = new ArrayList<>();
+		try {
+			for (int i = 0; i < servers.size(); i++) {
+				InstanceRegistrar registrar = new InstanceRegistrar(
+						new EtcdServiceRegistry(client, Duration.ofSeconds(2)), new KeyLayout("/services"),
+						Duration.ofSeconds(5), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2),
+						Clock.systemUTC());
+				registrars.add(registrar);
+				registrar.start(new ServiceRegistration("default", "orders", "orders-" + i, "127.0.0.1",
+						servers.get(i).port(), false, Map.of("zone", "eu-1"), InstanceStatus.UP));
+				await().atMost(TIMEOUT).until(() -> registrar.getState().phase() == Phase.REGISTERED);
+			}
+			try (GoProcess go = GoProcess.start(programs.resolve("docclient"), "-etcd", etcd.endpoint())) {
+				assertThat(go.awaitExit(TIMEOUT)).as(go.stderr()).isZero();
+				assertThat(go.lines()).hasSize(10)
+					.containsOnly("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address())
+					.contains("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address());
+			}
+		}
+		finally {
+			registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
+			servers.forEach(HealthServer::close);
+		}
+	}
+
+	@Test
+	void theServiceIsFoundBySpringWithItsMetadataAndLeavesWhenStopped() throws Exception {
+		int port = freePort();
+		try (ServiceCache cache = new ServiceCache(client, "/services/default/", Duration.ofSeconds(2),
+				Duration.ofSeconds(5), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2),
+				Clock.systemUTC());
+				GoProcess go = GoProcess.start(programs.resolve("docservice"), "-etcd", etcd.endpoint(), "-addr",
+						"127.0.0.1:" + port)) {
+			cache.start();
+			go.awaitLine("registered /services/default/orders/orders-go-1", TIMEOUT);
+			await().atMost(TIMEOUT).until(() -> cache.upInstances("orders").size() == 1);
+			ServiceInstance instance = cache.upInstances("orders").get(0);
+			assertThat(instance.instanceId()).isEqualTo("orders-go-1");
+			assertThat(instance.uri()).hasToString("http://127.0.0.1:" + port);
+			assertThat(instance.metadata()).containsExactly(Map.entry("zone", "eu-1"));
+			go.terminate();
+			await().atMost(TIMEOUT).until(() -> cache.instances("orders").isEmpty());
+			assertThat(go.awaitExit(TIMEOUT)).as(go.stderr()).isZero();
+			assertThat(go.lines()).contains("deregistered /services/default/orders/orders-go-1");
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}

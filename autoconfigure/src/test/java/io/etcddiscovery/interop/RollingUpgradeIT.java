@@ -1,0 +1,194 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.interop;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.etcd.jetcd.Client;
+import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.registration.EtcdInspector;
+import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.registration.InstanceRegistrar;
+import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.etcddiscovery.registration.ServiceRegistration;
+import io.etcddiscovery.test.EtcdExtension;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A fleet half way through an upgrade: instances of the earlier version (the instance
+ * record in {@code Metadata}, every status under the instance key) next to upgraded ones
+ * ({@code Metadata} null, the record in {@code Instance}, parked while not UP). Spring
+ * clients read both; Go's endpoints manager and grpc-go's {@code pick_first} follow both;
+ * grpc-go's {@code round_robin} crashes on the earlier layout, as it always did, and
+ * works once the last earlier instance is gone.
+ *
+ * @author etcd-discovery authors
+ */
+class RollingUpgradeIT {
+
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final List<HealthServer> servers = new ArrayList<>();
+
+	private static Client client;
+
+	private static EtcdInspector inspector;
+
+	private static ServiceCache cache;
+
+	private final List<InstanceRegistrar> registrars = new ArrayList<>();
+
+	private final List<GoProcess> programs = new ArrayList<>();
+
+	@BeforeAll
+	static void start() {
+		GoPrograms.binary("grpcclient");
+		for (int i = 0; i < 4; i++) {
+			servers.add(HealthServer.start());
+		}
+		client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
+		inspector = new EtcdInspector(etcd.endpoints());
+		cache = new ServiceCache(client, "/services/default/", Duration.ofSeconds(2), Duration.ofSeconds(5),
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+		cache.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		cache.close();
+		inspector.close();
+		client.close();
+		servers.forEach(HealthServer::close);
+	}
+
+	@BeforeEach
+	void emptyEtcd() {
+		etcd.deleteAllKeys();
+	}
+
+	@AfterEach
+	void stopAll() {
+		this.programs.forEach(GoProcess::close);
+		this.registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
+	}
+
+	@Test
+	void everyReaderSeesEveryInstanceOfBothLayouts() {
+		putEarlierLayout("old-up", servers.get(0), InstanceStatus.UP);
+		putEarlierLayout("old-down", servers.get(1), InstanceStatus.DOWN);
+		register("new-up", servers.get(2), InstanceStatus.UP);
+		register("new-down", servers.get(3), InstanceStatus.DOWN);
+
+		await().atMost(TIMEOUT).until(() -> cache.instances("orders").size() == 4);
+		assertThat(cache.instances("orders"))
+			.extracting(ServiceInstance::instanceId, ServiceInstance::status, ServiceInstance::metadata)
+			.containsExactly(Tuple.tuple("new-down", InstanceStatus.DOWN, Map.of("zone", "eu-1")),
+					Tuple.tuple("new-up", InstanceStatus.UP, Map.of("zone", "eu-1")),
+					Tuple.tuple("old-down", InstanceStatus.DOWN, Map.of("zone", "eu-1")),
+					Tuple.tuple("old-up", InstanceStatus.UP, Map.of("zone", "eu-1")));
+		assertThat(cache.upInstances("orders")).extracting(ServiceInstance::instanceId)
+			.containsExactly("new-up", "old-up");
+
+		// What a Go resolver holds: every key under its prefix. The earlier version kept
+		// a
+		// DOWN instance there, as Go clients always saw it; an upgraded one is parked.
+		GoProcess watch = GoProcess.start(GoPrograms.binary("endpointwatch"), "-etcd", etcd.endpoint(), "-target",
+				"/services/default/orders");
+		this.programs.add(watch);
+		await().atMost(TIMEOUT).until(() -> {
+			watch.assertAlive();
+			return ("endpoints /services/default/orders/new-up=" + servers.get(2).address() + "(<nil>)"
+					+ " /services/default/orders/old-down=" + servers.get(1).address() + "(map[string]interface {})"
+					+ " /services/default/orders/old-up=" + servers.get(0).address() + "(map[string]interface {})")
+				.equals(watch.lastLine("endpoints"));
+		});
+
+		GoProcess pickFirst = goClient("pick_first");
+		await().atMost(TIMEOUT).until(() -> {
+			pickFirst.assertAlive();
+			return pickFirst.calls() >= 20
+					&& pickFirst.lastCalls(20).stream().noneMatch((call) -> call.startsWith("error"));
+		});
+		pickFirst.assertAlive();
+	}
+
+	@Test
+	void roundRobinCrashesOnTheEarlierLayoutAndWorksOnceTheLastEarlierInstanceIsUpgraded() {
+		putEarlierLayout("orders-1", servers.get(0), InstanceStatus.UP);
+		register("orders-2", servers.get(1), InstanceStatus.UP);
+		GoProcess crashing = GoProcess.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
+				"etcd:////services/default/orders", "-policy", "round_robin");
+		this.programs.add(crashing);
+		assertThat(crashing.awaitExit(TIMEOUT)).isNotZero();
+		assertThat(crashing.stderr()).contains("panic: runtime error: hash of unhashable type map[string]interface {}");
+
+		// orders-1 is upgraded: it stops, and comes back registered by this version.
+		inspector.delete("/services/default/orders/orders-1");
+		register("orders-1", servers.get(0), InstanceStatus.UP);
+		GoProcess go = goClient("round_robin");
+		GoGrpcClientIT.awaitCallsReach(go, servers.get(0), servers.get(1));
+		go.assertAlive();
+	}
+
+	// The value the earlier version of this library wrote, byte for byte.
+	private static void putEarlierLayout(String id, HealthServer server, InstanceStatus status) {
+		String value = ("{\"Op\":0,\"Addr\":\"127.0.0.1:%d\",\"Metadata\":{\"service\":\"orders\",\"instanceId\":\"%s\","
+				+ "\"namespace\":\"default\",\"host\":\"127.0.0.1\",\"port\":%d,\"secure\":false,\"status\":\"%s\","
+				+ "\"metadata\":{\"zone\":\"eu-1\"},\"registeredAt\":\"2026-11-23T18:58:59.855Z\"}}")
+			.formatted(server.port(), id, server.port(), status.name());
+		inspector.put("/services/default/orders/" + id, value, inspector.grant(60));
+	}
+
+	private void register(String id, HealthServer server, InstanceStatus status) {
+		InstanceRegistrar registrar = new InstanceRegistrar(new EtcdServiceRegistry(client, Duration.ofSeconds(2)),
+				new KeyLayout("/services"), Duration.ofSeconds(5),
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+		this.registrars.add(registrar);
+		registrar.start(new ServiceRegistration("default", "orders", id, "127.0.0.1", server.port(), false,
+				Map.of("zone", "eu-1"), status));
+		await().atMost(TIMEOUT).until(() -> registrar.getState().phase() == Phase.REGISTERED);
+	}
+
+	private GoProcess goClient(String policy) {
+		GoProcess go = GoProcess.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
+				"etcd:////services/default/orders", "-policy", policy);
+		this.programs.add(go);
+		go.awaitLine("started", TIMEOUT);
+		return go;
+	}
+
+}
