@@ -757,9 +757,9 @@ class Bench:
             for index in range(loaded):
                 service = names[index % len(names)]
                 instance_id = f"{service}-{index}"
-                metadata = {**template["Metadata"], "service": service, "instanceId": instance_id,
-                            "port": 30000 + index % 20000}
-                value = {"Op": 0, "Addr": f"127.0.0.1:{metadata['port']}", "Metadata": metadata}
+                record = {**template["Instance"], "service": service, "instanceId": instance_id,
+                          "port": 30000 + index % 20000}
+                value = {"Op": 0, "Addr": f"127.0.0.1:{record['port']}", "Metadata": None, "Instance": record}
                 keys.append((f"{template['prefix']}{service}/{instance_id}", json.dumps(value, separators=(",", ":"))))
             load_start = time.monotonic()
             for first in range(0, len(keys), 128):  # etcd's --max-txn-ops default
@@ -814,7 +814,7 @@ class Bench:
             time.sleep(1)
             restored = now_ms()
             proxy.restore()
-            new_port = json.loads(fresh[-1][1])["Metadata"]["port"]
+            new_port = json.loads(fresh[-1][1])["Instance"]["port"]
 
             def relisted():
                 with open(app.log_path, errors="replace") as log_file:
@@ -850,7 +850,7 @@ class Bench:
         for kv in answer.get("kvs", []):
             key = base64.b64decode(kv["key"]).decode()
             value = json.loads(base64.b64decode(kv["value"]).decode())
-            if value.get("Metadata", {}).get("service") == "scale":
+            if (value.get("Instance") or {}).get("service") == "scale":
                 return {**value, "prefix": key[:key.rindex("/scale/") + 1]}
         raise HarnessError("the scale application's own key is not in etcd")
 
