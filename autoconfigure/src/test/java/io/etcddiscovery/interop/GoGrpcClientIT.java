@@ -16,7 +16,6 @@
 
 package io.etcddiscovery.interop;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,13 +28,8 @@ import io.etcddiscovery.actuate.DiscoveryEndpoint;
 import io.etcddiscovery.actuate.DiscoveryEndpoint.InstanceDescriptor;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceInstance;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
-import io.etcddiscovery.registration.RegistrationState.Phase;
-import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.test.EtcdExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -73,9 +67,7 @@ class GoGrpcClientIT {
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-	private static final String TARGET = "etcd:////services/default/orders";
+	private static final Duration TIMEOUT = Fleet.TIMEOUT;
 
 	private static final List<HealthServer> servers = new ArrayList<>();
 
@@ -85,9 +77,7 @@ class GoGrpcClientIT {
 
 	private static ServiceCache cache;
 
-	private final List<InstanceRegistrar> registrars = new ArrayList<>();
-
-	private final List<GoProcess> programs = new ArrayList<>();
+	private Fleet fleet;
 
 	@BeforeAll
 	static void startServers() {
@@ -96,9 +86,7 @@ class GoGrpcClientIT {
 			servers.add(HealthServer.start());
 		}
 		client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
-		cache = new ServiceCache(client, "/services/default/", Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
-		cache.start();
+		cache = Fleet.cache(client);
 	}
 
 	@AfterAll
@@ -111,21 +99,21 @@ class GoGrpcClientIT {
 	@BeforeEach
 	void emptyEtcd() {
 		etcd.deleteAllKeys();
+		this.fleet = new Fleet(client, etcd.endpoint());
 	}
 
 	@AfterEach
 	void stop() {
-		this.programs.forEach(GoProcess::close);
-		this.registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
+		this.fleet.close();
 	}
 
 	@Test
 	void roundRobinCallsEveryUpInstanceAndNoneThatIsNot() {
-		InstanceRegistrar o1 = register("o1", servers.get(0));
-		InstanceRegistrar o2 = register("o2", servers.get(1));
-		GoProcess go = goClient("round_robin");
+		InstanceRegistrar o1 = this.fleet.register("o1", servers.get(0), InstanceStatus.UP);
+		InstanceRegistrar o2 = this.fleet.register("o2", servers.get(1), InstanceStatus.UP);
+		GoProcess go = this.fleet.grpcClient("round_robin");
 		awaitCallsReach(go, servers.get(0), servers.get(1));
-		InstanceRegistrar o3 = register("o3", servers.get(2));
+		InstanceRegistrar o3 = this.fleet.register("o3", servers.get(2), InstanceStatus.UP);
 		awaitCallsReach(go, servers.get(0), servers.get(1), servers.get(2));
 
 		o2.setStatus(InstanceStatus.DOWN);
@@ -146,9 +134,10 @@ class GoGrpcClientIT {
 
 	@Test
 	void pickFirstMovesOffAnInstanceThatIsNoLongerUp() {
-		Map<String, InstanceRegistrar> byAddress = Map.of(servers.get(0).address(), register("o1", servers.get(0)),
-				servers.get(1).address(), register("o2", servers.get(1)));
-		GoProcess go = goClient("pick_first");
+		Map<String, InstanceRegistrar> byAddress = Map.of(servers.get(0).address(),
+				this.fleet.register("o1", servers.get(0), InstanceStatus.UP), servers.get(1).address(),
+				this.fleet.register("o2", servers.get(1), InstanceStatus.UP));
+		GoProcess go = this.fleet.grpcClient("pick_first");
 		await().atMost(TIMEOUT).until(() -> {
 			go.assertAlive();
 			Set<String> peers = go.lastPeers(20);
@@ -175,7 +164,7 @@ class GoGrpcClientIT {
 
 	@Test
 	void goClientsStopCallingAnInstanceWithinAHeartbeatOfItTurningDownWhileSpringStillSeesIt() {
-		register("o1", servers.get(0));
+		this.fleet.register("o1", servers.get(0), InstanceStatus.UP);
 		HealthServer springServer = servers.get(1);
 		health.set(Status.UP);
 		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(App.class)
@@ -186,7 +175,7 @@ class GoGrpcClientIT {
 					"spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=discovery",
 					"spring.main.banner-mode=off")
 			.run()) {
-			GoProcess go = goClient("round_robin");
+			GoProcess go = this.fleet.grpcClient("round_robin");
 			awaitCallsReach(go, servers.get(0), springServer);
 			long downAt = System.nanoTime();
 			health.set(Status.DOWN);
@@ -221,25 +210,6 @@ class GoGrpcClientIT {
 			awaitCallsReach(go, servers.get(0), springServer);
 			go.assertAlive();
 		}
-	}
-
-	private InstanceRegistrar register(String id, HealthServer server) {
-		InstanceRegistrar registrar = new InstanceRegistrar(new EtcdServiceRegistry(client, Duration.ofSeconds(2)),
-				new KeyLayout("/services"), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
-		this.registrars.add(registrar);
-		registrar.start(new ServiceRegistration("default", "orders", id, "127.0.0.1", server.port(), false,
-				Map.of("zone", "eu-1"), InstanceStatus.UP));
-		await().atMost(TIMEOUT).until(() -> registrar.getState().phase() == Phase.REGISTERED);
-		return registrar;
-	}
-
-	private GoProcess goClient(String policy) {
-		GoProcess go = GoProcess.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target", TARGET,
-				"-policy", policy);
-		this.programs.add(go);
-		go.awaitLine("started", TIMEOUT);
-		return go;
 	}
 
 	private static InstanceStatus status(String id) {

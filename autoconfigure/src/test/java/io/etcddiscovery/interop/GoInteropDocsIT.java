@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +31,7 @@ import java.util.regex.Pattern;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceInstance;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
-import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
-import io.etcddiscovery.registration.RegistrationState.Phase;
-import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +54,7 @@ class GoInteropDocsIT {
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+	private static final Duration TIMEOUT = Fleet.TIMEOUT;
 
 	private static final Pattern GO_BLOCK = Pattern.compile("```go\n(.*?)```", Pattern.DOTALL);
 
@@ -99,27 +92,16 @@ class GoInteropDocsIT {
 	@Test
 	void theClientCallsSpringInstancesUnderRoundRobin() {
 		List<HealthServer> servers = List.of(HealthServer.start(), HealthServer.start());
-		List<InstanceRegistrar> registrars = new ArrayList<>();
-		try {
-			for (int i = 0; i < servers.size(); i++) {
-				InstanceRegistrar registrar = new InstanceRegistrar(
-						new EtcdServiceRegistry(client, Duration.ofSeconds(2)), new KeyLayout("/services"),
-						Duration.ofSeconds(5), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2),
-						Clock.systemUTC());
-				registrars.add(registrar);
-				registrar.start(new ServiceRegistration("default", "orders", "orders-" + i, "127.0.0.1",
-						servers.get(i).port(), false, Map.of("zone", "eu-1"), InstanceStatus.UP));
-				await().atMost(TIMEOUT).until(() -> registrar.getState().phase() == Phase.REGISTERED);
-			}
-			try (GoProcess go = GoProcess.start(programs.resolve("docclient"), "-etcd", etcd.endpoint())) {
-				assertThat(go.awaitExit(TIMEOUT)).as(go.stderr()).isZero();
-				assertThat(go.lines()).hasSize(10)
-					.containsOnly("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address())
-					.contains("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address());
-			}
+		try (Fleet fleet = new Fleet(client, etcd.endpoint())) {
+			fleet.register("orders-1", servers.get(0), InstanceStatus.UP);
+			fleet.register("orders-2", servers.get(1), InstanceStatus.UP);
+			GoProcess go = fleet.start(programs.resolve("docclient"), "-etcd", etcd.endpoint());
+			assertThat(go.awaitExit(TIMEOUT)).as(go.stderr()).isZero();
+			assertThat(go.lines()).hasSize(10)
+				.containsOnly("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address())
+				.contains("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address());
 		}
 		finally {
-			registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
 			servers.forEach(HealthServer::close);
 		}
 	}
@@ -127,12 +109,9 @@ class GoInteropDocsIT {
 	@Test
 	void theServiceIsFoundBySpringWithItsMetadataAndLeavesWhenStopped() throws Exception {
 		int port = freePort();
-		try (ServiceCache cache = new ServiceCache(client, "/services/default/", Duration.ofSeconds(2),
-				Duration.ofSeconds(5), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2),
-				Clock.systemUTC());
+		try (ServiceCache cache = Fleet.cache(client);
 				GoProcess go = GoProcess.start(programs.resolve("docservice"), "-etcd", etcd.endpoint(), "-addr",
 						"127.0.0.1:" + port)) {
-			cache.start();
 			go.awaitLine("registered /services/default/orders/orders-go-1", TIMEOUT);
 			await().atMost(TIMEOUT).until(() -> cache.upInstances("orders").size() == 1);
 			ServiceInstance instance = cache.upInstances("orders").get(0);

@@ -16,7 +16,6 @@
 
 package io.etcddiscovery.interop;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,14 +24,8 @@ import java.util.Map;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceInstance;
-import io.etcddiscovery.registration.Backoff;
 import io.etcddiscovery.registration.EtcdInspector;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
-import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
-import io.etcddiscovery.registration.RegistrationState.Phase;
-import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.test.EtcdExtension;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
@@ -60,7 +53,7 @@ class RollingUpgradeIT {
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
 
-	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+	private static final Duration TIMEOUT = Fleet.TIMEOUT;
 
 	private static final List<HealthServer> servers = new ArrayList<>();
 
@@ -70,9 +63,7 @@ class RollingUpgradeIT {
 
 	private static ServiceCache cache;
 
-	private final List<InstanceRegistrar> registrars = new ArrayList<>();
-
-	private final List<GoProcess> programs = new ArrayList<>();
+	private Fleet fleet;
 
 	@BeforeAll
 	static void start() {
@@ -82,9 +73,7 @@ class RollingUpgradeIT {
 		}
 		client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
 		inspector = new EtcdInspector(etcd.endpoints());
-		cache = new ServiceCache(client, "/services/default/", Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
-		cache.start();
+		cache = Fleet.cache(client);
 	}
 
 	@AfterAll
@@ -98,20 +87,20 @@ class RollingUpgradeIT {
 	@BeforeEach
 	void emptyEtcd() {
 		etcd.deleteAllKeys();
+		this.fleet = new Fleet(client, etcd.endpoint());
 	}
 
 	@AfterEach
 	void stopAll() {
-		this.programs.forEach(GoProcess::close);
-		this.registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
+		this.fleet.close();
 	}
 
 	@Test
 	void everyReaderSeesEveryInstanceOfBothLayouts() {
 		putEarlierLayout("old-up", servers.get(0), InstanceStatus.UP);
 		putEarlierLayout("old-down", servers.get(1), InstanceStatus.DOWN);
-		register("new-up", servers.get(2), InstanceStatus.UP);
-		register("new-down", servers.get(3), InstanceStatus.DOWN);
+		this.fleet.register("new-up", servers.get(2), InstanceStatus.UP);
+		this.fleet.register("new-down", servers.get(3), InstanceStatus.DOWN);
 
 		await().atMost(TIMEOUT).until(() -> cache.instances("orders").size() == 4);
 		assertThat(cache.instances("orders"))
@@ -126,9 +115,8 @@ class RollingUpgradeIT {
 		// What a Go resolver holds: every key under its prefix. The earlier version kept
 		// a
 		// DOWN instance there, as Go clients always saw it; an upgraded one is parked.
-		GoProcess watch = GoProcess.start(GoPrograms.binary("endpointwatch"), "-etcd", etcd.endpoint(), "-target",
+		GoProcess watch = this.fleet.start(GoPrograms.binary("endpointwatch"), "-etcd", etcd.endpoint(), "-target",
 				"/services/default/orders");
-		this.programs.add(watch);
 		await().atMost(TIMEOUT).until(() -> {
 			watch.assertAlive();
 			return ("endpoints /services/default/orders/new-up=" + servers.get(2).address() + "(<nil>)"
@@ -137,7 +125,7 @@ class RollingUpgradeIT {
 				.equals(watch.lastLine("endpoints"));
 		});
 
-		GoProcess pickFirst = goClient("pick_first");
+		GoProcess pickFirst = this.fleet.grpcClient("pick_first");
 		await().atMost(TIMEOUT).until(() -> {
 			pickFirst.assertAlive();
 			return pickFirst.calls() >= 20
@@ -149,17 +137,16 @@ class RollingUpgradeIT {
 	@Test
 	void roundRobinCrashesOnTheEarlierLayoutAndWorksOnceTheLastEarlierInstanceIsUpgraded() {
 		putEarlierLayout("orders-1", servers.get(0), InstanceStatus.UP);
-		register("orders-2", servers.get(1), InstanceStatus.UP);
-		GoProcess crashing = GoProcess.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
-				"etcd:////services/default/orders", "-policy", "round_robin");
-		this.programs.add(crashing);
+		this.fleet.register("orders-2", servers.get(1), InstanceStatus.UP);
+		GoProcess crashing = this.fleet.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
+				Fleet.GO_TARGET, "-policy", "round_robin");
 		assertThat(crashing.awaitExit(TIMEOUT)).isNotZero();
 		assertThat(crashing.stderr()).contains("panic: runtime error: hash of unhashable type map[string]interface {}");
 
 		// orders-1 is upgraded: it stops, and comes back registered by this version.
 		inspector.delete("/services/default/orders/orders-1");
-		register("orders-1", servers.get(0), InstanceStatus.UP);
-		GoProcess go = goClient("round_robin");
+		this.fleet.register("orders-1", servers.get(0), InstanceStatus.UP);
+		GoProcess go = this.fleet.grpcClient("round_robin");
 		GoGrpcClientIT.awaitCallsReach(go, servers.get(0), servers.get(1));
 		go.assertAlive();
 	}
@@ -171,24 +158,6 @@ class RollingUpgradeIT {
 				+ "\"metadata\":{\"zone\":\"eu-1\"},\"registeredAt\":\"2026-11-23T18:58:59.855Z\"}}")
 			.formatted(server.port(), id, server.port(), status.name());
 		inspector.put("/services/default/orders/" + id, value, inspector.grant(60));
-	}
-
-	private void register(String id, HealthServer server, InstanceStatus status) {
-		InstanceRegistrar registrar = new InstanceRegistrar(new EtcdServiceRegistry(client, Duration.ofSeconds(2)),
-				new KeyLayout("/services"), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
-		this.registrars.add(registrar);
-		registrar.start(new ServiceRegistration("default", "orders", id, "127.0.0.1", server.port(), false,
-				Map.of("zone", "eu-1"), status));
-		await().atMost(TIMEOUT).until(() -> registrar.getState().phase() == Phase.REGISTERED);
-	}
-
-	private GoProcess goClient(String policy) {
-		GoProcess go = GoProcess.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
-				"etcd:////services/default/orders", "-policy", policy);
-		this.programs.add(go);
-		go.awaitLine("started", TIMEOUT);
-		return go;
 	}
 
 }
