@@ -24,6 +24,7 @@ import java.util.Map;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
 import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.discovery.SkippedValue;
 import io.etcddiscovery.registration.InstanceStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -57,7 +58,9 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 		}
 		return new CacheDescriptor(stats.prefix(), stats.connected(), stats.synced(), stats.revision(),
 				stats.lastListedAt(), stats.lastEventAt(), stats.disconnectedSince(), stats.eventsApplied(),
-				stats.resyncs(), stats.valuesSkipped(), stats.invalidKeys(), stats.lastError(), services);
+				stats.resyncs(), stats.valuesSkipped(), stats.invalidKeys(),
+				(stats.lastSkipped() != null) ? new SkippedValueDescriptor(stats.lastSkipped()) : null,
+				stats.lastError(), services);
 	}
 
 	@Override
@@ -89,13 +92,31 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param resyncs listings after the first
 	 * @param valuesSkipped values skipped because they are not instances
 	 * @param invalidKeys keys that currently hold such a value
+	 * @param lastSkipped the last value skipped and why
 	 * @param lastError the last failure
 	 * @param services every instance of every service, whatever its status
 	 */
 	public record CacheDescriptor(String prefix, boolean connected, boolean synced, long revision,
 			@Nullable Instant lastListedAt, @Nullable Instant lastEventAt, @Nullable Instant disconnectedSince,
-			long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys, @Nullable String lastError,
+			long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys,
+			@Nullable SkippedValueDescriptor lastSkipped, @Nullable String lastError,
 			Map<String, List<InstanceDescriptor>> services) {
+
+	}
+
+	/**
+	 * A value skipped because it is not a usable instance.
+	 *
+	 * @param key the key, control characters escaped, long keys shortened
+	 * @param revision the revision that wrote the value
+	 * @param reason why it was skipped
+	 * @param at when it was skipped
+	 */
+	public record SkippedValueDescriptor(String key, long revision, String reason, Instant at) {
+
+		SkippedValueDescriptor(SkippedValue skipped) {
+			this(skipped.key(), skipped.modRevision(), skipped.reason(), skipped.at());
+		}
 
 	}
 

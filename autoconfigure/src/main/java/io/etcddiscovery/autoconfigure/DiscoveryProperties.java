@@ -26,6 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
 
 /**
  * Configuration properties for registering this application in etcd and discovering other
@@ -34,7 +36,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @author etcd-discovery authors
  */
 @ConfigurationProperties("discovery")
-public class DiscoveryProperties implements InitializingBean {
+public class DiscoveryProperties implements InitializingBean, Validator {
+
+	private static final Validator INSTANCE_VALIDATOR = new InstancePropertiesValidator();
 
 	/**
 	 * Whether service discovery through etcd is enabled.
@@ -297,6 +301,26 @@ public class DiscoveryProperties implements InitializingBean {
 	@Override
 	public void afterPropertiesSet() {
 		DiscoveryPropertiesValidator.validate(this);
+	}
+
+	/**
+	 * Return whether this validates a type when it is bound.
+	 * @param type the type
+	 * @return whether it is these properties
+	 */
+	@Override
+	public boolean supports(Class<?> type) {
+		return INSTANCE_VALIDATOR.supports(type);
+	}
+
+	/**
+	 * Check, when the properties are bound, what this instance publishes.
+	 * @param target the bound properties
+	 * @param errors where violations are reported
+	 */
+	@Override
+	public void validate(Object target, Errors errors) {
+		INSTANCE_VALIDATOR.validate(target, errors);
 	}
 
 	/**

@@ -56,7 +56,6 @@ final class DiscoveryPropertiesValidator {
 				"Set 'discovery.namespace' to a value such as 'default', 'dev' or 'prod'.");
 		validateNamespaceAllowed(properties.getNamespace(), properties.getAllowedNamespaces());
 		validateTtl(properties.getTtl());
-		validatePort(properties.getPort());
 		validatePatterns("discovery.host-detection.ignored-interfaces",
 				properties.getHostDetection().getIgnoredInterfaces());
 		validatePatterns("discovery.host-detection.preferred-networks",
@@ -141,13 +140,6 @@ final class DiscoveryPropertiesValidator {
 			throw new InvalidDiscoveryPropertyException("discovery.ttl", ttl,
 					"must be at least 2s, etcd's minimum lease TTL (shorter TTLs are silently raised by etcd)",
 					"Set 'discovery.ttl' to 2s or more, for example 'discovery.ttl=10s'.");
-		}
-	}
-
-	private static void validatePort(@Nullable Integer port) {
-		if (port != null && (port < 1 || port > 65535)) {
-			throw new InvalidDiscoveryPropertyException("discovery.port", port, "must be between 1 and 65535",
-					"Set 'discovery.port' to the port clients connect to, or remove it to use the web server's port.");
 		}
 	}
 

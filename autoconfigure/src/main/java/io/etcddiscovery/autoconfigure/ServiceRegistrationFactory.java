@@ -18,6 +18,7 @@ package io.etcddiscovery.autoconfigure;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
@@ -25,11 +26,12 @@ import java.util.function.Supplier;
 
 import io.etcddiscovery.registration.HostAddressDetector;
 import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.registration.InstanceValueRules;
 import io.etcddiscovery.registration.ServiceRegistration;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.server.WebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
@@ -45,8 +47,6 @@ import org.springframework.util.StringUtils;
  */
 class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 
-	private static final Log logger = LogFactory.getLog(ServiceRegistrationFactory.class);
-
 	private static final boolean WEB_SERVER_PRESENT = ClassUtils.isPresent(
 			"org.springframework.boot.web.server.context.WebServerApplicationContext",
 			ServiceRegistrationFactory.class.getClassLoader());
@@ -59,11 +59,19 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 
 	private @Nullable ServiceRegistration resolved;
 
+	private final Supplier<String> hostDetector;
+
 	ServiceRegistrationFactory(DiscoveryProperties properties, String serviceName,
 			ApplicationContext applicationContext) {
+		this(properties, serviceName, applicationContext, () -> detectHost(properties.getHostDetection()));
+	}
+
+	ServiceRegistrationFactory(DiscoveryProperties properties, String serviceName,
+			ApplicationContext applicationContext, Supplier<String> hostDetector) {
 		this.properties = properties;
 		this.serviceName = serviceName;
 		this.applicationContext = applicationContext;
+		this.hostDetector = hostDetector;
 	}
 
 	@Override
@@ -78,19 +86,40 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 		String host = this.properties.getHost();
 		if (!StringUtils.hasText(host)) {
 			DiscoveryProperties.HostDetection detection = this.properties.getHostDetection();
-			host = new HostAddressDetector(detection.getIgnoredInterfaces(), detection.getPreferredNetworks(),
-					detection.isUseHostName())
-				.detect();
+			host = this.hostDetector.get();
+			String problem = InstanceValueRules.hostProblem(host);
+			if (problem != null) {
+				// Other services would skip this instance: refuse to publish it.
+				throw new InvalidConfigurationPropertyValueException("discovery.host", host,
+						"'discovery.host' is not set and the host detected from the network interfaces is unusable: "
+								+ problem + ". Set 'discovery.host' to the host name or IP address clients connect to"
+								+ (detection.isUseHostName() ? ", or set 'discovery.host-detection.use-host-name=false'"
+										: ""));
+			}
 		}
 		int port = port();
 		String instanceId = this.properties.getInstanceId();
 		if (!StringUtils.hasText(instanceId)) {
 			instanceId = defaultInstanceId(port);
 		}
-		return new ServiceRegistration(this.properties.getNamespace(), this.serviceName, instanceId, host, port,
-				this.properties.isSecure(),
+		ServiceRegistration registration = new ServiceRegistration(this.properties.getNamespace(), this.serviceName,
+				instanceId, host, port, this.properties.isSecure(),
 				WellKnownMetadata.of(this.properties, this.applicationContext.getEnvironment(), port),
 				InstanceStatus.UP);
+		int size = new ServiceRegistrationCodec().encode(registration, Instant.EPOCH).length;
+		if (size > InstanceValueRules.MAX_VALUE_SIZE) {
+			throw new InvalidConfigurationPropertyValueException("discovery.metadata",
+					this.properties.getMetadata().size() + " entries",
+					"this instance's value would be %d bytes, more than the %d bytes other services read: publish less metadata"
+						.formatted(size, InstanceValueRules.MAX_VALUE_SIZE));
+		}
+		return registration;
+	}
+
+	private static String detectHost(DiscoveryProperties.HostDetection detection) {
+		return new HostAddressDetector(detection.getIgnoredInterfaces(), detection.getPreferredNetworks(),
+				detection.isUseHostName())
+			.detect();
 	}
 
 	private int port() {
@@ -101,9 +130,10 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 		if (webPort != null && webPort > 0) {
 			return webPort;
 		}
-		logger.warn("No web server port to publish for service '" + this.serviceName
-				+ "': registering port 0. Set 'discovery.port' to the port clients connect to.");
-		return 0;
+		// Port 0 cannot be called: other services would skip this instance.
+		throw new InvalidConfigurationPropertyValueException("discovery.port", null,
+				"service '%s' has no web server port to publish. Set 'discovery.port' to the port clients connect to, "
+					.formatted(this.serviceName) + "or set 'discovery.register=false' if it only discovers others");
 	}
 
 	private String defaultInstanceId(int port) {

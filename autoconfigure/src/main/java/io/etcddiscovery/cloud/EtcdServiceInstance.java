@@ -40,8 +40,6 @@ public final class EtcdServiceInstance implements ServiceInstance {
 
 	private final io.etcddiscovery.discovery.ServiceInstance instance;
 
-	private final URI uri;
-
 	private final Map<String, String> metadata;
 
 	/**
@@ -51,7 +49,6 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	public EtcdServiceInstance(io.etcddiscovery.discovery.ServiceInstance instance) {
 		Assert.notNull(instance, "'instance' must not be null");
 		this.instance = instance;
-		this.uri = instance.uri();
 		Map<String, String> metadata = new LinkedHashMap<>(instance.metadata());
 		metadata.put(STATUS_METADATA_KEY, instance.status().name());
 		this.metadata = java.util.Collections.unmodifiableMap(metadata);
@@ -84,7 +81,8 @@ public final class EtcdServiceInstance implements ServiceInstance {
 
 	@Override
 	public URI getUri() {
-		return this.uri;
+		// Built once, when the value was read from etcd: never fails here.
+		return this.instance.uri();
 	}
 
 	@Override
@@ -118,7 +116,7 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	@Override
 	public String toString() {
 		return "EtcdServiceInstance{serviceId=%s, instanceId=%s, uri=%s, status=%s}".formatted(getServiceId(),
-				getInstanceId(), this.uri, this.instance.status());
+				getInstanceId(), this.instance.uri(), this.instance.status());
 	}
 
 }

@@ -185,8 +185,9 @@ final class CacheListeners {
 			try {
 				this.consumer.accept(instances);
 			}
-			catch (RuntimeException ex) {
-				// A bug in the listener: worth its stack trace, and the others still run.
+			catch (Throwable ex) {
+				// A bug in the listener: worth its stack trace, and the others still run,
+				// now and on every later change.
 				logger.warn("Listener of service '%s' failed".formatted(instances.service()), ex);
 			}
 		}

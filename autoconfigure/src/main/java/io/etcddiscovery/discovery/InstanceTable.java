@@ -142,12 +142,20 @@ final class InstanceTable {
 			return instance;
 		}
 		catch (InvalidInstanceValueException ex) {
-			this.invalid.put(kv.key(), kv.modRevision());
-			if (knownInvalidRevision == null || knownInvalidRevision != kv.modRevision()) {
-				this.skipListener.skipped(kv.key(), kv.modRevision(), ex.getMessage());
-			}
-			return null;
+			return skip(kv, knownInvalidRevision, ex.getMessage());
 		}
+		catch (RuntimeException ex) {
+			// A value no rule foresaw: skipped like any other, never fatal to the others.
+			return skip(kv, knownInvalidRevision, "unreadable (" + ex.getClass().getSimpleName() + ")");
+		}
+	}
+
+	private @Nullable ServiceInstance skip(KeyChange kv, @Nullable Long knownInvalidRevision, String reason) {
+		this.invalid.put(kv.key(), kv.modRevision());
+		if (knownInvalidRevision == null || knownInvalidRevision != kv.modRevision()) {
+			this.skipListener.skipped(kv.key(), kv.modRevision(), reason);
+		}
+		return null;
 	}
 
 	private void put(ServiceInstance instance) {

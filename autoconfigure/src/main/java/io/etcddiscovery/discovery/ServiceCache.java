@@ -160,6 +160,8 @@ public class ServiceCache implements AutoCloseable {
 
 	private volatile int invalidKeys;
 
+	private volatile @Nullable SkippedValue lastSkipped;
+
 	private volatile int failures;
 
 	private volatile @Nullable String lastError;
@@ -365,7 +367,7 @@ public class ServiceCache implements AutoCloseable {
 		}
 		return new ServiceCacheStats(this.prefix, this.connected, this.synced, this.revision, this.lastListedAt,
 				this.lastEventAt, this.disconnectedSince, this.eventsApplied, Math.max(0, this.listings - 1),
-				this.valuesSkipped, this.invalidKeys, this.failures, this.lastError, counts);
+				this.valuesSkipped, this.invalidKeys, this.lastSkipped, this.failures, this.lastError, counts);
 	}
 
 	/**
@@ -704,9 +706,11 @@ public class ServiceCache implements AutoCloseable {
 	}
 
 	private void skipped(String key, long modRevision, String reason) {
+		SkippedValue skipped = new SkippedValue(SkippedValue.printable(key), modRevision, reason, this.clock.instant());
+		this.lastSkipped = skipped;
 		this.valuesSkipped++;
-		logger.warn(
-				"Skipping %s at revision %d: %s; the other instances stay usable".formatted(key, modRevision, reason));
+		logger.warn("Skipping %s at revision %d: %s; the other instances stay usable".formatted(skipped.key(),
+				modRevision, reason));
 	}
 
 	private void execute(Runnable task) {

@@ -41,6 +41,7 @@ import org.jspecify.annotations.Nullable;
  * @param valuesSkipped how many values were skipped because they are not instances,
  * counting each key and revision once
  * @param invalidKeys how many keys currently hold a value that is not an instance
+ * @param lastSkipped the last value skipped, or {@code null} if none was
  * @param consecutiveFailures how many attempts to list or watch failed in a row
  * @param lastError the last failure in one line, or {@code null}
  * @param instancesPerService how many instances each service has, whatever their status
@@ -48,8 +49,8 @@ import org.jspecify.annotations.Nullable;
  */
 public record ServiceCacheStats(String prefix, boolean connected, boolean synced, long revision,
 		@Nullable Instant lastListedAt, @Nullable Instant lastEventAt, @Nullable Instant disconnectedSince,
-		long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys, int consecutiveFailures,
-		@Nullable String lastError, Map<String, Integer> instancesPerService) {
+		long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys, @Nullable SkippedValue lastSkipped,
+		int consecutiveFailures, @Nullable String lastError, Map<String, Integer> instancesPerService) {
 
 	public ServiceCacheStats {
 		instancesPerService = Collections.unmodifiableMap(new TreeMap<>(instancesPerService));

@@ -37,6 +37,8 @@ import org.springframework.util.Assert;
  * as etcd's Go resolver treats every registered address as available
  * @param metadata user metadata
  * @param address the {@code Addr} of the value, {@code host:port}
+ * @param uri the base URI, {@code http(s)://host:port} with IPv6 hosts in brackets, built
+ * once when the value was read
  * @param key the etcd key
  * @param modRevision the etcd revision that last wrote the key
  * @param registeredAt when the instance registered, or {@code null} if the value does not
@@ -44,7 +46,7 @@ import org.springframework.util.Assert;
  * @author etcd-discovery authors
  */
 public record ServiceInstance(String service, String instanceId, String host, int port, boolean secure,
-		InstanceStatus status, Map<String, String> metadata, String address, String key, long modRevision,
+		InstanceStatus status, Map<String, String> metadata, String address, URI uri, String key, long modRevision,
 		@Nullable Instant registeredAt) {
 
 	public ServiceInstance {
@@ -53,6 +55,7 @@ public record ServiceInstance(String service, String instanceId, String host, in
 		Assert.hasText(host, "'host' must not be empty");
 		Assert.notNull(status, "'status' must not be null");
 		Assert.hasText(address, "'address' must not be empty");
+		Assert.notNull(uri, "'uri' must not be null");
 		Assert.hasText(key, "'key' must not be empty");
 		metadata = Map.copyOf(metadata);
 	}
@@ -63,16 +66,6 @@ public record ServiceInstance(String service, String instanceId, String host, in
 	 */
 	public boolean isUp() {
 		return this.status == InstanceStatus.UP;
-	}
-
-	/**
-	 * Return the base URI of the instance, {@code http(s)://host:port}, with IPv6 hosts
-	 * in brackets.
-	 * @return the URI
-	 */
-	public URI uri() {
-		String authority = (this.host.contains(":") && !this.host.startsWith("[")) ? "[" + this.host + "]" : this.host;
-		return URI.create((this.secure ? "https" : "http") + "://" + authority + ":" + this.port);
 	}
 
 }

@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.discovery;
 
+import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.registration.InstanceValueRules;
 import io.etcddiscovery.registration.InvalidInstanceValueException;
 import io.etcddiscovery.registration.KeyLayout;
 import io.etcddiscovery.registration.ServiceRegistrationCodec;
@@ -50,7 +52,7 @@ final class ServiceInstanceReader {
 	 * Largest value read as an instance. Instances are a few hundred bytes; a larger
 	 * value is a mistake that should not cost every client memory.
 	 */
-	static final int MAX_VALUE_SIZE = 64 * 1024;
+	static final int MAX_VALUE_SIZE = InstanceValueRules.MAX_VALUE_SIZE;
 
 	private static final Set<String> RECORD_FIELDS = Set.of("service", "instanceId", "namespace", "host", "port",
 			"secure", "status", "metadata", "registeredAt");
@@ -91,9 +93,11 @@ final class ServiceInstanceReader {
 			// Go clients never call a parked key: neither do Spring clients.
 			status = InstanceStatus.UNKNOWN;
 		}
-		return new ServiceInstance(names.service(), names.instanceId(), host, port, secure(fields.get("secure")),
-				status, metadata(fields), decoded.address(), key, modRevision,
-				registeredAt(fields.get("registeredAt")));
+		boolean secure = secure(fields.get("secure"));
+		Map<String, String> metadata = metadata(fields);
+		URI uri = InstanceValidator.validate(names.service(), names.instanceId(), host, port, secure, metadata);
+		return new ServiceInstance(names.service(), names.instanceId(), host, port, secure, status, metadata,
+				decoded.address(), uri, key, modRevision, registeredAt(fields.get("registeredAt")));
 	}
 
 	private KeyNames names(String key) {

@@ -553,6 +553,9 @@ public final class InstanceRegistrar {
 		int failed = this.failures;
 		this.failures = 0;
 		String after = (failed > 0) ? " after " + failed + " failed attempt" + ((failed > 1) ? "s" : "") : "";
+		if (newKey && this.everRegistered) {
+			this.reRegistrations.incrementAndGet();
+		}
 		if (newKey) {
 			logger
 				.info("%s %s with lease %s (ttl %ds)%s".formatted(this.everRegistered ? "Re-registered" : "Registered",

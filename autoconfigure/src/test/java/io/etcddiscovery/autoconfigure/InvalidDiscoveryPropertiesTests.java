@@ -50,7 +50,6 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.namespace              | ''                      | discovery.namespace
 			discovery.ttl                    | 1s                      | discovery.ttl
 			discovery.ttl                    | 1500ms                  | discovery.ttl
-			discovery.port                   | 70000                   | discovery.port
 			discovery.etcd.endpoints         | 127.0.0.1:2379          | discovery.etcd.endpoints
 			discovery.etcd.endpoints         | 'http://'               | discovery.etcd.endpoints
 			discovery.etcd.endpoints         | 'ftp://127.0.0.1:2379'  | discovery.etcd.endpoints

@@ -25,21 +25,20 @@ import java.util.Set;
 
 import io.etcddiscovery.discovery.InstanceTable.KeyChange;
 import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.InvalidInstanceValueException;
 import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for the logic of the {@link ServiceCache}: reading values, applying listings and
- * events, and building snapshots.
+ * Tests for {@link InstanceTable}, the cache's state without its threads: applying
+ * listings and events, skipping values that are not instances, and building
+ * {@link CacheSnapshot snapshots}.
  *
  * @author etcd-discovery authors
  */
-class ServiceCacheTests {
+class InstanceTableTests {
 
 	private static final String PREFIX = "/services/default/";
 
@@ -53,88 +52,6 @@ class ServiceCacheTests {
 
 	private final InstanceTable table = new InstanceTable(this.reader,
 			(key, revision, reason) -> this.skipped.add(key + "@" + revision + ": " + reason));
-
-	@Test
-	void readsAnInstanceWrittenByThisLibrary() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1", value("orders", "o1", InstanceStatus.DOWN),
-				42);
-		assertThat(instance.service()).isEqualTo("orders");
-		assertThat(instance.instanceId()).isEqualTo("o1");
-		assertThat(instance.host()).isEqualTo("10.0.0.1");
-		assertThat(instance.port()).isEqualTo(8080);
-		assertThat(instance.secure()).isTrue();
-		assertThat(instance.status()).isEqualTo(InstanceStatus.DOWN);
-		assertThat(instance.isUp()).isFalse();
-		assertThat(instance.metadata()).containsExactly(Map.entry("zone", "eu-1"));
-		assertThat(instance.address()).isEqualTo("10.0.0.1:8080");
-		assertThat(instance.key()).isEqualTo(PREFIX + "orders/o1");
-		assertThat(instance.modRevision()).isEqualTo(42);
-		assertThat(instance.registeredAt()).isEqualTo(REGISTERED_AT);
-		assertThat(instance.uri()).hasToString("https://10.0.0.1:8080");
-	}
-
-	@Test
-	void readsAGoValueWithoutMetadataAsUp() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/go-1", bytes("{\"Addr\":\"10.0.0.2:9000\"}"), 7);
-		assertThat(instance.host()).isEqualTo("10.0.0.2");
-		assertThat(instance.port()).isEqualTo(9000);
-		assertThat(instance.status()).isEqualTo(InstanceStatus.UP);
-		assertThat(instance.metadata()).isEmpty();
-		assertThat(instance.registeredAt()).isNull();
-	}
-
-	@Test
-	void readsGoMetadataNextToTheStatusAsUserMetadata() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/go-1",
-				bytes("{\"Addr\":\"10.0.0.2:9000\",\"Metadata\":{\"status\":\"OUT_OF_SERVICE\",\"zone\":\"a\","
-						+ "\"weight\":3,\"tags\":[\"x\"]}}"),
-				7);
-		assertThat(instance.status()).isEqualTo(InstanceStatus.OUT_OF_SERVICE);
-		assertThat(instance.metadata()).containsOnly(Map.entry("zone", "a"), Map.entry("weight", "3"));
-	}
-
-	@Test
-	void readsAnUnknownStatusAsUnknown() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1",
-				bytes("{\"Addr\":\"h:1\",\"Metadata\":{\"status\":\"MAINTENANCE\"}}"), 7);
-		assertThat(instance.status()).isEqualTo(InstanceStatus.UNKNOWN);
-		assertThat(instance.isUp()).isFalse();
-	}
-
-	@Test
-	void readsAnIpv6Address() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1", bytes("{\"Addr\":\"[::1]:8080\"}"), 7);
-		assertThat(instance.host()).isEqualTo("::1");
-		assertThat(instance.port()).isEqualTo(8080);
-		assertThat(instance.uri()).hasToString("http://[::1]:8080");
-	}
-
-	@Test
-	void rejectsValuesThatAreNotInstances() {
-		assertInvalid("orders/o1", "hello", "neither etcd's naming format nor host:port");
-		assertInvalid("orders/o1", "{hello", "not JSON");
-		assertInvalid("orders/o1", "[1]", "neither etcd's naming format nor host:port");
-		assertInvalid("orders/o1", "{\"Metadata\":{}}", "no 'Addr'");
-		assertInvalid("orders/o1", "{\"Addr\":\"10.0.0.1\"}", "'Addr' is not host:port");
-		assertInvalid("orders/o1", "{\"Addr\":\"::1:80\"}", "'Addr' is not host:port");
-		assertInvalid("orders/o1", "{\"Addr\":\"h:1\",\"Metadata\":{\"port\":\"80\"}}", "'port' is not a port number");
-		assertInvalid("orders/o1", "{\"Addr\":\"h:1\",\"Metadata\":{\"port\":70000}}", "'port' is not a port number");
-		assertInvalid("orders/o1", "{\"Addr\":\"h:1\",\"Metadata\":{\"secure\":\"yes\"}}", "'secure' is not a boolean");
-		assertInvalid("orders/o1", "{\"Addr\":\"h:1\",\"Metadata\":{\"status\":1}}", "'status' is not a string");
-		assertInvalid("orders/o1", "{\"Addr\":\"h:1\",\"Metadata\":{\"host\":\"\"}}", "'host' is not a non-empty");
-		assertInvalid("orders/o1", "{\"Addr\":\"h:1\",\"Metadata\":{\"metadata\":\"x\"}}",
-				"'metadata' is not an object");
-		assertInvalid("orders/o1",
-				"{\"Addr\":\"h:1\",\"x\":\"" + "y".repeat(ServiceInstanceReader.MAX_VALUE_SIZE) + "\"}", "larger than");
-	}
-
-	@Test
-	void rejectsKeysAtTheWrongDepth() {
-		assertInvalid("orders", "{\"Addr\":\"h:1\"}", "key is not of the form");
-		assertInvalid("orders/", "{\"Addr\":\"h:1\"}", "key is not of the form");
-		assertInvalid("/o1", "{\"Addr\":\"h:1\"}", "key is not of the form");
-		assertInvalid("orders/o1/extra", "{\"Addr\":\"h:1\"}", "key is not of the form");
-	}
 
 	@Test
 	void listingOrdersInstancesByIdAndPicksTheUpOnes() {
@@ -212,12 +129,6 @@ class ServiceCacheTests {
 		CacheSnapshot third = second.with(List.of(this.table.instancesOf("billing", second.get("billing"))));
 		assertThat(third.names()).containsExactly("orders");
 		assertThat(third.get("billing")).isNull();
-	}
-
-	private void assertInvalid(String key, String value, String reason) {
-		assertThatExceptionOfType(InvalidInstanceValueException.class)
-			.isThrownBy(() -> this.reader.read(PREFIX + key, bytes(value), 1))
-			.withMessageContaining(reason);
 	}
 
 	private KeyChange put(String service, String id, InstanceStatus status, long revision) {

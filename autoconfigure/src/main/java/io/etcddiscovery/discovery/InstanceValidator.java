@@ -1,0 +1,73 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.discovery;
+
+import java.net.URI;
+import java.util.Map;
+
+import io.etcddiscovery.registration.InstanceValueRules;
+import io.etcddiscovery.registration.InvalidInstanceValueException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decides whether what {@link ServiceInstanceReader} decoded is an instance every
+ * consumer can use: the Spring Cloud {@code DiscoveryClient} and load balancer (which
+ * need a {@link URI}), gRPC (which needs a socket address), the endpoint and the metrics
+ * (which render every name and metadata entry as JSON). An instance is either usable
+ * through all of them or skipped, so one odd value never fails a lookup or a listener.
+ *
+ * @author etcd-discovery authors
+ * @see InstanceValueRules
+ */
+final class InstanceValidator {
+
+	private InstanceValidator() {
+	}
+
+	/**
+	 * Check an instance and build its base URI, once.
+	 * @param service the service name, from the key
+	 * @param instanceId the instance id, from the key
+	 * @param host the host
+	 * @param port the port
+	 * @param secure whether the instance is reached over TLS
+	 * @param metadata the user metadata
+	 * @return the base URI of the instance
+	 * @throws InvalidInstanceValueException naming what makes the instance unusable
+	 */
+	static URI validate(String service, String instanceId, String host, int port, boolean secure,
+			Map<String, String> metadata) {
+		check(InstanceValueRules.nameProblem(service));
+		check(InstanceValueRules.nameProblem(instanceId));
+		check(InstanceValueRules.hostProblem(host));
+		check(InstanceValueRules.portProblem(port));
+		metadata.forEach((key, value) -> check(InstanceValueRules.metadataProblem(key, value)));
+		try {
+			return InstanceValueRules.uri(host, port, secure);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidInstanceValueException(ex.getMessage());
+		}
+	}
+
+	private static void check(@Nullable String problem) {
+		if (problem != null) {
+			throw new InvalidInstanceValueException(problem);
+		}
+	}
+
+}
