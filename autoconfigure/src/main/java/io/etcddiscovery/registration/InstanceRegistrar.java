@@ -521,8 +521,13 @@ public final class InstanceRegistrar {
 				throw ex;
 			}
 			// The lease is gone (revoked, expired, etcd wiped) and the keep-alive stream
-			// has
-			// not said so yet: start over with a new one.
+			// has not said so yet: a lease loss all the same; start over with a new one.
+			ActiveLease lost = this.lease;
+			if (lost != null) {
+				this.leaseLosses.incrementAndGet();
+				logger.warn("Lease %s of %s was lost (found gone when writing the key): registering again"
+					.formatted(Long.toHexString(lost.id), this.key));
+			}
 			dropLease();
 			register();
 		}

@@ -19,11 +19,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.kv.GetResponse;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,6 +75,27 @@ class EtcdClientAutoConfigurationIT {
 	void startsWhenEtcdIsDown() {
 		etcd.stop();
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Client.class));
+	}
+
+	@Test
+	void customizersShapeTheClientTheContextUses() {
+		this.contextRunner
+			.withBean(EtcdClientBuilderCustomizer.class,
+					() -> (builder) -> builder.namespace(ByteSequence.from("/customized", StandardCharsets.UTF_8)))
+			.run((context) -> {
+				context.getBean(Client.class)
+					.getKVClient()
+					.put(ByteSequence.from("/key", StandardCharsets.UTF_8),
+							ByteSequence.from("value", StandardCharsets.UTF_8))
+					.get(10, TimeUnit.SECONDS);
+				try (Client plain = Client.builder().endpoints(etcd.endpoint()).build()) {
+					GetResponse response = plain.getKVClient()
+						.get(ByteSequence.from("/customized/key", StandardCharsets.UTF_8))
+						.get(10, TimeUnit.SECONDS);
+					assertThat(response.getKvs()).hasSize(1);
+					assertThat(response.getKvs().get(0).getValue().toString(StandardCharsets.UTF_8)).isEqualTo("value");
+				}
+			});
 	}
 
 	/**

@@ -17,6 +17,8 @@
 package io.etcddiscovery.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
@@ -29,6 +31,7 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -116,10 +119,34 @@ class EtcdClientAutoConfigurationTests {
 	}
 
 	@Test
-	void customizersSeeTheBuilder() {
-		this.contextRunner
-			.withBean(EtcdClientBuilderCustomizer.class, () -> (builder) -> builder.header("x-test", "yes"))
-			.run((context) -> assertThat(context).hasSingleBean(Client.class));
+	void customizersSeeTheConfiguredBuilderInOrder() {
+		List<String> calls = new ArrayList<>();
+		this.contextRunner.withPropertyValues("discovery.etcd.endpoints=http://127.0.0.1:2390")
+			.withBean("second", EtcdClientBuilderCustomizer.class,
+					() -> new OrderedCustomizer(2, (builder) -> calls.add("second " + builder.target())))
+			.withBean("first", EtcdClientBuilderCustomizer.class,
+					() -> new OrderedCustomizer(1, (builder) -> calls.add("first " + builder.target())))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Client.class);
+				// Each customizer sees the builder with the configured endpoints, in
+				// order.
+				assertThat(calls).containsExactly("first [http://127.0.0.1:2390]", "second [http://127.0.0.1:2390]");
+			});
+	}
+
+	record OrderedCustomizer(int order,
+			EtcdClientBuilderCustomizer delegate) implements EtcdClientBuilderCustomizer, Ordered {
+
+		@Override
+		public void customize(io.etcd.jetcd.ClientBuilder builder) {
+			this.delegate.customize(builder);
+		}
+
+		@Override
+		public int getOrder() {
+			return this.order;
+		}
+
 	}
 
 	@Test

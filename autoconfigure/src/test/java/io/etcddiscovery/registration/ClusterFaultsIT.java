@@ -151,6 +151,10 @@ class ClusterFaultsIT {
 		await().atMost(TIMEOUT).until(() -> registered(cutOff, healthy) && cutOff.getState().leaseId() != lease);
 		assertThat(keys()).extracting((kv) -> kv.getKey().toString(StandardCharsets.UTF_8))
 			.containsExactlyInAnyOrder(PREFIX + "orders-1", PREFIX + "orders-2");
+		// Counted where it happened, and only there.
+		assertThat(cutOff.getLeaseLosses()).isPositive();
+		assertThat(cutOff.getReRegistrations()).isPositive();
+		assertThat(healthy.getLeaseLosses()).isZero();
 		assertThat(healthy.getReRegistrations()).isZero();
 	}
 

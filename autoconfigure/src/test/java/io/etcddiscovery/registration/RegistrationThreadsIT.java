@@ -23,6 +23,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -82,8 +84,11 @@ class RegistrationThreadsIT {
 								.extracting(Thread::getName)
 								.isEmpty());
 				Client closed = client;
-				assertThatExceptionOfType(Exception.class).isThrownBy(
-						() -> closed.getKVClient().get(ByteSequence.from("/".getBytes())).get(5, TimeUnit.SECONDS));
+				// A closed client refuses calls at once: it does not wait for etcd.
+				assertThatExceptionOfType(ExecutionException.class)
+					.isThrownBy(
+							() -> closed.getKVClient().get(ByteSequence.from("/".getBytes())).get(5, TimeUnit.SECONDS))
+					.withRootCauseInstanceOf(RejectedExecutionException.class);
 				assertThat(inspector.isLeaseAlive(leaseId)).isFalse();
 				assertThat(inspector.keys("/services/")).isEmpty();
 			}

@@ -22,10 +22,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 /**
  * Generates what may be found under a service's prefix in etcd besides good instances:
@@ -53,21 +57,21 @@ final class PoisonValues {
 
 	/**
 	 * Return poisons: a key shape and a value.
-	 * @return the arbitrary
+	 * @return the generator
 	 */
-	static Arbitrary<Poison> poisons() {
-		return Combinators.combine(keyShapes(), values()).as(Poison::new);
+	static Gen<Poison> poisons() {
+		return keyShapes().zip(values(), Poison::new);
 	}
 
-	private static Arbitrary<KeyShape> keyShapes() {
-		return Arbitraries.frequencyOf(Tuple.of(12, Arbitraries.just(KeyShape.INSTANCE)),
-				Tuple.of(4, Arbitraries.of(KeyShape.values())));
+	private static Gen<KeyShape> keyShapes() {
+		return Generate.frequency(Pair.of(12, Generate.constant(KeyShape.INSTANCE)),
+				Pair.of(4, Generate.enumValues(KeyShape.class)));
 	}
 
-	private static Arbitrary<Value> values() {
-		return Arbitraries.frequencyOf(Tuple.of(2, randomBytes()), Tuple.of(2, randomJson()),
-				Tuple.of(4, namingFormatWithRandomFields()), Tuple.of(8, wrongType()), Tuple.of(4, mutatedGood()),
-				Tuple.of(12, hostileField()), Tuple.of(1, deeplyNested()), Tuple.of(1, huge()));
+	private static Gen<Value> values() {
+		return Generate.frequency(Pair.of(2, randomBytes()), Pair.of(2, randomJson()),
+				Pair.of(4, namingFormatWithRandomFields()), Pair.of(8, wrongType()), Pair.of(4, mutatedGood()),
+				Pair.of(12, hostileField()), Pair.of(1, deeplyNested()), Pair.of(1, huge()));
 	}
 
 	/**
@@ -94,16 +98,17 @@ final class PoisonValues {
 		return value;
 	}
 
-	private static Arbitrary<Value> randomBytes() {
-		return Arbitraries.bytes().array(byte[].class).ofMaxSize(300).map((bytes) -> new Value("random bytes", bytes));
+	private static Gen<Value> randomBytes() {
+		return Generate.byteArrays(Generate.range(0, 300), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0))
+			.map((bytes) -> new Value("random bytes", bytes));
 	}
 
-	private static Arbitrary<Value> randomJson() {
+	private static Gen<Value> randomJson() {
 		return json(4).map((tree) -> new Value("random JSON", Json.bytes(tree)));
 	}
 
-	private static Arbitrary<Value> namingFormatWithRandomFields() {
-		return Combinators.combine(json(1), address(), json(3)).as((op, addr, metadata) -> {
+	private static Gen<Value> namingFormatWithRandomFields() {
+		return json(1).zip(address(), json(3), (op, addr, metadata) -> {
 			Map<String, Object> value = new LinkedHashMap<>();
 			value.put("Op", op);
 			value.put("Addr", addr);
@@ -112,21 +117,21 @@ final class PoisonValues {
 		});
 	}
 
-	private static Arbitrary<Value> wrongType() {
+	private static Gen<Value> wrongType() {
 		List<String> paths = List.of("Op", "Addr", "Metadata", "Metadata.service", "Metadata.instanceId",
 				"Metadata.host", "Metadata.port", "Metadata.secure", "Metadata.status", "Metadata.metadata",
 				"Metadata.registeredAt", "Metadata.metadata.zone", "Metadata.extra");
-		return Combinators.combine(ports(), Arbitraries.of(paths), json(2)).as((port, path, replacement) -> {
+		return ports().zip(Generate.pick(paths), json(2), (port, path, replacement) -> {
 			Map<String, Object> value = good(port, "any");
 			set(value, path, replacement);
 			return new Value("good value, " + path + " of another type", Json.bytes(value));
 		});
 	}
 
-	private static Arbitrary<Value> hostileField() {
+	private static Gen<Value> hostileField() {
 		List<String> paths = List.of("Addr", "Metadata.host", "Metadata.status", "Metadata.instanceId",
 				"Metadata.metadata.zone", "Metadata.metadata.KEY", "Metadata.KEY", "Addr.host", "Addr.port");
-		return Combinators.combine(ports(), Arbitraries.of(paths), hostileString()).as((port, path, hostile) -> {
+		return ports().zip(Generate.pick(paths), hostileString(), (port, path, hostile) -> {
 			Map<String, Object> value = good(port, "any");
 			if (path.equals("Addr.host")) {
 				value.put("Addr", hostile + ":" + port);
@@ -146,24 +151,19 @@ final class PoisonValues {
 		});
 	}
 
-	private static Arbitrary<Value> mutatedGood() {
-		Arbitrary<List<Tuple.Tuple3<Integer, Integer, Byte>>> edits = Combinators
-			.combine(Arbitraries.integers().between(0, 2), Arbitraries.integers().between(0, 10_000),
-					Arbitraries.bytes())
-			.as(Tuple::of)
-			.list()
-			.ofMinSize(1)
-			.ofMaxSize(6);
-		return Combinators.combine(ports(), edits).as((port, changes) -> {
+	private static Gen<Value> mutatedGood() {
+		Gen<int[]> edit = Generate.intArrays(Generate.constant(3), Generate.range(0, 10_000));
+		return ports().zip(lists().of(edit).ofSizeBetween(1, 6), (port, changes) -> {
 			List<Byte> bytes = new ArrayList<>();
 			for (byte b : Json.bytes(good(port, "any"))) {
 				bytes.add(b);
 			}
-			for (Tuple.Tuple3<Integer, Integer, Byte> change : changes) {
-				int at = change.get2() % Math.max(1, bytes.size());
-				switch (change.get1()) {
-					case 0 -> bytes.set(Math.min(at, bytes.size() - 1), change.get3());
-					case 1 -> bytes.add(at, change.get3());
+			for (int[] change : changes) {
+				int at = change[1] % Math.max(1, bytes.size());
+				byte replacement = (byte) change[2];
+				switch (change[0] % 3) {
+					case 0 -> bytes.set(Math.min(at, bytes.size() - 1), replacement);
+					case 1 -> bytes.add(at, replacement);
 					default -> {
 						if (!bytes.isEmpty()) {
 							bytes.remove(Math.min(at, bytes.size() - 1));
@@ -179,60 +179,59 @@ final class PoisonValues {
 		});
 	}
 
-	private static Arbitrary<Value> deeplyNested() {
-		return Combinators.combine(Arbitraries.integers().between(50, 5000), Arbitraries.of(true, false))
-			.as((depth, inMetadata) -> {
-				String open = inMetadata ? "{\"Addr\":\"127.0.0.1:1\",\"Metadata\":" + "{\"a\":".repeat(depth)
-						: "[".repeat(depth);
-				String close = inMetadata ? "1" + "}".repeat(depth) + "}" : "]".repeat(depth);
-				return new Value("nested " + depth + " deep", (open + close).getBytes(StandardCharsets.UTF_8));
-			});
+	private static Gen<Value> deeplyNested() {
+		return Generate.range(50, 5000).zip(Generate.booleans(), (depth, inMetadata) -> {
+			String open = inMetadata ? "{\"Addr\":\"127.0.0.1:1\",\"Metadata\":" + "{\"a\":".repeat(depth)
+					: "[".repeat(depth);
+			String close = inMetadata ? "1" + "}".repeat(depth) + "}" : "]".repeat(depth);
+			return new Value("nested " + depth + " deep", (open + close).getBytes(StandardCharsets.UTF_8));
+		});
 	}
 
-	private static Arbitrary<Value> huge() {
-		return Combinators
-			.combine(ports(), Arbitraries.of(64 * 1024 - 400, 64 * 1024 - 200, 64 * 1024, 64 * 1024 + 1, 200 * 1024))
-			.as((port, size) -> {
-				Map<String, Object> value = good(port, "any");
-				int blob = Math.max(0, size - Json.bytes(value).length - 12);
-				set(value, "Metadata.metadata.blob", "x".repeat(blob));
-				return new Value("about " + size + " bytes", Json.bytes(value));
-			});
+	private static Gen<Value> huge() {
+		return ports().zip(
+				Generate.pick(List.of(64 * 1024 - 400, 64 * 1024 - 200, 64 * 1024, 64 * 1024 + 1, 200 * 1024)),
+				(port, size) -> {
+					Map<String, Object> value = good(port, "any");
+					int blob = Math.max(0, size - Json.bytes(value).length - 12);
+					set(value, "Metadata.metadata.blob", "x".repeat(blob));
+					return new Value("about " + size + " bytes", Json.bytes(value));
+				});
 	}
 
-	private static Arbitrary<Object> address() {
-		return Arbitraries.oneOf(Combinators.combine(hostileString(), ports()).as((host, port) -> host + ":" + port),
-				Combinators.combine(Arbitraries.just(GOOD_HOST), hostileString()).as((host, port) -> host + ":" + port),
-				json(1));
+	private static Gen<Object> address() {
+		return Generate.oneOf(hostileString().zip(ports(), (host, port) -> host + ":" + port),
+				hostileString().map((port) -> GOOD_HOST + ":" + port), json(1));
 	}
 
-	private static Arbitrary<Integer> ports() {
-		return Arbitraries.integers().between(1, 65535);
+	private static Gen<Integer> ports() {
+		return Generate.range(1, 65535);
 	}
 
-	static Arbitrary<String> hostileString() {
-		return Arbitraries.oneOf(Arbitraries.of(HOSTILE), Arbitraries.strings().all().ofMaxLength(12),
-				Arbitraries.strings().withCharRange('\u0000', '\u007f').ofMaxLength(20),
-				Arbitraries.strings()
-					.alpha()
-					.numeric()
-					.withChars('.', '-', ':', '[', ']')
-					.ofMinLength(1)
-					.ofMaxLength(30));
+	static Gen<String> hostileString() {
+		Gen<String> hostNameLike = lists().of(Generate.pick(List.of('a', 'z', '0', '9', '.', '-', ':', '[', ']', '_')))
+			.ofSizeBetween(1, 30)
+			.map((chars) -> chars.stream().map(String::valueOf).reduce("", String::concat));
+		return Generate.oneOf(Generate.pick(HOSTILE), strings().allPossible().ofLengthBetween(0, 12),
+				strings().ascii().ofLengthBetween(0, 20), hostNameLike);
 	}
 
-	private static Arbitrary<Object> json(int depth) {
-		Arbitrary<Object> scalar = Arbitraries.oneOf(hostileString().map(Object.class::cast),
-				Arbitraries.longs().map(Object.class::cast), Arbitraries.doubles().map(Object.class::cast),
-				Arbitraries.of(true, false).map(Object.class::cast), Arbitraries.just(Json.NULL));
+	private static Gen<Object> json(int depth) {
+		Gen<Object> scalar = Generate.oneOf(hostileString().map(Object.class::cast),
+				longs().all().map(Object.class::cast), doubles().any().map(Object.class::cast),
+				Generate.booleans().map(Object.class::cast), Generate.constant(Json.NULL));
 		if (depth <= 0) {
 			return scalar;
 		}
-		Arbitrary<Object> list = json(depth - 1).list().ofMaxSize(4).map(Object.class::cast);
-		Arbitrary<Object> object = Arbitraries.maps(hostileString(), json(depth - 1))
-			.ofMaxSize(4)
-			.map(Object.class::cast);
-		return Arbitraries.frequencyOf(Tuple.of(3, scalar), Tuple.of(1, list), Tuple.of(2, object));
+		Gen<Object> list = lists().of(json(depth - 1)).ofSizeBetween(0, 4).map(Object.class::cast);
+		Gen<Object> object = lists().of(hostileString().zip(json(depth - 1), Pair::of))
+			.ofSizeBetween(0, 4)
+			.map((entries) -> {
+				Map<String, Object> map = new LinkedHashMap<>();
+				entries.forEach((entry) -> map.put(entry._1, entry._2));
+				return map;
+			});
+		return Generate.frequency(Pair.of(3, scalar), Pair.of(1, list), Pair.of(2, object));
 	}
 
 	@SuppressWarnings("unchecked")

@@ -52,20 +52,18 @@ import io.etcddiscovery.discovery.ServiceInstance;
 import io.etcddiscovery.discovery.Subscription;
 import io.etcddiscovery.grpc.EtcdNameResolverProvider;
 import io.etcddiscovery.reliability.PoisonValues.Poison;
-import io.etcddiscovery.test.EtcdCluster;
+import io.etcddiscovery.test.EtcdExtension;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import com.sun.net.httpserver.HttpServer;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Example;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.quicktheories.core.Gen;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -90,6 +88,8 @@ import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
 
 /**
  * Whatever is written to etcd next to the instances of a service, they stay usable
@@ -129,7 +129,10 @@ class PoisonedValuesIT {
 
 	private static final AtomicLong tries = new AtomicLong();
 
-	private static EtcdCluster etcd;
+	@RegisterExtension
+	static final EtcdExtension etcd = EtcdExtension.singleNode();
+
+	private static final int TRIES = 300;
 
 	private static ConfigurableApplicationContext app;
 
@@ -157,7 +160,7 @@ class PoisonedValuesIT {
 
 	private static NameResolver resolver;
 
-	private static final AtomicReference<List<String>> resolved = new AtomicReference<>();
+	private static final AtomicReference<List<InetSocketAddress>> resolved = new AtomicReference<>();
 
 	private static ExecutorService offload;
 
@@ -165,13 +168,12 @@ class PoisonedValuesIT {
 
 	private static WarningRecorder warnings;
 
-	@BeforeContainer
+	@BeforeAll
 	static void start() {
-		etcd = EtcdCluster.singleNode().start();
 		app = new SpringApplicationBuilder(App.class).web(WebApplicationType.SERVLET)
 			.properties("spring.application.name=" + SERVICE, "discovery.instance-id=orders-1", "server.port=0",
 					"server.address=127.0.0.1", "discovery.host=127.0.0.1",
-					"discovery.etcd.endpoints=" + etcd.clientEndpoint(), "discovery.ttl=30s",
+					"discovery.etcd.endpoints=" + etcd.endpoint(), "discovery.ttl=30s",
 					"discovery.shutdown.drain-delay=0s", "discovery.heartbeat.enabled=false",
 					"management.endpoints.web.exposure.include=discovery,metrics", "spring.main.banner-mode=off",
 					"logging.level.io.etcddiscovery=INFO")
@@ -181,7 +183,7 @@ class PoisonedValuesIT {
 		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
 		actuator = "http://127.0.0.1:" + port + "/actuator";
 		http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		client = Client.builder().endpoints(etcd.clientEndpoint()).build();
+		client = Client.builder().endpoints(etcd.endpoint()).build();
 		put(PREFIX + SERVICE + "/good-lib", Json.bytes(PoisonValues.good(port, "good-lib")));
 		put(PREFIX + SERVICE + "/good-go",
 				("{\"Op\":0,\"Addr\":\"127.0.0.1:" + port + "\",\"Metadata\":null}").getBytes(StandardCharsets.UTF_8));
@@ -215,8 +217,8 @@ class PoisonedValuesIT {
 		});
 	}
 
-	@AfterContainer
-	static void stop() throws Exception {
+	@AfterAll
+	static void stop() {
 		System.out.printf(
 				"%s: %d generated values in %d tries written to a real etcd next to %d good instances; "
 						+ "%d skipped, none lost%n",
@@ -240,19 +242,47 @@ class PoisonedValuesIT {
 		if (warnings != null) {
 			warnings.detach();
 		}
-		if (etcd != null) {
-			etcd.close();
-		}
 	}
 
-	@Property(tries = 300, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
-	void goodInstancesStayUsableWhateverIsWrittenNextToThem(@ForAll("batches") List<Poison> batch) throws Exception {
+	@Test
+	void goodInstancesStayUsableWhateverIsWrittenNextToThem() {
+		// Few shrink cycles: each one that fails waits for a timeout against etcd.
+		qt().withFixedSeed(Long.getLong("poisoned-values.seed", System.nanoTime()))
+			.withExamples(TRIES)
+			.withShrinkCycles(5)
+			.forAll(batches())
+			.checkAssert((batch) -> {
+				try {
+					tryBatch(batch);
+				}
+				catch (Exception ex) {
+					throw new AssertionError(ex);
+				}
+			});
+	}
+
+	private static void tryBatch(List<Poison> batch) throws Exception {
 		tries.incrementAndGet();
 		long skippedBefore = cache.stats().valuesSkipped();
 		int warningsBefore = warnings.skipWarnings();
 		long firstSequence = sequence.get() + 1;
 		List<String> keys = write(batch);
 		valuesTried.addAndGet(keys.size());
+		long skipped;
+		try {
+			skipped = checkBatch(keys, skippedBefore, warningsBefore);
+		}
+		finally {
+			delete(batch, firstSequence);
+		}
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(5))
+			.until(() -> accepted(keys).isEmpty() && cache.stats().invalidKeys() == 0);
+		assertThat(cache.stats().valuesSkipped() - skippedBefore).as("deletes are not skipped values")
+			.isEqualTo(skipped);
+	}
+
+	private static long checkBatch(List<String> keys, long skippedBefore, int warningsBefore) throws Exception {
 		// Every value is read as an instance or skipped: once all of them were, the
 		// batch is applied.
 		await().atMost(TIMEOUT)
@@ -264,13 +294,8 @@ class PoisonedValuesIT {
 			.pollInterval(Duration.ofMillis(5))
 			.until(() -> warnings.skipWarnings() - warningsBefore == skipped);
 		assertEveryReaderSeesTheGoodInstances();
-		delete(batch, firstSequence);
-		await().atMost(TIMEOUT)
-			.pollInterval(Duration.ofMillis(5))
-			.until(() -> accepted(keys).isEmpty() && cache.stats().invalidKeys() == 0);
-		assertThat(cache.stats().valuesSkipped() - skippedBefore).as("deletes are not skipped values")
-			.isEqualTo(skipped);
 		assertThat(warnings.unexpected()).as("warnings other than skipped values").isEmpty();
+		return skipped;
 	}
 
 	/**
@@ -278,7 +303,7 @@ class PoisonedValuesIT {
 	 * good instances, before and after the caller's load balancer exists, never fail a
 	 * request nor freeze the list; listeners that throw change nothing for the others.
 	 */
-	@Example
+	@Test
 	void badValuesNextToGoodOnesNeverCostARequest() throws Exception {
 		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
 		List<String> listenerCalls = new CopyOnWriteArrayList<>();
@@ -360,7 +385,7 @@ class PoisonedValuesIT {
 	 * JSON with a trailing newline or carriage return is read, everything else is skipped
 	 * and counted.
 	 */
-	@Example
+	@Test
 	void valuesWrittenWithEtcdctlAndOddQuotingAreReadOrSkipped() throws Exception {
 		int port = ((WebServerApplicationContext) app).getWebServer().getPort();
 		String addr = "127.0.0.1:" + port;
@@ -404,8 +429,8 @@ class PoisonedValuesIT {
 
 	private static void etcdctl(String arguments) throws Exception {
 		String etcdctl = EtcdctlCommand.locate();
-		Process process = new ProcessBuilder("bash", "-c", "ETCDCTL_API=3 " + etcdctl + " --endpoints="
-				+ etcd.clientEndpoint() + " --command-timeout=5s " + arguments)
+		Process process = new ProcessBuilder("bash", "-c",
+				"ETCDCTL_API=3 " + etcdctl + " --endpoints=" + etcd.endpoint() + " --command-timeout=5s " + arguments)
 			.redirectErrorStream(true)
 			.start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -413,9 +438,8 @@ class PoisonedValuesIT {
 		assertThat(process.exitValue()).as("etcdctl %s: %s", arguments, output).isZero();
 	}
 
-	@Provide
-	Arbitrary<List<Poison>> batches() {
-		return PoisonValues.poisons().list().ofMinSize(5).ofMaxSize(40);
+	private static Gen<List<Poison>> batches() {
+		return lists().of(PoisonValues.poisons()).ofSizeBetween(5, 40);
 	}
 
 	private static void assertEveryReaderSeesTheGoodInstances() throws Exception {
@@ -440,13 +464,15 @@ class PoisonedValuesIT {
 				.extracting(org.springframework.cloud.client.ServiceInstance::getInstanceId)
 				.containsAll(good);
 		}
-		List<String> expectedAddresses = up.stream()
-			.map((instance) -> instance.host() + ":" + instance.port())
+		// As gRPC's own resolvers report them: resolved where the host is an address.
+		List<InetSocketAddress> expectedAddresses = up.stream()
+			.map((instance) -> new InetSocketAddress(instance.host(), instance.port()))
 			.toList();
-		await().atMost(TIMEOUT)
-			.pollInterval(Duration.ofMillis(5))
-			.until(() -> supplied.get() != null && ids(supplied.get()).equals(ids(up))
-					&& expectedAddresses.equals(resolved.get()));
+		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(5)).untilAsserted(() -> {
+			assertThat(supplied.get()).as("load balancer's list").isNotNull();
+			assertThat(ids(supplied.get())).as("load balancer's list").isEqualTo(ids(up));
+			assertThat(resolved.get()).as("gRPC resolver's addresses").isEqualTo(expectedAddresses);
+		});
 		org.springframework.cloud.client.ServiceInstance chosen = loadBalancer.choose(SERVICE);
 		assertThat(chosen).isNotNull();
 		assertThat(loadBalancer.reconstructURI(chosen, URI.create("http://" + SERVICE + "/ping")).getHost())
@@ -537,11 +563,10 @@ class PoisonedValuesIT {
 			.toList();
 	}
 
-	private static List<String> addresses(List<EquivalentAddressGroup> groups) {
+	private static List<InetSocketAddress> addresses(List<EquivalentAddressGroup> groups) {
 		return groups.stream()
 			.flatMap((group) -> group.getAddresses().stream())
-			.map((address) -> ((InetSocketAddress) address).getHostString() + ":"
-					+ ((InetSocketAddress) address).getPort())
+			.map(InetSocketAddress.class::cast)
 			.toList();
 	}
 
