@@ -76,14 +76,15 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 	private List<String> allowedNamespaces = new ArrayList<>();
 
 	/**
-	 * Host name or IP address that other services use to reach this instance. Detected
-	 * from the network interfaces when not set.
+	 * Host name or IP address that other services use to reach this instance: a DNS host
+	 * name, an IPv4 address or an IPv6 address without brackets. Detected from the
+	 * network interfaces when not set.
 	 */
 	private @Nullable String host;
 
 	/**
-	 * Port that other services use to reach this instance. Defaults to the web server's
-	 * actual port.
+	 * Port that other services use to reach this instance, 1 to 65535. Defaults to the
+	 * web server's actual port; required without a web server.
 	 */
 	private @Nullable Integer port;
 
@@ -93,7 +94,8 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 	private boolean secure;
 
 	/**
-	 * Metadata published with this instance.
+	 * Metadata published with this instance. Keys of 1 to 256 characters; keys and values
+	 * without control characters.
 	 */
 	private Map<String, String> metadata = new LinkedHashMap<>();
 
