@@ -179,6 +179,7 @@ class ExportedFiguresIT {
 	void etcdUnreachableBeyondTheTtlIsShownAndCountedUntilItIsBack(CapturedOutput output) throws Exception {
 		JsonNode before = instance();
 		double failedBeats = timerCount("failure");
+		double beats = timerCount("success");
 		double reRegistrations = count("discovery.reregistrations");
 		etcd.stop();
 		try {
@@ -212,6 +213,9 @@ class ExportedFiguresIT {
 			assertThat(back.has("lastError")).isFalse();
 			assertThat(back.get("lastHeartbeat").get("success").asBoolean()).isTrue();
 			assertThat(back.get("consecutiveHeartbeatFailures").asInt()).isZero();
+			assertThat(timerCount("success")).isGreaterThan(beats);
+			assertThat(instant(back, "lastRenewal")).isAfter(instant(before, "lastRenewal"));
+			assertThat(body("/discovery").get("etcd").get("connection").asString()).isEqualTo("CONNECTED");
 			JsonNode cache = discovery();
 			assertThat(cache.get("connected").asBoolean()).isTrue();
 			assertThat(cache.has("disconnectedSince")).isFalse();
@@ -271,6 +275,8 @@ class ExportedFiguresIT {
 				assertThat(instances("billing", "UP")).isEqualTo(1);
 				JsonNode after = discovery();
 				assertThat(after.get("eventsApplied").asLong()).isEqualTo(before.get("eventsApplied").asLong() + 2);
+				assertThat(after.get("revision").asLong()).isGreaterThanOrEqualTo(before.get("revision").asLong() + 2);
+				assertThat(after.get("synced").asBoolean()).isTrue();
 				assertThat(after.get("valuesSkipped").asLong()).isEqualTo(before.get("valuesSkipped").asLong() + 1);
 				assertThat(after.get("invalidKeys").asInt()).isEqualTo(1);
 				assertThat(after.get("lastSkipped").get("key").asString()).isEqualTo("/services/default/billing/bad");

@@ -130,7 +130,7 @@ class EtcdClientAutoConfigurationTests {
 				assertThat(context).hasSingleBean(Client.class);
 				// Each customizer sees the builder with the configured endpoints, in
 				// order.
-				assertThat(calls).containsExactly("first [http://127.0.0.1:2390]", "second [http://127.0.0.1:2390]");
+				assertThat(calls).containsExactly("first ip:///127.0.0.1:2390", "second ip:///127.0.0.1:2390");
 			});
 	}
 

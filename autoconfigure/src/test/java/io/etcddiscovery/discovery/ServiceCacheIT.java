@@ -149,6 +149,8 @@ class ServiceCacheIT {
 		assertThat(cache.stats().invalidKeys()).isEqualTo(6);
 		cache.resync();
 		await().atMost(TIMEOUT).until(() -> cache.stats().resyncs() == 1);
+		assertThat(output).contains("Re-listing " + PREFIX + " on request")
+			.contains("Re-listed " + PREFIX + ": 2 instances of 1 service at revision ");
 		assertThat(cache.stats().valuesSkipped()).isEqualTo(6);
 		for (String key : invalid) {
 			assertThat(skipWarnings(output, key)).as(key).isEqualTo(1);
@@ -289,7 +291,10 @@ class ServiceCacheIT {
 		etcd.ensureRunning();
 		register("orders", "o1", 8081, InstanceStatus.UP);
 		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ids(cache.instances("orders"))).containsExactly("o1"));
-		assertThat(output).contains("Could not list " + PREFIX);
+		assertThat(output).contains("Could not list " + PREFIX)
+			.contains(PREFIX + " was not listed within 1s: lookups answer from the cache, empty until etcd answers")
+			.containsPattern("Listed " + PREFIX
+					+ ": \\d+ instances? of \\d+ services? at revision \\d+ after \\d+ failed attempts?");
 	}
 
 	@Test

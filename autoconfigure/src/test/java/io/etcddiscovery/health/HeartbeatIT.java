@@ -30,6 +30,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.SpringBootConfiguration;
@@ -41,6 +42,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
@@ -52,6 +55,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author etcd-discovery authors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class HeartbeatIT {
 
 	@RegisterExtension
@@ -131,7 +135,7 @@ class HeartbeatIT {
 	}
 
 	@Test
-	void hangingHealthCheckCountsAsDownAndNeverDelaysTheLease() {
+	void hangingHealthCheckCountsAsDownAndNeverDelaysTheLease(CapturedOutput output) {
 		start("discovery.ttl=2s", "discovery.heartbeat.health-timeout=300ms");
 		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(status()));
 		long lease = key().getLease();
@@ -145,6 +149,9 @@ class HeartbeatIT {
 		});
 		hang.countDown();
 		await().atMost(Duration.ofSeconds(5)).until(() -> "UP".equals(status()));
+		assertThat(output).contains("Health check did not answer within 300ms: counting it as DOWN")
+			.contains("Status of " + KEY + " changed from UP to DOWN")
+			.contains("Status of " + KEY + " changed from DOWN to UP");
 	}
 
 	@Test

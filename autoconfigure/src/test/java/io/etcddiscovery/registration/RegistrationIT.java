@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -36,11 +37,13 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.env.Environment;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
-import org.springframework.core.env.Environment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +56,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author etcd-discovery authors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RegistrationIT {
 
 	@RegisterExtension
@@ -174,7 +178,7 @@ class RegistrationIT {
 	}
 
 	@Test
-	void waitsForAnotherProcessesKeyInsteadOfOverwritingIt() {
+	void waitsForAnotherProcessesKeyInsteadOfOverwritingIt(CapturedOutput output) {
 		String key = "/services/default/orders/orders-1";
 		long otherLease = inspector.grant(60);
 		String otherValue = "{\"Op\":0,\"Addr\":\"10.9.9.9:9\",\"Metadata\":{}}";
@@ -185,11 +189,14 @@ class RegistrationIT {
 		assertThat(inspector.value(key)).isEqualTo(otherValue);
 		assertThat(inspector.key(key).getLease()).isEqualTo(otherLease);
 		assertThat(registrar(context).getState().lastError()).contains("another process");
+		assertThat(output).contains("Waiting for that key to expire or be withdrawn, retrying in ");
 		inspector.revoke(otherLease);
 		await().atMost(TIMEOUT).until(() -> {
 			KeyValue kv = inspector.key(key);
 			return kv != null && kv.getLease() == registrar(context).getState().leaseId();
 		});
+		assertThat(output)
+			.containsPattern("Registered " + key + " with lease [0-9a-f]+ \\(ttl 2s\\) after \\d+ failed attempts?");
 	}
 
 	@Test
@@ -236,7 +243,7 @@ class RegistrationIT {
 	}
 
 	@Test
-	void deregistersOnCloseBeforeRevokingTheLease() throws Exception {
+	void deregistersOnCloseBeforeRevokingTheLease(CapturedOutput output) throws Exception {
 		ConfigurableApplicationContext context = start(TestApplication.builder(etcd.endpoints(), "orders",
 				"discovery.instance-id=orders-1", "discovery.shutdown.drain-delay=3s"));
 		String key = "/services/default/orders/orders-1";
@@ -252,6 +259,8 @@ class RegistrationIT {
 		closer.join(TIMEOUT.toMillis());
 		assertThat(closer.isAlive()).isFalse();
 		assertThat(registrar.getState().phase()).isEqualTo(RegistrationState.Phase.DEREGISTERED);
+		assertThat(output).contains(
+				"Deregistered " + key + ": key deleted, drained 3s, lease " + Long.toHexString(lease) + " revoked");
 	}
 
 	@Test
