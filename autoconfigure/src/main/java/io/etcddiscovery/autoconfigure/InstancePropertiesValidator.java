@@ -27,10 +27,12 @@ import org.springframework.validation.Validator;
 
 /**
  * Checks, when {@link DiscoveryProperties} are bound, what this instance will publish:
- * {@code discovery.host}, {@code discovery.port} and {@code discovery.metadata} must be
- * usable by every reader (the rules of {@link InstanceValueRules}), so that this
- * application never writes a value that others skip. Spring Boot reports a violation with
- * the property, its value and where it was set.
+ * {@code discovery.host}, {@code discovery.port}, {@code discovery.metadata} and the
+ * well-known metadata ({@code discovery.zone}, {@code discovery.hint},
+ * {@code discovery.api-version}) must be usable by every reader (the rules of
+ * {@link InstanceValueRules}), so that this application never writes a value that others
+ * skip. Spring Boot reports a violation with the property, its value and where it was
+ * set.
  *
  * @author etcd-discovery authors
  */
@@ -53,12 +55,21 @@ final class InstancePropertiesValidator implements Validator {
 		if (port != null) {
 			reject(errors, "port", InstanceValueRules.portProblem(port), "");
 		}
+		checkMetadataValue(errors, "zone", "zone", properties.getZone());
+		checkMetadataValue(errors, "hint", "hint", properties.getHint());
+		checkMetadataValue(errors, "apiVersion", "API_VERSION", properties.getApiVersion());
 		for (Map.Entry<String, String> entry : properties.getMetadata().entrySet()) {
 			String value = (entry.getValue() != null) ? entry.getValue() : "";
 			String problem = InstanceValueRules.metadataProblem(entry.getKey(), value);
 			if (problem != null) {
 				errors.rejectValue("metadata[" + entry.getKey() + "]", "invalid", problem);
 			}
+		}
+	}
+
+	private static void checkMetadataValue(Errors errors, String field, String key, @Nullable String value) {
+		if (value != null) {
+			reject(errors, field, InstanceValueRules.metadataProblem(key, value), "");
 		}
 	}
 

@@ -74,17 +74,18 @@ class PublishedInstancePropertiesTests {
 	@ParameterizedTest(name = "{0}={1}")
 	@CsvSource(delimiter = '|', quoteCharacter = '`',
 			textBlock = """
-					discovery.host           | bad host        | host         | the host is not a valid host name
-					discovery.host           | 127.0.0.1,::1   | host         | the host is not a valid IPv6 address (was it given twice
-					discovery.host           | 10.0.0.1,10.0.0.2 | host       | the host is not a valid host name
-					discovery.host           | my_host         | host         | the host is not a valid host name
-					discovery.host           | 010.1.2.3       | host         | the host is not a valid IPv4 address
-					discovery.host           | [::1]           | host         | the host is not a valid IPv6 address
-					discovery.host           | http://orders   | host         | the host is not a valid IPv6 address
-					discovery.port           | 0               | port         | the port 0 is not between 1 and 65535
-					discovery.port           | 70000           | port         | the port 70000 is not between 1 and 65535
-					discovery.metadata.zone  | `eu\t1`         | metadata[zone] | the value of metadata key 'zone' contains a control character
-					""")
+							discovery.host           | bad host        | host         | the host is not a valid host name
+							discovery.host           | 127.0.0.1,::1   | host         | the host is not a valid IPv6 address (was it given twice
+							discovery.host           | 10.0.0.1,10.0.0.2 | host       | the host is not a valid host name
+							discovery.host           | my_host         | host         | the host is not a valid host name
+							discovery.host           | 010.1.2.3       | host         | the host is not a valid IPv4 address
+							discovery.host           | [::1]           | host         | the host is not a valid IPv6 address
+							discovery.host           | http://orders   | host         | the host is not a valid IPv6 address
+							discovery.port           | 0               | port         | the port 0 is not between 1 and 65535
+							discovery.port           | 70000           | port         | the port 70000 is not between 1 and 65535
+							discovery.metadata.zone  | `eu\t1`         | metadata[zone] | the value of metadata key 'zone' contains a control character
+					discovery.zone           | `eu\t1`         | zone         | the value of metadata key 'zone' contains a control character
+							""")
 	void unusableValueFailsStartUpNamingThePropertyAndTheValue(String property, String value, String field,
 			String reason) {
 		String unescaped = value.replace("\\t", "\t");

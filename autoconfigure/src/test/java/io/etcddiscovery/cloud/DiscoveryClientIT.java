@@ -94,7 +94,9 @@ class DiscoveryClientIT {
 		EtcdDiscoveryClient discovery = a.getBean(EtcdDiscoveryClient.class);
 		await().atMost(TIMEOUT).until(() -> ids(discovery.instances("callee")).equals(List.of("b1", "b2")));
 		DiscoveryClient discoveryClient = a.getBean(DiscoveryClient.class);
-		assertThat(discoveryClient.getServices()).contains("callee", "caller");
+		// The caller registers itself once it is ready, a moment after run() returned.
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(discoveryClient.getServices()).contains("callee", "caller"));
 		assertThat(discoveryClient.getInstances("callee")).hasSize(2).allSatisfy((instance) -> {
 			assertThat(instance.getServiceId()).isEqualTo("callee");
 			assertThat(instance.getHost()).isEqualTo("127.0.0.1");
