@@ -54,7 +54,7 @@ public final class DiscoveryClientAutoConfiguration {
 		DiscoveryProperties.Retry retry = properties.getRetry();
 		return new ServiceCache(etcdClient,
 				new KeyLayout(properties.getEtcd().getKeyPrefix()).namespacePrefix(properties.getNamespace()),
-				properties.getEtcd().getRequestTimeout(), properties.getClient().getInitialLookupTimeout(),
+				EtcdTimeouts.requestTimeout(properties), properties.getClient().getInitialLookupTimeout(),
 				new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier()),
 				Clock.systemUTC());
 	}

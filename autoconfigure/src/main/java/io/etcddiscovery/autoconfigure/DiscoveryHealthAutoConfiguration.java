@@ -55,7 +55,7 @@ public final class DiscoveryHealthAutoConfiguration {
 	@ConditionalOnEnabledHealthIndicator("etcd")
 	EtcdHealthIndicator etcdHealthIndicator(Client etcdClient, DiscoveryProperties properties) {
 		return new EtcdHealthIndicator(etcdClient, properties.getEtcd().getEndpoints(),
-				properties.getEtcd().getRequestTimeout());
+				EtcdTimeouts.requestTimeout(properties));
 	}
 
 	@Bean

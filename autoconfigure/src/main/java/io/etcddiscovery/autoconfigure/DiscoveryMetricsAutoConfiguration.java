@@ -17,13 +17,16 @@
 package io.etcddiscovery.autoconfigure;
 
 import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.metrics.DiscoveryMetrics;
+import io.etcddiscovery.metrics.MemberFailoverMetrics;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -34,7 +37,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @author etcd-discovery authors
  */
-@AutoConfiguration(after = { DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class })
+@AutoConfiguration(after = { EtcdClientAutoConfiguration.class, DiscoveryRegistrationAutoConfiguration.class,
+		DiscoveryClientAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 public final class DiscoveryMetricsAutoConfiguration {
@@ -45,6 +49,13 @@ public final class DiscoveryMetricsAutoConfiguration {
 			ObjectProvider<ServiceCache> serviceCache) {
 		return new DiscoveryMetrics(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
 				serviceCache.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnBean(MemberFailover.class)
+	@ConditionalOnMissingBean
+	MemberFailoverMetrics memberFailoverMetrics(MemberFailover memberFailover) {
+		return new MemberFailoverMetrics(memberFailover);
 	}
 
 }

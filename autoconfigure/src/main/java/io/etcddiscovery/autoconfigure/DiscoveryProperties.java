@@ -538,7 +538,9 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 		private Duration initialInterval = Duration.ofSeconds(1);
 
 		/**
-		 * Longest delay between retries.
+		 * Longest delay between retries. While this instance's old key may still be in
+		 * etcd (its lease was given up), retries come at least every half
+		 * 'discovery.ttl'.
 		 */
 		private Duration maxInterval = Duration.ofSeconds(30);
 
@@ -628,9 +630,20 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 		private Duration connectTimeout = Duration.ofSeconds(5);
 
 		/**
-		 * Deadline of every request to etcd.
+		 * Deadline of every request to etcd. Defaults to half of 'discovery.ttl', between
+		 * 2s and 5s; must not be longer than 'discovery.ttl'. A request made for a lease
+		 * never waits longer than the lease has left.
 		 */
-		private Duration requestTimeout = Duration.ofSeconds(5);
+		private @Nullable Duration requestTimeout;
+
+		/**
+		 * Longest time an etcd member may leave a keep-alive, a watch request or a call
+		 * unanswered before this application stops sending to it and moves its streams to
+		 * the other endpoints. Defaults to a sixth of 'discovery.ttl'; must leave time to
+		 * renew the lease through another member: at most two thirds of 'discovery.ttl'
+		 * less 1s. Used with more than one endpoint.
+		 */
+		private @Nullable Duration memberTimeout;
 
 		private final Ssl ssl = new Ssl();
 
@@ -674,12 +687,20 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 			this.connectTimeout = connectTimeout;
 		}
 
-		public Duration getRequestTimeout() {
+		public @Nullable Duration getRequestTimeout() {
 			return this.requestTimeout;
 		}
 
-		public void setRequestTimeout(Duration requestTimeout) {
+		public void setRequestTimeout(@Nullable Duration requestTimeout) {
 			this.requestTimeout = requestTimeout;
+		}
+
+		public @Nullable Duration getMemberTimeout() {
+			return this.memberTimeout;
+		}
+
+		public void setMemberTimeout(@Nullable Duration memberTimeout) {
+			this.memberTimeout = memberTimeout;
 		}
 
 		public Ssl getSsl() {

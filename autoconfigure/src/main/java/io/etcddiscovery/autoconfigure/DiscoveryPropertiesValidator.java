@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import io.etcddiscovery.registration.Durations;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -84,7 +85,7 @@ final class DiscoveryPropertiesValidator {
 		validateEndpoints(etcd.getEndpoints());
 		validateKeyPrefix(etcd.getKeyPrefix());
 		validatePositive("discovery.etcd.connect-timeout", etcd.getConnectTimeout());
-		validatePositive("discovery.etcd.request-timeout", etcd.getRequestTimeout());
+		validateTimeoutsFitTheTtl(etcd, properties.getTtl());
 		if (etcd.getPassword() != null && etcd.getUsername() == null) {
 			throw new InvalidDiscoveryPropertyException("discovery.etcd.username", null,
 					"a user name is required when 'discovery.etcd.password' is set",
@@ -195,6 +196,33 @@ final class DiscoveryPropertiesValidator {
 			throw new InvalidDiscoveryPropertyException("discovery.etcd.key-prefix", keyPrefix,
 					"must start with '/', must not end with '/' and must not contain '//' or spaces",
 					"Set 'discovery.etcd.key-prefix' to a value such as '/services'.");
+		}
+	}
+
+	private static void validateTimeoutsFitTheTtl(DiscoveryProperties.Etcd etcd, Duration ttl) {
+		Duration requestTimeout = etcd.getRequestTimeout();
+		if (requestTimeout != null) {
+			validatePositive("discovery.etcd.request-timeout", requestTimeout);
+			if (requestTimeout.compareTo(ttl) > 0) {
+				throw new InvalidDiscoveryPropertyException("discovery.etcd.request-timeout", requestTimeout,
+						"must not be longer than 'discovery.ttl' (" + Durations.format(ttl)
+								+ "): a request waiting that long outlives the lease it is made for",
+						"Set 'discovery.etcd.request-timeout' to at most 'discovery.ttl', raise 'discovery.ttl', "
+								+ "or remove 'discovery.etcd.request-timeout' to use half the TTL (2s to 5s).");
+			}
+		}
+		Duration memberTimeout = etcd.getMemberTimeout();
+		if (memberTimeout != null) {
+			validatePositive("discovery.etcd.member-timeout", memberTimeout);
+			Duration max = EtcdTimeouts.maxMemberTimeout(ttl);
+			if (memberTimeout.compareTo(max) > 0) {
+				throw new InvalidDiscoveryPropertyException("discovery.etcd.member-timeout", memberTimeout,
+						"too long for 'discovery.ttl' (" + Durations.format(ttl)
+								+ "): the lease would expire before this application renews it through another member "
+								+ "(at most " + Durations.format(max) + ", two thirds of the TTL less 1s)",
+						"Set 'discovery.etcd.member-timeout' to at most " + Durations.format(max)
+								+ ", raise 'discovery.ttl', or remove 'discovery.etcd.member-timeout' to use a sixth of the TTL.");
+			}
 		}
 	}
 

@@ -58,7 +58,7 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EtcdServiceRegistry etcdServiceRegistry(Client etcdClient, DiscoveryProperties properties) {
-		return new EtcdServiceRegistry(etcdClient, properties.getEtcd().getRequestTimeout());
+		return new EtcdServiceRegistry(etcdClient, EtcdTimeouts.requestTimeout(properties));
 	}
 
 	@Bean
@@ -91,7 +91,7 @@ public final class DiscoveryRegistrationAutoConfiguration {
 				: properties.getTtl().dividedBy(3);
 		return new Heartbeat(instanceRegistrar, statusPublisher,
 				heartbeat.isEnabled() ? statusSource.getIfAvailable() : null, interval, heartbeat.getHealthTimeout(),
-				heartbeat.getThreshold(), properties.getEtcd().getRequestTimeout(), Clock.systemUTC());
+				heartbeat.getThreshold(), EtcdTimeouts.requestTimeout(properties), Clock.systemUTC());
 	}
 
 	@Bean

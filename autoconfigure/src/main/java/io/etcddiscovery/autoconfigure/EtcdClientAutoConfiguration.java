@@ -20,6 +20,7 @@ import javax.net.ssl.SSLException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.registration.KeyLayout;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
@@ -57,9 +58,17 @@ public final class EtcdClientAutoConfiguration {
 	}
 
 	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(Client.class)
+	MemberFailover etcdMemberFailover(DiscoveryProperties properties, EtcdClientExecutor etcdClientExecutor) {
+		return new MemberFailover(EtcdTimeouts.memberTimeout(properties),
+				EtcdTimeouts.idleWatchInterval(properties.getTtl()), etcdClientExecutor.watchdogScheduler());
+	}
+
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	Client etcdClient(DiscoveryProperties properties, EtcdClientExecutor etcdClientExecutor,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
+			ObjectProvider<MemberFailover> memberFailover, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
 		DiscoveryProperties.Etcd etcd = properties.getEtcd();
 		ClientBuilder builder = Client.builder()
 			.target(EtcdTarget.of(etcd.getEndpoints()))
@@ -77,11 +86,16 @@ public final class EtcdClientAutoConfiguration {
 		if (sslContext != null) {
 			builder.sslContext(sslContext);
 		}
+		MemberFailover failover = memberFailover.getIfAvailable();
+		if (failover != null && EtcdTarget.addresses(etcd.getEndpoints()) > 1) {
+			// With one member there is nowhere to move to.
+			failover.configure(builder);
+		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		Client client = builder.build();
 		EtcdConnectionWarmUp.connect(client,
 				new KeyLayout(etcd.getKeyPrefix()).namespacePrefix(properties.getNamespace()),
-				etcd.getConnectTimeout().plus(etcd.getRequestTimeout()));
+				etcd.getConnectTimeout().plus(EtcdTimeouts.requestTimeout(properties)));
 		return client;
 	}
 

@@ -17,6 +17,8 @@
 package io.etcddiscovery.autoconfigure;
 
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +40,15 @@ public final class EtcdClientExecutor {
 	 */
 	public static final String THREAD_NAME_PREFIX = "etcd-discovery-client-";
 
+	/**
+	 * Prefix of the name of the thread that times the client's calls to find members that
+	 * stopped answering.
+	 */
+	public static final String WATCHDOG_THREAD_NAME_PREFIX = "etcd-discovery-member-watchdog-";
+
 	private final ThreadPoolExecutor executor;
+
+	private final ScheduledThreadPoolExecutor watchdog;
 
 	EtcdClientExecutor() {
 		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(THREAD_NAME_PREFIX);
@@ -46,13 +56,22 @@ public final class EtcdClientExecutor {
 		// Grows with demand and shrinks when idle, like jetcd's own default executor.
 		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				threadFactory);
+		CustomizableThreadFactory watchdogThreadFactory = new CustomizableThreadFactory(WATCHDOG_THREAD_NAME_PREFIX);
+		watchdogThreadFactory.setDaemon(true);
+		this.watchdog = new ScheduledThreadPoolExecutor(1, watchdogThreadFactory);
+		this.watchdog.setRemoveOnCancelPolicy(true);
 	}
 
 	ExecutorService executorService() {
 		return this.executor;
 	}
 
+	ScheduledExecutorService watchdogScheduler() {
+		return this.watchdog;
+	}
+
 	void shutdown() {
+		this.watchdog.shutdownNow();
 		this.executor.shutdownNow();
 	}
 

@@ -18,6 +18,7 @@ package io.etcddiscovery.autoconfigure;
 import java.net.URI;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The gRPC target jetcd connects to, built from {@code discovery.etcd.endpoints}.
@@ -42,13 +43,25 @@ final class EtcdTarget {
 	 * @return the target
 	 */
 	static String of(List<String> endpoints) {
+		return hostsAndPorts(endpoints).map((address) -> address.replace("[", "%5B").replace("]", "%5D"))
+			.collect(Collectors.joining(",", "ip:///", ""));
+	}
+
+	/**
+	 * Return how many distinct addresses the given endpoints name.
+	 * @param endpoints the endpoints
+	 * @return the number of {@code host:port} pairs
+	 */
+	static long addresses(List<String> endpoints) {
+		return hostsAndPorts(endpoints).count();
+	}
+
+	private static Stream<String> hostsAndPorts(List<String> endpoints) {
 		return endpoints.stream()
 			.map(String::trim)
 			.map(URI::create)
 			.map((uri) -> uri.getHost() + ":" + uri.getPort())
-			.map((address) -> address.replace("[", "%5B").replace("]", "%5D"))
-			.distinct()
-			.collect(Collectors.joining(",", "ip:///", ""));
+			.distinct();
 	}
 
 }

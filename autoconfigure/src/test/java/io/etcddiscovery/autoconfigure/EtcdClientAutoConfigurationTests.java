@@ -22,8 +22,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.etcd.MemberFailover;
+import io.etcddiscovery.registration.EtcdServiceRegistry;
 import io.etcddiscovery.registration.RegistrationLifecycle;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
@@ -69,9 +73,50 @@ class EtcdClientAutoConfigurationTests {
 			assertThat(properties.getEtcd().getPassword()).isNull();
 			assertThat(properties.getEtcd().getSsl().getBundle()).isNull();
 			assertThat(properties.getEtcd().getConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
-			assertThat(properties.getEtcd().getRequestTimeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(properties.getEtcd().getRequestTimeout()).isNull();
+			assertThat(properties.getEtcd().getMemberTimeout()).isNull();
 			assertThat(properties.getShutdown().getDrainDelay()).isEqualTo(Duration.ofSeconds(2));
 		});
+	}
+
+	@ParameterizedTest(name = "ttl {0}")
+	@CsvSource(delimiter = '|', textBlock = """
+			PT2S  | PT2S | PT0.333S
+			PT4S  | PT2S | PT0.666S
+			PT6S  | PT3S | PT1S
+			PT10S | PT5S | PT1.666S
+			PT1M  | PT5S | PT10S
+			""")
+	void timeoutsFollowTheTtlWhenNotSet(Duration ttl, Duration requestTimeout, Duration memberTimeout) {
+		this.contextRunner.withPropertyValues("discovery.ttl=" + ttl.toMillis() + "ms").run((context) -> {
+			DiscoveryProperties properties = context.getBean(DiscoveryProperties.class);
+			assertThat(EtcdTimeouts.requestTimeout(properties)).isEqualTo(requestTimeout);
+			assertThat(EtcdTimeouts.memberTimeout(properties)).isEqualTo(memberTimeout);
+			assertThat(context.getBean(EtcdServiceRegistry.class).getRequestTimeout()).isEqualTo(requestTimeout);
+			assertThat(context.getBean(MemberFailover.class).getMemberTimeout()).isEqualTo(memberTimeout);
+		});
+	}
+
+	@Test
+	void timeoutsThatAreSetWin() {
+		this.contextRunner
+			.withPropertyValues("discovery.ttl=4s", "discovery.etcd.request-timeout=3s",
+					"discovery.etcd.member-timeout=1s")
+			.run((context) -> {
+				assertThat(context.getBean(EtcdServiceRegistry.class).getRequestTimeout())
+					.isEqualTo(Duration.ofSeconds(3));
+				assertThat(context.getBean(MemberFailover.class).getMemberTimeout()).isEqualTo(Duration.ofSeconds(1));
+			});
+	}
+
+	@Test
+	void failoverIsInstalledWithSeveralEndpointsOnly() {
+		this.contextRunner.withPropertyValues("discovery.etcd.endpoints=http://127.0.0.1:1,http://127.0.0.1:2")
+			.run((context) -> assertThat(context.getBean(MemberFailover.class).isInstalled()).isTrue());
+		// The same member twice is one member.
+		this.contextRunner.withPropertyValues("discovery.etcd.endpoints=http://127.0.0.1:1,http://127.0.0.1:1")
+			.run((context) -> assertThat(context.getBean(MemberFailover.class).isInstalled()).isFalse());
+		this.contextRunner.run((context) -> assertThat(context.getBean(MemberFailover.class).isInstalled()).isFalse());
 	}
 
 	@Test
@@ -108,6 +153,7 @@ class EtcdClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(Client.class);
 			assertThat(context.getBean(Client.class)).isSameAs(context.getBean("userClient"));
 			assertThat(context).hasSingleBean(RegistrationLifecycle.class);
+			assertThat(context).doesNotHaveBean(MemberFailover.class);
 		});
 	}
 

@@ -58,6 +58,9 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.etcd.key-prefix        | /services/              | discovery.etcd.key-prefix
 			discovery.etcd.key-prefix        | /a//b                   | discovery.etcd.key-prefix
 			discovery.etcd.request-timeout   | 0s                      | discovery.etcd.request-timeout
+			discovery.etcd.request-timeout   | 11s                     | discovery.etcd.request-timeout
+			discovery.etcd.member-timeout    | 0s                      | discovery.etcd.member-timeout
+			discovery.etcd.member-timeout    | 5700ms                  | discovery.etcd.member-timeout
 			discovery.etcd.connect-timeout   | -1s                     | discovery.etcd.connect-timeout
 			discovery.etcd.username          | alice                   | discovery.etcd.password
 			discovery.etcd.password          | secret                  | discovery.etcd.username
@@ -90,6 +93,8 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.namespace=dev_eu-1.blue
 			discovery.service-name=order-service.v2
 			discovery.register=false
+			discovery.etcd.request-timeout=10s
+			discovery.etcd.member-timeout=5666ms
 			""")
 	void validValueStartsUp(String property) {
 		this.contextRunner.withPropertyValues(property).run((context) -> assertThat(context).hasNotFailed());
@@ -107,6 +112,30 @@ class InvalidDiscoveryPropertiesTests {
 				assertThat(analysis.getAction()).contains("spring.application.name")
 					.contains("discovery.register=false");
 			});
+	}
+
+	@org.junit.jupiter.api.Test
+	void requestTimeoutLongerThanTheTtlFailsStartUpNamingBoth() {
+		this.contextRunner.withPropertyValues("discovery.ttl=4s", "discovery.etcd.request-timeout=5s")
+			.run((context) -> {
+				FailureAnalysis analysis = analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription())
+					.contains("Invalid value '5s' for property 'discovery.etcd.request-timeout'")
+					.contains("must not be longer than 'discovery.ttl' (4s)");
+				assertThat(analysis.getAction()).contains("raise 'discovery.ttl'").contains("half the TTL");
+			});
+	}
+
+	@org.junit.jupiter.api.Test
+	void memberTimeoutThatLeavesNoTimeToRenewThroughAnotherMemberFailsStartUp() {
+		this.contextRunner.withPropertyValues("discovery.ttl=4s", "discovery.etcd.member-timeout=2s").run((context) -> {
+			FailureAnalysis analysis = analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains("Invalid value '2s' for property 'discovery.etcd.member-timeout'")
+				.contains("too long for 'discovery.ttl' (4s)")
+				.contains("at most 1666ms");
+			assertThat(analysis.getAction()).contains("at most 1666ms").contains("a sixth of the TTL");
+		});
 	}
 
 	@org.junit.jupiter.api.Test
