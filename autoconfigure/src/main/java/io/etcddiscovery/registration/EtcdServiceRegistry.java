@@ -37,6 +37,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
 import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.support.CloseableClient;
@@ -94,7 +95,36 @@ public class EtcdServiceRegistry {
 	 * @param leaseId the lease
 	 */
 	public void revoke(long leaseId) {
-		await(this.client.getLeaseClient().revoke(leaseId), "revoking lease " + Long.toHexString(leaseId));
+		revoke(leaseId, this.requestTimeout);
+	}
+
+	/**
+	 * Revoke a lease, which deletes every key bound to it.
+	 * @param leaseId the lease
+	 * @param timeout the deadline of the call
+	 */
+	public void revoke(long leaseId, Duration timeout) {
+		await(this.client.getLeaseClient().revoke(leaseId), "revoking lease " + Long.toHexString(leaseId), timeout);
+	}
+
+	/**
+	 * Ask etcd how long a lease has left.
+	 * @param leaseId the lease
+	 * @param timeout the deadline of the call
+	 * @return the seconds left, 0 or less when etcd no longer has the lease
+	 */
+	public long timeToLive(long leaseId, Duration timeout) {
+		try {
+			return await(this.client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT),
+					"reading the TTL of lease " + Long.toHexString(leaseId), timeout)
+				.getTTL();
+		}
+		catch (RegistrationException ex) {
+			if (ex.getCause() != null && EtcdErrors.isLeaseNotFound(ex.getCause())) {
+				return -1;
+			}
+			throw ex;
+		}
 	}
 
 	/**
@@ -123,6 +153,25 @@ public class EtcdServiceRegistry {
 	 * @throws InstanceIdConflictException if either key belongs to another process
 	 */
 	public RegisteredKey register(String key, String otherKey, byte[] value, long leaseId, Predicate<KeyValue> isOwn) {
+		return register(key, otherKey, value, leaseId, isOwn, this.requestTimeout);
+	}
+
+	/**
+	 * Put a key bound to a lease if it is absent or is this process's own, and read it
+	 * back, as {@link #register(String, String, byte[], long, Predicate)} does, every
+	 * call with the given deadline.
+	 * @param key the key
+	 * @param otherKey the instance's other key
+	 * @param value the value
+	 * @param leaseId the lease to bind the key to
+	 * @param isOwn whether an existing key, bound to another lease, belongs to this
+	 * process
+	 * @param timeout the deadline of each call
+	 * @return the key as read back
+	 * @throws InstanceIdConflictException if either key belongs to another process
+	 */
+	public RegisteredKey register(String key, String otherKey, byte[] value, long leaseId, Predicate<KeyValue> isOwn,
+			Duration timeout) {
 		ByteSequence k = bytes(key);
 		ByteSequence other = bytes(otherKey);
 		ByteSequence v = ByteSequence.from(value);
@@ -133,7 +182,7 @@ public class EtcdServiceRegistry {
 				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)), new Cmp(other, Cmp.Op.EQUAL, CmpTarget.version(0)))
 				.Then(Op.put(k, v, put))
 				.Else(Op.get(k, GetOption.DEFAULT), Op.get(other, GetOption.DEFAULT))
-				.commit(), "registering " + key);
+				.commit(), "registering " + key, timeout);
 			if (!created.isSucceeded()) {
 				List<GetResponse> found = created.getGetResponses();
 				KeyValue existing = first(found.subList(0, 1));
@@ -161,13 +210,13 @@ public class EtcdServiceRegistry {
 						.txn()
 						.If(unchanged(k, existing), unchanged(other, existingOther))
 						.Then(ops.toArray(Op[]::new))
-						.commit(), "re-binding " + key);
+						.commit(), "re-binding " + key, timeout);
 					if (!replaced.isSucceeded()) {
 						continue;
 					}
 				}
 			}
-			RegisteredKey registered = read(key);
+			RegisteredKey registered = read(key, timeout);
 			if (registered == null || registered.leaseId() != leaseId || !registered.value().equals(v)) {
 				throw new RegistrationException("Key " + key + " changed while it was being registered");
 			}
@@ -189,6 +238,22 @@ public class EtcdServiceRegistry {
 	 * process's or the new key existed, in which case nothing changed
 	 */
 	public @Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision) {
+		return move(fromKey, toKey, value, leaseId, createRevision, this.requestTimeout);
+	}
+
+	/**
+	 * Move this process's key to another key in one transaction, as
+	 * {@link #move(String, String, byte[], long, long)} does, with the given deadline.
+	 * @param fromKey this process's key
+	 * @param toKey the key to move to, which must not exist
+	 * @param value the new value
+	 * @param leaseId the lease to bind the new key to
+	 * @param createRevision the create revision of this process's key
+	 * @param timeout the deadline of the call
+	 * @return the new key as written, or {@code null} if nothing changed
+	 */
+	public @Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision,
+			Duration timeout) {
 		ByteSequence from = bytes(fromKey);
 		ByteSequence to = bytes(toKey);
 		ByteSequence v = ByteSequence.from(value);
@@ -198,7 +263,7 @@ public class EtcdServiceRegistry {
 					new Cmp(to, Cmp.Op.EQUAL, CmpTarget.version(0)))
 			.Then(Op.delete(from, DeleteOption.DEFAULT),
 					Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()))
-			.commit(), "moving " + fromKey + " to " + toKey);
+			.commit(), "moving " + fromKey + " to " + toKey, timeout);
 		if (!moved.isSucceeded()) {
 			return null;
 		}
@@ -222,12 +287,25 @@ public class EtcdServiceRegistry {
 	 * @return whether the key was still this process's and was updated
 	 */
 	public boolean update(String key, byte[] value, long leaseId, long createRevision) {
+		return update(key, value, leaseId, createRevision, this.requestTimeout);
+	}
+
+	/**
+	 * Replace the value of this process's key, keeping its lease.
+	 * @param key the key
+	 * @param value the new value
+	 * @param leaseId the lease the key is bound to
+	 * @param createRevision the create revision of this process's key
+	 * @param timeout the deadline of the call
+	 * @return whether the key was still this process's and was updated
+	 */
+	public boolean update(String key, byte[] value, long leaseId, long createRevision, Duration timeout) {
 		ByteSequence k = bytes(key);
 		return await(this.client.getKVClient()
 			.txn()
 			.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
 			.Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(leaseId).build()))
-			.commit(), "updating " + key).isSucceeded();
+			.commit(), "updating " + key, timeout).isSucceeded();
 	}
 
 	/**
@@ -251,7 +329,17 @@ public class EtcdServiceRegistry {
 	 * @return the key, or {@code null} if it does not exist
 	 */
 	public @Nullable RegisteredKey read(String key) {
-		GetResponse response = await(this.client.getKVClient().get(bytes(key)), "reading " + key);
+		return read(key, this.requestTimeout);
+	}
+
+	/**
+	 * Read a key.
+	 * @param key the key
+	 * @param timeout the deadline of the call
+	 * @return the key, or {@code null} if it does not exist
+	 */
+	public @Nullable RegisteredKey read(String key, Duration timeout) {
+		GetResponse response = await(this.client.getKVClient().get(bytes(key)), "reading " + key, timeout);
 		KeyValue kv = first(List.of(response));
 		return (kv != null) ? new RegisteredKey(kv.getLease(), kv.getCreateRevision(), kv.getValue(),
 				response.getHeader().getRevision()) : null;
@@ -280,12 +368,16 @@ public class EtcdServiceRegistry {
 	}
 
 	private <T> T await(CompletableFuture<T> future, String what) {
+		return await(future, what, this.requestTimeout);
+	}
+
+	private <T> T await(CompletableFuture<T> future, String what, Duration timeout) {
 		try {
-			return future.get(this.requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
 			future.cancel(true);
-			throw new RegistrationException(what + " timed out after " + this.requestTimeout.toMillis() + "ms");
+			throw new RegistrationException(what + " timed out after " + timeout.toMillis() + "ms");
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;

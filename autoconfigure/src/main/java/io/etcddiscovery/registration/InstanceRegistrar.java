@@ -76,6 +76,9 @@ public final class InstanceRegistrar {
 
 	private static final Log logger = LogFactory.getLog(InstanceRegistrar.class);
 
+	// A call for a lease that has (almost) run out still gets this long to find out.
+	private static final long MIN_CALL_TIMEOUT_MILLIS = 100;
+
 	private final EtcdServiceRegistry registry;
 
 	private final KeyLayout keyLayout;
@@ -296,7 +299,7 @@ public final class InstanceRegistrar {
 
 	private void publishStatus(InstanceStatus status) {
 		try {
-			if (!this.registry.update(this.key, this.value, this.lease.id, this.createRevision)) {
+			if (!this.registry.update(this.key, this.value, this.lease.id, this.createRevision, callTimeout())) {
 				keyLost(null, "it was deleted or replaced");
 			}
 		}
@@ -317,7 +320,7 @@ public final class InstanceRegistrar {
 		this.key = target;
 		RegisteredKey moved;
 		try {
-			moved = this.registry.move(from, target, this.value, this.lease.id, this.createRevision);
+			moved = this.registry.move(from, target, this.value, this.lease.id, this.createRevision, callTimeout());
 		}
 		catch (RuntimeException ex) {
 			// Moved or not, the next attempt registers under the new key and deletes this
@@ -390,9 +393,13 @@ public final class InstanceRegistrar {
 			String reason = this.state.lastError();
 			throw new RegistrationException("Not registered" + ((reason != null) ? ": " + reason : ""));
 		}
-		RegisteredKey current = this.registry.read(this.key);
-		if (current == null || current.createRevision() != this.createRevision || current.leaseId() != this.lease.id) {
-			keyLost(null, (current == null) ? "found missing by the heartbeat" : "found replaced by the heartbeat");
+		RegisteredKey current = this.registry.read(this.key, callTimeout());
+		if (current == null) {
+			keyGone(null, false);
+			throw new RegistrationException("Key " + this.key + " was missing: registering again");
+		}
+		if (current.createRevision() != this.createRevision || current.leaseId() != this.lease.id) {
+			keyLost(null, "found replaced by the heartbeat");
 			throw new RegistrationException("Key " + this.key + " was missing: registering again");
 		}
 	}
@@ -524,9 +531,7 @@ public final class InstanceRegistrar {
 			// has not said so yet: a lease loss all the same; start over with a new one.
 			ActiveLease lost = this.lease;
 			if (lost != null) {
-				this.leaseLosses.incrementAndGet();
-				logger.warn("Lease %s of %s was lost (found gone when writing the key): registering again"
-					.formatted(Long.toHexString(lost.id), this.key));
+				countLeaseLoss(lost, "expired or revoked");
 			}
 			dropLease();
 			register();
@@ -538,6 +543,7 @@ public final class InstanceRegistrar {
 		if (this.lease == null) {
 			GrantedLease granted = this.registry.grant(this.ttl);
 			ActiveLease active = new ActiveLease(granted.id(), granted.ttlSeconds());
+			active.renewed(granted.ttlSeconds());
 			this.lease = active;
 			this.lastRenewal = this.clock.instant();
 			active.keeper = this.registry.keepAlive(granted.id(), new LeaseObserver(active));
@@ -547,7 +553,8 @@ public final class InstanceRegistrar {
 			this.value = this.codec.encode(this.registration, this.registeredAt);
 		}
 		ActiveLease active = this.lease;
-		RegisteredKey registered = this.registry.register(this.key, otherKey(), this.value, active.id, this::isOwn);
+		RegisteredKey registered = this.registry.register(this.key, otherKey(), this.value, active.id, this::isOwn,
+				callTimeout());
 		boolean newKey = registered.createRevision() != this.createRevision;
 		this.createRevision = registered.createRevision();
 		if (this.keyWatch == null || !this.keyWatch.key.equals(this.key)
@@ -605,7 +612,7 @@ public final class InstanceRegistrar {
 		this.previousLeaseId = 0;
 		this.previousCreateRevision = 0;
 		try {
-			this.registry.revoke(previous);
+			this.registry.revoke(previous, callTimeout());
 		}
 		catch (RuntimeException ex) {
 			// Most likely expired already; otherwise it expires by itself.
@@ -617,11 +624,62 @@ public final class InstanceRegistrar {
 		if (this.stopping || this.lease != lost) {
 			return;
 		}
+		countLeaseLoss(lost, reason);
+		dropLease();
+		reconcileNow();
+	}
+
+	private void countLeaseLoss(ActiveLease lost, String reason) {
 		this.leaseLosses.incrementAndGet();
 		logger.warn("Lease %s of %s was lost (%s): registering again".formatted(Long.toHexString(lost.id), this.key,
 				reason));
-		dropLease();
-		reconcileNow();
+	}
+
+	/**
+	 * The key is gone: because its lease ended (expired or revoked, which etcd tells
+	 * apart from nothing else), or because someone deleted it while the lease lives.
+	 */
+	private void keyGone(@Nullable KeyWatch watch, boolean deleted) {
+		if (this.stopping || (watch != null && this.keyWatch != watch) || this.createRevision == 0) {
+			return;
+		}
+		String how = deleted ? "deleted by someone else" : "found missing by the heartbeat";
+		ActiveLease active = this.lease;
+		if (active == null) {
+			keyLost(watch, how);
+			return;
+		}
+		String alive = deleted ? how + "; lease " + Long.toHexString(active.id) + " is alive" : how;
+		long ttl;
+		try {
+			ttl = this.registry.timeToLive(active.id, callTimeout());
+		}
+		catch (RuntimeException ex) {
+			// Cannot tell: putting the key again tells, and counts a lost lease then.
+			keyLost(watch, (deleted ? "deleted by someone else or with its lease" : how)
+					+ "; the lease could not be checked: " + ex.getMessage());
+			return;
+		}
+		if (ttl <= 0) {
+			leaseLost(active, "expired or revoked; its key was deleted with it");
+		}
+		else {
+			keyLost(watch, alive);
+		}
+	}
+
+	/**
+	 * How long a call made for the current lease may wait: the request timeout, or what
+	 * the lease has left if that is less.
+	 */
+	private Duration callTimeout() {
+		Duration timeout = this.registry.getRequestTimeout();
+		ActiveLease active = this.lease;
+		if (active == null) {
+			return timeout;
+		}
+		long left = Math.max(MIN_CALL_TIMEOUT_MILLIS, active.millisLeft());
+		return (left < timeout.toMillis()) ? Duration.ofMillis(left) : timeout;
 	}
 
 	private void dropLease() {
@@ -671,6 +729,15 @@ public final class InstanceRegistrar {
 
 	private Duration scheduleRetry(RuntimeException ex) {
 		Duration delay = this.backoff.delay(Math.max(1, this.failures));
+		Duration rescue = this.ttl.dividedBy(2);
+		if (this.previousLeaseId != 0 && delay.compareTo(rescue) > 0) {
+			// The old key may still be in etcd: when etcd answers again, a new leader
+			// gives
+			// its lease about one more TTL. Retry in time to re-bind it instead of
+			// letting it
+			// expire under a live instance.
+			delay = rescue;
+		}
 		publishState((ex instanceof InstanceIdConflictException) ? Phase.CONFLICT : Phase.RETRYING, ex);
 		scheduleAttempt(delay);
 		return delay;
@@ -841,9 +908,23 @@ public final class InstanceRegistrar {
 
 		private volatile boolean closed;
 
+		// When etcd last renewed the lease (System.nanoTime()) and for how long.
+		private volatile long renewedAt;
+
+		private volatile long renewedForMillis;
+
 		ActiveLease(long id, long ttlSeconds) {
 			this.id = id;
 			this.ttlSeconds = ttlSeconds;
+		}
+
+		void renewed(long ttlSeconds) {
+			this.renewedAt = System.nanoTime();
+			this.renewedForMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
+		}
+
+		long millisLeft() {
+			return this.renewedForMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.renewedAt);
 		}
 
 		void close() {
@@ -870,6 +951,7 @@ public final class InstanceRegistrar {
 		@Override
 		public void onNext(LeaseKeepAliveResponse response) {
 			if (!this.lease.closed && response.getTTL() > 0) {
+				this.lease.renewed(response.getTTL());
 				InstanceRegistrar.this.lastRenewal = InstanceRegistrar.this.clock.instant();
 			}
 		}
@@ -918,7 +1000,7 @@ public final class InstanceRegistrar {
 			for (WatchEvent event : response.getEvents()) {
 				KeyValue kv = event.getKeyValue();
 				if (event.getEventType() == WatchEvent.EventType.DELETE) {
-					submit(() -> keyLost(this, "deleted by someone else"));
+					submit(() -> keyGone(this, true));
 				}
 				else if (event.getEventType() == WatchEvent.EventType.PUT
 						&& kv.getCreateRevision() != this.createRevision) {
