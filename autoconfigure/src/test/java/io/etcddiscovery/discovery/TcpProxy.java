@@ -29,11 +29,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A TCP proxy in front of etcd that a test can cut, to make a client lose its connection
- * while etcd keeps running and changing, and then restore.
+ * while etcd keeps running and changing, and then restore; or partition, to make etcd go
+ * silent for the client while every connection stays open, and then heal.
  *
  * @author etcd-discovery authors
  */
-final class TcpProxy implements AutoCloseable {
+public final class TcpProxy implements AutoCloseable {
 
 	private final InetSocketAddress target;
 
@@ -42,6 +43,8 @@ final class TcpProxy implements AutoCloseable {
 	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
 	private volatile ServerSocket server;
+
+	private volatile boolean partitioned;
 
 	private TcpProxy(InetSocketAddress target) throws IOException {
 		this.target = target;
@@ -55,7 +58,7 @@ final class TcpProxy implements AutoCloseable {
 	 * @param endpoint the endpoint, {@code http://127.0.0.1:port}
 	 * @return the proxy
 	 */
-	static TcpProxy to(String endpoint) {
+	public static TcpProxy to(String endpoint) {
 		URI uri = URI.create(endpoint);
 		try {
 			return new TcpProxy(new InetSocketAddress(uri.getHost(), uri.getPort()));
@@ -69,7 +72,7 @@ final class TcpProxy implements AutoCloseable {
 	 * Return the endpoint of the proxy.
 	 * @return the endpoint
 	 */
-	String endpoint() {
+	public String endpoint() {
 		return "http://127.0.0.1:" + this.port;
 	}
 
@@ -80,6 +83,22 @@ final class TcpProxy implements AutoCloseable {
 		closeQuietly(this.server);
 		this.sockets.forEach(TcpProxy::closeQuietly);
 		this.sockets.clear();
+	}
+
+	/**
+	 * Stop forwarding bytes in either direction, keeping every connection open: what a
+	 * client sees of a network partition or of a member that stopped answering.
+	 */
+	public void partition() {
+		this.partitioned = true;
+	}
+
+	/**
+	 * Forward again what was held back and whatever comes next.
+	 */
+	public synchronized void heal() {
+		this.partitioned = false;
+		notifyAll();
 	}
 
 	/**
@@ -98,6 +117,7 @@ final class TcpProxy implements AutoCloseable {
 	@Override
 	public void close() {
 		cut();
+		heal();
 	}
 
 	private static ServerSocket bind(int port) throws IOException {
@@ -139,6 +159,7 @@ final class TcpProxy implements AutoCloseable {
 			try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
 				int read;
 				while ((read = in.read(buffer)) != -1) {
+					awaitHealed();
 					out.write(buffer, 0, read);
 					out.flush();
 				}
@@ -153,6 +174,18 @@ final class TcpProxy implements AutoCloseable {
 		}, "test-proxy-pipe-" + this.port);
 		pipe.setDaemon(true);
 		pipe.start();
+	}
+
+	private synchronized void awaitHealed() throws IOException {
+		while (this.partitioned) {
+			try {
+				wait();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IOException("interrupted");
+			}
+		}
 	}
 
 	private static void closeQuietly(AutoCloseable closeable) {
