@@ -20,6 +20,7 @@ import java.time.Clock;
 
 import io.etcddiscovery.actuate.CachedServices;
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
+import io.etcddiscovery.actuate.DiscoveryEndpointRuntimeHints;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
@@ -34,6 +35,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 /**
  * Auto-configuration of the {@code discovery} actuator endpoint.
@@ -45,6 +47,7 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 @ConditionalOnAvailableEndpoint(DiscoveryEndpoint.class)
 @EnableConfigurationProperties(DiscoveryProperties.class)
+@ImportRuntimeHints(DiscoveryEndpointRuntimeHints.class)
 public final class DiscoveryEndpointAutoConfiguration {
 
 	@Bean

@@ -25,6 +25,7 @@ import io.etcddiscovery.registration.KeyLayout;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -127,7 +128,13 @@ public final class EtcdClientAutoConfiguration {
 
 	private SslContext sslContext(@Nullable SslBundle bundle) {
 		try {
-			SslContextBuilder builder = GrpcSslContexts.forClient();
+			// The JDK's TLS, which SSL bundles are made for: GrpcSslContexts.forClient()
+			// would
+			// probe for OpenSSL (netty-tcnative) first, and that System.loadLibrary call
+			// prints a
+			// native-access warning on Java 24 and later even when no native library is
+			// there.
+			SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forClient(), SslProvider.JDK);
 			if (bundle != null) {
 				builder.trustManager(bundle.getManagers().getTrustManagerFactory());
 				if (bundle.getStores().getKeyStore() != null) {

@@ -1,0 +1,55 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.actuate;
+
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link DiscoveryEndpointRuntimeHints}.
+ *
+ * @author etcd-discovery authors
+ */
+class DiscoveryEndpointRuntimeHintsTests {
+
+	@Test
+	void everyRecordCachedServicesDescribesCanBeSerializedInANativeImage() {
+		RuntimeHints hints = new RuntimeHints();
+		new DiscoveryEndpointRuntimeHints().registerHints(hints, getClass().getClassLoader());
+		List<Class<?>> descriptors = Arrays.stream(CachedServices.class.getDeclaredClasses())
+			.filter(Class::isRecord)
+			.toList();
+		assertThat(descriptors).isNotEmpty();
+		for (Class<?> descriptor : descriptors) {
+			assertThat(RuntimeHintsPredicates.reflection().onType(descriptor)).as(descriptor.getName()).accepts(hints);
+			for (RecordComponent component : descriptor.getRecordComponents()) {
+				assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(component.getAccessor()))
+					.as(descriptor.getSimpleName() + "." + component.getName())
+					.accepts(hints);
+			}
+		}
+	}
+
+}
