@@ -1,11 +1,43 @@
 #!/usr/bin/env bash
-# Runs every test: unit tests (Surefire, *Tests) and integration tests against a real etcd
-# that the tests start themselves (Failsafe, *IT). Extra arguments go to Maven. Afterwards it
-# checks that the tests left no etcd process and no etcd data directory behind, and runs the
-# peer benchmarks' smoke run.
+# Runs every test, the way CI does (.ci/run calls this script). Extra arguments go to Maven.
+#
+#  1. Java 17 (the baseline), the whole suite: unit tests (Surefire, *Tests) and integration tests
+#     against a real etcd that the tests start themselves (Failsafe, *IT), including the sample
+#     application processed by Spring AOT (SampleApplicationAotIT) and the getting-started page
+#     built as a new project (GettingStartedIT). The build deploys what it publishes into a file
+#     repository, target/staging-deploy.
+#  2. The published artifacts checked against what Maven Central requires
+#     (scripts/check-publication.sh), and rebuilt to check they are reproducible
+#     (scripts/check-reproducible.sh).
+#  3. Java 25 (Temurin, JAVA25_HOME), a defined subset: every unit test, and the integration tests
+#     listed in JAVA25_ITS below (start-up, registration, shutdown, discovery, TLS, the AOT-processed
+#     sample).
+#  4. The peer benchmarks' smoke run (PEERS_SMOKE=0 leaves it out).
+# After each Maven run it checks that the tests left no etcd process and no etcd data directory
+# behind.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+# Integration tests that also run on Java 25: what depends on the JDK (start-up, threads and
+# shutdown, TLS, gRPC and Netty, Spring AOT), not the fault scenarios, which are the same on
+# every JDK and take most of the suite's time.
+JAVA25_ITS=(
+	RegistrationIT GracefulShutdownIT RegistrationThreadsIT DiscoveryClientIT EtcdNameResolverIT
+	SecureEtcdTlsIT SecureEtcdMutualTlsIT EtcdExtensionIT SampleApplicationAotIT
+)
+JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
+STAGING=target/staging-deploy
+
+section() {
+	printf '\n==== test: %s (%(%T)T)\n' "$*" -1
+}
+
+if [[ ! -x $JAVA25_HOME/bin/java ]]; then
+	echo "test: no Java 25 at ${JAVA25_HOME}: install Temurin 25 there (Debian package temurin-25-jdk from" \
+		"Adoptium's apt repository) or point JAVA25_HOME at a JDK 25." >&2
+	exit 1
+fi
 
 scripts/install-etcd.sh
 # Go and Debian's Go sources, for the Go interoperability tests (docs/go-interop.md).
@@ -19,19 +51,40 @@ leftovers() {
 	} | sort
 }
 before=$(leftovers)
+check_leftovers() {
+	local left
+	left=$(comm -13 <(printf '%s\n' "$before") <(leftovers) | sed '/^$/d')
+	if [[ -n $left ]]; then
+		printf 'test: the tests left etcd processes or data directories behind:\n%s\n' "$left" >&2
+		exit 1
+	fi
+	echo "test: no etcd process or data directory left behind"
+}
 
-./mvnw -B verify "$@"
+section "Java 17: every test, and the published artifacts deployed to ${STAGING}"
+rm -rf "$STAGING"
+./mvnw -B deploy -DaltDeploymentRepository="staging::file:${PWD}/${STAGING}" "$@"
+check_leftovers
 
-left=$(comm -13 <(printf '%s\n' "$before") <(leftovers) | sed '/^$/d')
-if [[ -n $left ]]; then
-	printf 'test: the tests left etcd processes or data directories behind:\n%s\n' "$left" >&2
-	exit 1
-fi
-echo "test: no etcd process or data directory left behind"
+section "published artifacts: what Maven Central requires, reproducible"
+scripts/check-publication.sh "$STAGING"
+scripts/check-reproducible.sh "$STAGING"
+
+section "Java 25 ($("$JAVA25_HOME/bin/java" -version 2>&1 | sed -n 1p)): unit tests and ${JAVA25_ITS[*]}"
+(
+	IFS=,
+	# Maven 3.9's own Guice calls sun.misc.Unsafe, which Java 24 and later warn about; that is the
+	# build tool's JVM, not a test's nor the starter's (their warnings are checked by the tests).
+	MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" JAVA_HOME=$JAVA25_HOME ./mvnw -B verify -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
+		-Dit.test="${JAVA25_ITS[*]}" -Dit.failIfNoSpecifiedTests=false "$@"
+)
+check_leftovers
 
 # The smoke run of the peer benchmarks (docs/benchmarks.md, "Side by side with Eureka and
 # ZooKeeper"): every scenario with few samples, so that the harness behind those figures keeps
 # working. It fails on a harness failure, never on slow numbers. PEERS_SMOKE=0 skips it.
 if [[ "${PEERS_SMOKE:-1}" != 0 ]]; then
+	section "peer benchmarks, smoke run"
 	benchmarks/peers/run.sh --smoke
 fi
+section "done"
