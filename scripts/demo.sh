@@ -127,7 +127,7 @@ done
 build_modules=$(printf '%s\n' "${modules[@]}" | sort -u | paste -sd, -)
 say "Building ${build_modules} (tests skipped; scripts/test.sh runs them)..."
 # maven.test.skip, not skipTests: Failsafe 3.6 no longer skips integration tests on skipTests.
-./mvnw -q -B -Dmaven.test.skip=true -Dspring-javaformat.skip=true install -pl "$build_modules" -am ||
+./mvnw -q -B -Dmaven.test.skip=true -Dspring-javaformat.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true install -pl "$build_modules" -am ||
 	fail "the build failed: see the Maven output above."
 
 trap cleanup EXIT

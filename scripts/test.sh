@@ -76,7 +76,7 @@ section "Java 25 ($("$JAVA25_HOME/bin/java" -version 2>&1 | sed -n 1p)): unit te
 	# Maven 3.9's own Guice calls sun.misc.Unsafe, which Java 24 and later warn about; that is the
 	# build tool's JVM, not a test's nor the starter's (their warnings are checked by the tests).
 	MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" JAVA_HOME=$JAVA25_HOME ./mvnw -B verify -Dmaven.javadoc.skip=true -Dmaven.source.skip=true \
-		-Dit.test="${JAVA25_ITS[*]}" -Dit.failIfNoSpecifiedTests=false "$@"
+		-Dit.test="${JAVA25_ITS[*]}" -Dfailsafe.failIfNoSpecifiedTests=false "$@"
 )
 check_leftovers
 
