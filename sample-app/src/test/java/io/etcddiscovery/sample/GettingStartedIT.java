@@ -119,12 +119,14 @@ class GettingStartedIT {
 		// Only what a user sets for their environment: where etcd is.
 		try (ApplicationProcess process = ApplicationProcess.start(jar, name, jvmArguments,
 				List.of("--discovery.etcd.endpoints=" + String.join(",", etcd.endpoints())))) {
-			await().atMost(START_TIMEOUT).until(() -> !keys().isEmpty() || !process.isAlive());
+			// The key is written before the line is logged: wait for both.
+			await().atMost(START_TIMEOUT)
+				.until(() -> (!keys().isEmpty() && process.output().contains("Registered /services/default/orders/"))
+						|| !process.isAlive());
 			assertThat(process.isAlive()).as("%s is running; its output:%n%s", process, process.output()).isTrue();
 			assertThat(keys()).hasSize(1);
 			assertThat(keys().get(0).getValue().toString(StandardCharsets.UTF_8)).contains(":" + process.port() + "\"")
 				.contains("\"zone\":\"eu-1\"");
-			assertThat(process.output()).contains("Registered /services/default/orders/");
 			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
 				JsonNode discovery = JSON.readTree(process.get("/actuator/discovery").body());
 				assertThat(discovery.at("/instance/service").asString()).isEqualTo("orders");

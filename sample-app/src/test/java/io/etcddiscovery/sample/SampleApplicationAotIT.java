@@ -109,7 +109,11 @@ class SampleApplicationAotIT {
 		sample = start("sample");
 		orders = start("orders");
 		for (ApplicationProcess process : List.of(sample, orders)) {
-			await().atMost(START_TIMEOUT).until(() -> registered(process) || !process.isAlive());
+			// The key is written before the line is logged: wait for both.
+			await().atMost(START_TIMEOUT)
+				.until(() -> (registered(process)
+						&& process.output().contains("Registered /services/default/" + serviceOf(process) + "/"))
+						|| !process.isAlive());
 			assertThat(process.isAlive()).as("%s is running; its output:%n%s", process, process.output()).isTrue();
 		}
 	}
