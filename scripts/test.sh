@@ -44,9 +44,18 @@ scripts/install-etcd.sh
 scripts/install-go.sh
 
 tmp=${TMPDIR:-/tmp}
+# Marks the etcd processes this run's tests start (they inherit the environment; not ETCD_*, which
+# the harness removes because etcd reads it): other test
+# runs on the same machine are not this run's leftovers.
+export TEST_SH_RUN_ID="$$-$(date +%s%N)"
 leftovers() {
+	local pid
 	{
-		pgrep -f -- '--data-dir [^ ]*etcd-test-' || true
+		for pid in $(pgrep -f -- '--data-dir [^ ]*etcd-test-' || true); do
+			if tr '\0' '\n' <"/proc/${pid}/environ" 2>/dev/null | grep -qx "TEST_SH_RUN_ID=${TEST_SH_RUN_ID}"; then
+				echo "$pid"
+			fi
+		done
 		ls -d "$tmp"/etcd-test-* 2>/dev/null || true
 	} | sort
 }
