@@ -9,7 +9,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # The artifacts users depend on; everything else (parent, sample, tests, benchmarks) stays
 # unpublished.
-ARTIFACTS=(etcd-discovery-spring-boot etcd-discovery-spring-boot-starter etcd-discovery-test)
+ARTIFACTS=(etcd-discovery-spring-boot etcd-discovery-spring-boot-starter etcd-discovery-spring-cloud-starter
+	etcd-discovery-test)
 GROUP=io.etcddiscovery
 
 release=()

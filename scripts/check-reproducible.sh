@@ -7,7 +7,7 @@ set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-MODULES=(test-support autoconfigure starter)
+MODULES=(test-support autoconfigure starter cloud-starter)
 repository=${1:?usage: scripts/check-reproducible.sh REPOSITORY}
 
 ./mvnw -B -q clean package -DskipTests -Dspring-javaformat.skip=true -pl "$(IFS=,; echo "${MODULES[*]}")"

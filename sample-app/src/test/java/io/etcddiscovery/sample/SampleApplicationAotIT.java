@@ -107,7 +107,7 @@ class SampleApplicationAotIT {
 				.build())
 			.build();
 		sample = start("sample");
-		orders = start("orders");
+		orders = start("orders", "--discovery.zone=eu-1", "--discovery.weight=3");
 		for (ApplicationProcess process : List.of(sample, orders)) {
 			// The key is written before the line is logged: wait for both.
 			await().atMost(START_TIMEOUT)
@@ -188,6 +188,24 @@ class SampleApplicationAotIT {
 			JsonNode instances = json(sample.get("/instances/orders"));
 			assertThat(instances).hasSize(1);
 			assertThat(instances.get(0).at("/uri").asString()).isEqualTo("http://127.0.0.1:" + orders.port());
+			// Well-known metadata, read by Spring Cloud LoadBalancer.
+			assertThat(instances.get(0).at("/metadata/zone").asString()).isEqualTo("eu-1");
+			assertThat(instances.get(0).at("/metadata/weight").asString()).isEqualTo("3");
+		});
+	}
+
+	@Test
+	@Order(4)
+	void discoveryHealthShowsEtcdAndSpringCloudsClientInitialized() {
+		// Spring Cloud's discoveryClient component leaves UNKNOWN only on an
+		// InstanceRegisteredEvent: the starter's events are published under AOT too.
+		await().atMost(TIMEOUT).untilAsserted(() -> {
+			JsonNode health = json(sample.get("/actuator/health"));
+			assertThat(health.at("/components/discoveryComposite/status").asString()).as(health.toString())
+				.isEqualTo("UP");
+			assertThat(health.at("/components/discoveryComposite/components/etcd/status").asString()).isEqualTo("UP");
+			assertThat(health.at("/components/discoveryComposite/components/discoveryClient/status").asString())
+				.isEqualTo("UP");
 		});
 	}
 
