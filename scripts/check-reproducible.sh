@@ -25,9 +25,16 @@ for module in "${MODULES[@]}"; do
 			rebuilt=$module/target/$artifact-$version$suffix
 		fi
 		# A SNAPSHOT is deployed under a time-stamped name: the newest one.
-		published=$(ls "$published_dir"/*"$suffix" | grep -v -e '-sources.jar$' -e '-javadoc.jar$' |
-			sed -n '$p')
-		[[ $suffix == -sources.jar || $suffix == -javadoc.jar ]] && published=$(ls "$published_dir"/*"$suffix" | sed -n '$p')
+		if [[ $suffix == .jar ]]; then
+			published=$(find "$published_dir" -maxdepth 1 -name '*.jar' ! -name '*-sources.jar' ! -name '*-javadoc.jar' | sort | sed -n '$p')
+		else
+			published=$(find "$published_dir" -maxdepth 1 -name "*${suffix}" | sort | sed -n '$p')
+		fi
+		if [[ -z $published ]]; then
+			echo "reproducible: no ${suffix} of ${artifact} in ${published_dir}" >&2
+			differ=1
+			continue
+		fi
 		if ! cmp -s "$rebuilt" "$published"; then
 			echo "reproducible: ${rebuilt} differs from ${published}" >&2
 			differ=1
