@@ -195,8 +195,10 @@ class RegistrationIT {
 			KeyValue kv = inspector.key(key);
 			return kv != null && kv.getLease() == registrar(context).getState().leaseId();
 		});
-		assertThat(output)
-			.containsPattern("Registered " + key + " with lease [0-9a-f]+ \\(ttl 2s\\) after \\d+ failed attempts?");
+		// The key is in etcd a moment before the registrar logs it: wait for the line.
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(output).containsPattern(
+					"Registered " + key + " with lease [0-9a-f]+ \\(ttl 2s\\) after \\d+ failed attempts?"));
 	}
 
 	@Test
