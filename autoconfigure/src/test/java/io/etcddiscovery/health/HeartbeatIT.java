@@ -182,6 +182,26 @@ class HeartbeatIT {
 			.until(() -> this.context.getBean(RegistrationLifecycle.class).getHeartbeat().getLastBeat() != null);
 	}
 
+	@Test
+	void statusThatCannotBePublishedWhileEtcdIsDownIsPublishedOnceItIsBack(CapturedOutput output) {
+		// A 10s TTL: the lease outlives the outage, so the change is an update of the
+		// key.
+		start("discovery.ttl=10s");
+		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(status()));
+		health.set(Status.DOWN);
+		await().atMost(Duration.ofSeconds(10)).until(() -> "DOWN".equals(status()));
+		etcd.stop();
+		// DOWN and OUT_OF_SERVICE are both parked: the same key gets the new status.
+		health.set(Status.OUT_OF_SERVICE);
+		await().atMost(Duration.ofSeconds(20))
+			.untilAsserted(
+					() -> assertThat(output).contains("Could not publish status OUT_OF_SERVICE of " + PARKED_KEY + " (")
+						.contains("): retrying"));
+		etcd.restart();
+		await().atMost(Duration.ofSeconds(30)).until(() -> "OUT_OF_SERVICE".equals(status()));
+		assertThat(key().getKey().toString()).isEqualTo(PARKED_KEY);
+	}
+
 	private void start(String... properties) {
 		this.context = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
 			.properties("spring.application.name=orders", "discovery.instance-id=orders-1",

@@ -27,8 +27,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +44,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author etcd-discovery authors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class RegistrationHealingIT {
 
 	@RegisterExtension
@@ -80,11 +84,19 @@ class RegistrationHealingIT {
 	}
 
 	@Test
-	void staysRegisteredAcrossAnEtcdRestart() {
+	void staysRegisteredAcrossAnEtcdRestart(CapturedOutput output) {
+		long lease = this.registrar.getState().leaseId();
 		etcd.restart();
 		await().atMost(TIMEOUT).until(this::isRegisteredOnceWithLiveLease);
 		// Stays so for more than two TTLs: the lease is renewed again after the restart.
 		await().during(Duration.ofSeconds(5)).atMost(TIMEOUT).until(this::isRegisteredOnceWithLiveLease);
+		// The restart broke the keep-alive stream; the next attempt found the key still
+		// there, this process's, on the same lease: confirmed, not registered again.
+		assertThat(this.registrar.getState().leaseId()).isEqualTo(lease);
+		assertThat(this.registrar.getReRegistrations()).isZero();
+		assertThat(output).containsPattern("Registration of " + KEY + " confirmed with lease " + Long.toHexString(lease)
+				+ " after \\d+ failed attempts?");
+		assertThat(output).doesNotContain("Re-registered " + KEY);
 	}
 
 	@Test
