@@ -15,6 +15,8 @@
  */
 package io.etcddiscovery.autoconfigure;
 
+import java.time.Duration;
+
 import javax.net.ssl.SSLException;
 
 import io.etcd.jetcd.ByteSequence;
@@ -93,11 +95,12 @@ public final class EtcdClientAutoConfiguration {
 			failover.configure(builder);
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		Client client = builder.build();
-		EtcdConnectionWarmUp.connect(client,
-				new KeyLayout(etcd.getKeyPrefix()).namespacePrefix(properties.getNamespace()),
-				etcd.getConnectTimeout().plus(EtcdTimeouts.requestTimeout(properties)));
-		return client;
+		String warmUpKey = new KeyLayout(etcd.getKeyPrefix()).namespacePrefix(properties.getNamespace());
+		Duration warmUpTimeout = etcd.getConnectTimeout().plus(EtcdTimeouts.requestTimeout(properties));
+		// Built, and connected, beside the rest of the start-up.
+		return new DeferredEtcdClient(builder,
+				(client) -> EtcdConnectionWarmUp.connect(client, warmUpKey, warmUpTimeout),
+				etcdClientExecutor.executorService());
 	}
 
 	private @Nullable SslContext sslContext(DiscoveryProperties.Etcd etcd, @Nullable SslBundles sslBundles) {
