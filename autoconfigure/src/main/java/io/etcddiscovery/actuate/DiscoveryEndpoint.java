@@ -63,8 +63,10 @@ public class DiscoveryEndpoint {
 
 	private final Clock clock;
 
+	private final @Nullable LoadBalancerView loadBalancer;
+
 	/**
-	 * Create a new endpoint.
+	 * Create a new endpoint without a view of the load balancers.
 	 * @param registrar the registrar, or {@code null} when this application does not
 	 * register
 	 * @param heartbeat the heartbeat, or {@code null}
@@ -77,7 +79,26 @@ public class DiscoveryEndpoint {
 	public DiscoveryEndpoint(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat,
 			@Nullable StatusPublisher statusPublisher, String namespace, List<String> endpoints,
 			@Nullable DiscoveredServices discoveredServices, Clock clock) {
+		this(registrar, heartbeat, statusPublisher, namespace, endpoints, discoveredServices, null, clock);
+	}
+
+	/**
+	 * Create a new endpoint.
+	 * @param registrar the registrar, or {@code null} when this application does not
+	 * register
+	 * @param heartbeat the heartbeat, or {@code null}
+	 * @param statusPublisher the status publisher, or {@code null}
+	 * @param namespace the namespace
+	 * @param endpoints the etcd endpoints, without credentials
+	 * @param discoveredServices what this instance discovered, or {@code null}
+	 * @param loadBalancer what this application's load balancers skip, or {@code null}
+	 * @param clock the clock
+	 */
+	public DiscoveryEndpoint(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat,
+			@Nullable StatusPublisher statusPublisher, String namespace, List<String> endpoints,
+			@Nullable DiscoveredServices discoveredServices, @Nullable LoadBalancerView loadBalancer, Clock clock) {
 		Assert.notNull(namespace, "'namespace' must not be null");
+		this.loadBalancer = loadBalancer;
 		this.registrar = registrar;
 		this.heartbeat = heartbeat;
 		this.statusPublisher = statusPublisher;
@@ -91,7 +112,8 @@ public class DiscoveryEndpoint {
 	public DiscoveryDescriptor discovery() {
 		InstanceDescriptor instance = instance();
 		return new DiscoveryDescriptor(instance, new EtcdDescriptor(this.endpoints, connection(instance)),
-				(this.discoveredServices != null) ? this.discoveredServices.describe() : null);
+				(this.discoveredServices != null) ? this.discoveredServices.describe() : null,
+				(this.loadBalancer != null) ? this.loadBalancer.describe() : null);
 	}
 
 	@ReadOperation
@@ -182,14 +204,30 @@ public class DiscoveryEndpoint {
 	}
 
 	/**
+	 * What this application's load balancers skip, for the endpoint.
+	 */
+	@FunctionalInterface
+	public interface LoadBalancerView {
+
+		/**
+		 * Describe the load balancers' state.
+		 * @return a description to render as JSON
+		 */
+		Object describe();
+
+	}
+
+	/**
 	 * The endpoint's response.
 	 *
 	 * @param instance this instance, or {@code null} when it does not register
 	 * @param etcd the etcd connection
 	 * @param discovery what this instance discovered, or {@code null}
+	 * @param loadBalancer what this application's load balancers skip, or {@code null}
+	 * without Spring Cloud LoadBalancer
 	 */
 	public record DiscoveryDescriptor(@Nullable InstanceDescriptor instance, EtcdDescriptor etcd,
-			@Nullable Object discovery) implements OperationResponseBody {
+			@Nullable Object discovery, @Nullable Object loadBalancer) implements OperationResponseBody {
 
 	}
 

@@ -16,21 +16,34 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import java.time.Clock;
+
+import io.etcddiscovery.cloud.EjectedInstances;
+import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.ServiceCache;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configuration that makes Spring Cloud LoadBalancer read the instances of every
  * service from the local cache of etcd, pushed on every change, through
  * {@link EtcdLoadBalancerClientConfiguration} as the default configuration of every
  * load-balanced client.
+ * <p>
+ * Instances that refuse a connection are ejected ({@link EjectedInstances}): every load
+ * balancer of the application skips them until they accept connections again or etcd
+ * removes them ({@code discovery.client.ejection.*}).
  *
  * @author etcd-discovery authors
  */
@@ -42,6 +55,26 @@ import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 @ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "spring.cloud.loadbalancer.enabled", matchIfMissing = true)
 @LoadBalancerClients(defaultConfiguration = EtcdLoadBalancerClientConfiguration.class)
+@EnableConfigurationProperties(DiscoveryProperties.class)
 public final class CloudLoadBalancerAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "discovery.client.ejection.enabled", matchIfMissing = true)
+	static class EjectionConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		EjectedInstances etcdEjectedInstances(ServiceCache serviceCache, DiscoveryProperties properties) {
+			return new EjectedInstances(serviceCache, properties.getClient().getEjection().getProbeInterval(),
+					Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EjectingLoadBalancerLifecycle etcdEjectingLoadBalancerLifecycle(EjectedInstances etcdEjectedInstances) {
+			return new EjectingLoadBalancerLifecycle(etcdEjectedInstances);
+		}
+
+	}
 
 }

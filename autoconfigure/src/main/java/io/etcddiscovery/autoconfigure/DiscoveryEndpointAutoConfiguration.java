@@ -21,6 +21,7 @@ import java.time.Clock;
 import io.etcddiscovery.actuate.CachedServices;
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
 import io.etcddiscovery.actuate.DiscoveryEndpointRuntimeHints;
+import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
@@ -42,7 +43,8 @@ import org.springframework.context.annotation.ImportRuntimeHints;
  *
  * @author etcd-discovery authors
  */
-@AutoConfiguration(after = { DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class })
+@AutoConfiguration(after = { DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class,
+		CloudLoadBalancerAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 @ConditionalOnAvailableEndpoint(DiscoveryEndpoint.class)
@@ -54,11 +56,14 @@ public final class DiscoveryEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
 			ObjectProvider<Heartbeat> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
-			ObjectProvider<ServiceCache> serviceCache, DiscoveryProperties properties) {
+			ObjectProvider<ServiceCache> serviceCache, ObjectProvider<EjectedInstances> ejectedInstances,
+			DiscoveryProperties properties) {
 		ServiceCache cache = serviceCache.getIfAvailable();
+		EjectedInstances ejected = ejectedInstances.getIfAvailable();
 		return new DiscoveryEndpoint(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
 				statusPublisher.getIfAvailable(), properties.getNamespace(), properties.getEtcd().getEndpoints(),
-				(cache != null) ? new CachedServices(cache) : null, Clock.systemUTC());
+				(cache != null) ? new CachedServices(cache) : null, (ejected != null) ? ejected::describe : null,
+				Clock.systemUTC());
 	}
 
 }

@@ -16,10 +16,12 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.metrics.DiscoveryMetrics;
 import io.etcddiscovery.metrics.MemberFailoverMetrics;
+import io.etcddiscovery.metrics.EjectionMetrics;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +40,7 @@ import org.springframework.context.annotation.Bean;
  * @author etcd-discovery authors
  */
 @AutoConfiguration(after = { EtcdClientAutoConfiguration.class, DiscoveryRegistrationAutoConfiguration.class,
-		DiscoveryClientAutoConfiguration.class })
+		DiscoveryClientAutoConfiguration.class, CloudLoadBalancerAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
 @ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 public final class DiscoveryMetricsAutoConfiguration {
@@ -56,6 +58,13 @@ public final class DiscoveryMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	MemberFailoverMetrics memberFailoverMetrics(MemberFailover memberFailover) {
 		return new MemberFailoverMetrics(memberFailover);
+	}
+
+	@Bean
+	@ConditionalOnBean(EjectedInstances.class)
+	@ConditionalOnMissingBean
+	EjectionMetrics ejectionMetrics(EjectedInstances ejectedInstances) {
+		return new EjectionMetrics(ejectedInstances);
 	}
 
 }

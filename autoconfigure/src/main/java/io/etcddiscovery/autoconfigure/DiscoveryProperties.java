@@ -485,6 +485,8 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 		 */
 		private Duration changeEventDelay = Duration.ofMillis(100);
 
+		private final Ejection ejection = new Ejection();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -523,6 +525,47 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 
 		public void setChangeEventDelay(Duration changeEventDelay) {
 			this.changeEventDelay = changeEventDelay;
+		}
+
+		public Ejection getEjection() {
+			return this.ejection;
+		}
+
+	}
+
+	/**
+	 * Passive ejection: an instance that refused a connection is skipped by every Spring
+	 * Cloud load balancer of this application until it accepts connections again or etcd
+	 * removes it.
+	 */
+	public static class Ejection {
+
+		/**
+		 * Whether instances that refused a connection, or did not accept one within the
+		 * HTTP client's connect timeout, are skipped by the load balancers.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often an ejected instance is probed with a TCP connection, also the timeout
+		 * of each probe. The ejection ends at the first probe it accepts.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
 		}
 
 	}

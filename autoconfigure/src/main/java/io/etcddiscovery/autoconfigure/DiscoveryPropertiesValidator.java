@@ -69,6 +69,8 @@ final class DiscoveryPropertiesValidator {
 					"must not be negative",
 					"Set 'discovery.client.change-event-delay' to a duration such as '100ms', or '0s'.");
 		}
+		validatePositive("discovery.client.ejection.probe-interval",
+				properties.getClient().getEjection().getProbeInterval());
 		if (properties.getWeight() != null && properties.getWeight() < 1) {
 			throw new InvalidDiscoveryPropertyException("discovery.weight", properties.getWeight(),
 					"must be a positive integer (Spring Cloud LoadBalancer's weighted configuration repeats an instance by it)",

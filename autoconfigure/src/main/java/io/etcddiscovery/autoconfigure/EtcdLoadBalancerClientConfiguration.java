@@ -16,6 +16,8 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import io.etcddiscovery.cloud.EjectedInstances;
+import io.etcddiscovery.cloud.EjectionAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EtcdServiceInstanceListSupplier;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import org.jspecify.annotations.Nullable;
@@ -25,6 +27,7 @@ import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
 import org.springframework.cloud.loadbalancer.core.DiscoveryClientServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplierBuilder;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerEnvironmentPropertyUtils;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -55,6 +58,10 @@ import org.springframework.util.ClassUtils;
  * {@code spring.cloud.loadbalancer.zone} first) and {@code weighted} (by {@code weight}
  * metadata). Other configurations are left to Spring Cloud, reading the etcd-backed
  * {@code DiscoveryClient}.
+ * <p>
+ * Instances that {@link EjectedInstances} holds (they refused a connection) are left out
+ * until they accept connections again or etcd removes them, before zone preference or
+ * weights apply.
  *
  * @author etcd-discovery authors
  */
@@ -69,7 +76,7 @@ public class EtcdLoadBalancerClientConfiguration {
 	@Conditional(DefaultConfigurationCondition.class)
 	ServiceInstanceListSupplier etcdServiceInstanceListSupplier(EtcdDiscoveryClient discovery, Environment environment,
 			ConfigurableApplicationContext context) {
-		return ServiceInstanceListSupplier.builder().withBase(base(discovery, environment, context)).build(context);
+		return builder(discovery, environment, context).build(context);
 	}
 
 	@Bean
@@ -77,10 +84,7 @@ public class EtcdLoadBalancerClientConfiguration {
 	@Conditional(ZonePreferenceConfigurationCondition.class)
 	ServiceInstanceListSupplier etcdZonePreferenceServiceInstanceListSupplier(EtcdDiscoveryClient discovery,
 			Environment environment, ConfigurableApplicationContext context) {
-		return ServiceInstanceListSupplier.builder()
-			.withBase(base(discovery, environment, context))
-			.withZonePreference()
-			.build(context);
+		return builder(discovery, environment, context).withZonePreference().build(context);
 	}
 
 	@Bean
@@ -88,10 +92,18 @@ public class EtcdLoadBalancerClientConfiguration {
 	@Conditional(WeightedConfigurationCondition.class)
 	ServiceInstanceListSupplier etcdWeightedServiceInstanceListSupplier(EtcdDiscoveryClient discovery,
 			Environment environment, ConfigurableApplicationContext context) {
-		return ServiceInstanceListSupplier.builder()
-			.withBase(base(discovery, environment, context))
-			.withWeighted()
-			.build(context);
+		return builder(discovery, environment, context).withWeighted().build(context);
+	}
+
+	private static ServiceInstanceListSupplierBuilder builder(EtcdDiscoveryClient discovery, Environment environment,
+			ConfigurableApplicationContext context) {
+		ServiceInstanceListSupplierBuilder builder = ServiceInstanceListSupplier.builder()
+			.withBase(base(discovery, environment, context));
+		EjectedInstances ejectedInstances = context.getBeanProvider(EjectedInstances.class).getIfAvailable();
+		return (ejectedInstances != null)
+				? builder.with(
+						(ignored, delegate) -> new EjectionAwareServiceInstanceListSupplier(delegate, ejectedInstances))
+				: builder;
 	}
 
 	private static EtcdServiceInstanceListSupplier base(EtcdDiscoveryClient discovery, Environment environment,

@@ -20,6 +20,7 @@ import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.List;
 
+import io.etcddiscovery.cloud.EjectedInstances;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
@@ -36,10 +37,20 @@ class DiscoveryEndpointRuntimeHintsTests {
 
 	@Test
 	void everyRecordCachedServicesDescribesCanBeSerializedInANativeImage() {
+		assertEveryRecordIsSerializable(CachedServices.class);
+	}
+
+	@Test
+	void everyRecordEjectedInstancesDescribesCanBeSerializedInANativeImage() {
+		assertEveryRecordIsSerializable(EjectedInstances.class);
+	}
+
+	private void assertEveryRecordIsSerializable(Class<?> describer) {
 		RuntimeHints hints = new RuntimeHints();
 		new DiscoveryEndpointRuntimeHints().registerHints(hints, getClass().getClassLoader());
-		List<Class<?>> descriptors = Arrays.stream(CachedServices.class.getDeclaredClasses())
+		List<Class<?>> descriptors = Arrays.stream(describer.getDeclaredClasses())
 			.filter(Class::isRecord)
+			.filter((record) -> java.lang.reflect.Modifier.isPublic(record.getModifiers()))
 			.toList();
 		assertThat(descriptors).isNotEmpty();
 		for (Class<?> descriptor : descriptors) {

@@ -16,6 +16,11 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import java.time.Clock;
+import java.time.Duration;
+
+import io.etcddiscovery.cloud.EjectedInstances;
+import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
 import io.etcddiscovery.cloud.EtcdDiscoveryHealthIndicator;
 import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;
@@ -27,6 +32,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClient;
 import org.springframework.cloud.client.discovery.composite.CompositeDiscoveryClientAutoConfiguration;
 import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAutoConfiguration;
@@ -37,6 +43,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link CloudDiscoveryAutoConfiguration} and
@@ -98,8 +105,49 @@ class CloudDiscoveryAutoConfigurationTests {
 
 	@Test
 	void reactiveClientNeedsWebClientLikeSpringCloudsOwn() {
-		// spring-webflux is not on the test classpath.
-		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(EtcdReactiveDiscoveryClient.class));
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(EtcdReactiveDiscoveryClient.class));
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.web.reactive"))
+			.run((context) -> assertThat(context).doesNotHaveBean(EtcdReactiveDiscoveryClient.class)
+				.hasSingleBean(EtcdCloudDiscoveryClient.class));
+	}
+
+	@Test
+	void instancesThatRefuseConnectionsAreEjectedByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(EjectedInstances.class)
+				.hasSingleBean(EjectingLoadBalancerLifecycle.class);
+			assertThat(context.getBeansOfType(LoadBalancerLifecycle.class).values())
+				.containsExactly(context.getBean(EjectingLoadBalancerLifecycle.class));
+		});
+	}
+
+	@Test
+	void ejectionDisabledByProperty() {
+		this.contextRunner.withPropertyValues("discovery.client.ejection.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EjectedInstances.class)
+				.doesNotHaveBean(EjectingLoadBalancerLifecycle.class)
+				.hasSingleBean(EtcdCloudDiscoveryClient.class));
+	}
+
+	@Test
+	void ejectionBacksOffToAUserBean() {
+		this.contextRunner.withUserConfiguration(UserEjectionConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(EjectedInstances.class)
+				.getBean(EjectedInstances.class)
+				.isSameAs(context.getBean("userEjectedInstances")));
+	}
+
+	@Test
+	void ejectionThreadEndsWithTheContext() {
+		this.contextRunner.run((context) -> {
+			// The probing thread starts with the first ejection.
+			assertThat(threads()).doesNotContain(EjectedInstances.THREAD_NAME_PREFIX + "1");
+			context.getBean(EjectedInstances.class)
+				.eject("orders", "o1", "127.0.0.1", 9, new java.net.ConnectException("Connection refused"));
+			assertThat(threads()).contains(EjectedInstances.THREAD_NAME_PREFIX + "1");
+		});
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(threads()).doesNotContain(EjectedInstances.THREAD_NAME_PREFIX + "1"));
 	}
 
 	@Test
@@ -154,6 +202,20 @@ class CloudDiscoveryAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ServiceInstanceListSupplier.class))
 			.run((context) -> assertThat(context).hasSingleBean(EtcdCloudDiscoveryClient.class)
 				.doesNotHaveBean(LoadBalancerClientSpecification.class));
+	}
+
+	private static java.util.List<String> threads() {
+		return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName).toList();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEjectionConfiguration {
+
+		@Bean(destroyMethod = "close")
+		EjectedInstances userEjectedInstances(ServiceCache serviceCache) {
+			return new EjectedInstances(serviceCache, Duration.ofSeconds(5), Clock.systemUTC());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -69,6 +69,7 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.retry.multiplier       | 0.5                     | discovery.retry.multiplier
 			discovery.shutdown.drain-delay   | -1s                     | discovery.shutdown.drain-delay
 			discovery.client.change-event-delay | -1ms               | discovery.client.change-event-delay
+			discovery.client.ejection.probe-interval | 0s            | discovery.client.ejection.probe-interval
 			discovery.weight                 | 0                       | discovery.weight
 			discovery.host-detection.ignored-interfaces | '(' | discovery.host-detection.ignored-interfaces
 			discovery.etcd.ssl.bundle        | missing                 | discovery.etcd.ssl.bundle

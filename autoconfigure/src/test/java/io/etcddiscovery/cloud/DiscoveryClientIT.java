@@ -43,6 +43,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.RetryAwareServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.WeightedServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ZonePreferenceServiceInstanceListSupplier;
@@ -112,8 +114,12 @@ class DiscoveryClientIT {
 			warmUp.add(restClient.get().uri("http://callee/").retrieve().body(String.class));
 		}
 		assertThat(warmUp).contains("b1", "b2");
-		assertThat(a.getBean(LoadBalancerClientFactory.class).getInstance("callee", ServiceInstanceListSupplier.class))
-			.isInstanceOf(EtcdServiceInstanceListSupplier.class);
+		// Spring Cloud's retry awareness (Spring Retry is on this classpath) over the
+		// ejection filter over the cache's supplier.
+		assertThat(chain(
+				a.getBean(LoadBalancerClientFactory.class).getInstance("callee", ServiceInstanceListSupplier.class)))
+			.containsExactly(RetryAwareServiceInstanceListSupplier.class,
+					EjectionAwareServiceInstanceListSupplier.class, EtcdServiceInstanceListSupplier.class);
 		AtomicLong withdrawnAt = new AtomicLong();
 		discovery.subscribe("callee", (instances) -> {
 			if (ids(instances).equals(List.of("b2"))) {
@@ -154,7 +160,9 @@ class DiscoveryClientIT {
 				"spring.cloud.loadbalancer.configurations=zone-preference", "spring.cloud.loadbalancer.zone=zone-b");
 		ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
 			.getInstance("callee", ServiceInstanceListSupplier.class);
-		assertThat(supplier).isInstanceOf(ZonePreferenceServiceInstanceListSupplier.class);
+		assertThat(chain(supplier)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
+				ZonePreferenceServiceInstanceListSupplier.class, EjectionAwareServiceInstanceListSupplier.class,
+				EtcdServiceInstanceListSupplier.class);
 		assertThat(supplier.get().blockFirst(TIMEOUT))
 			.extracting(org.springframework.cloud.client.ServiceInstance::getInstanceId)
 			.containsExactly("z2");
@@ -167,7 +175,9 @@ class DiscoveryClientIT {
 		ConfigurableApplicationContext context = nonWebCaller("spring.cloud.loadbalancer.configurations=weighted");
 		ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
 			.getInstance("callee", ServiceInstanceListSupplier.class);
-		assertThat(supplier).isInstanceOf(WeightedServiceInstanceListSupplier.class);
+		assertThat(chain(supplier)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
+				WeightedServiceInstanceListSupplier.class, EjectionAwareServiceInstanceListSupplier.class,
+				EtcdServiceInstanceListSupplier.class);
 		assertThat(supplier.get().blockFirst(TIMEOUT))
 			.extracting(org.springframework.cloud.client.ServiceInstance::getInstanceId)
 			.containsExactlyInAnyOrder("w1", "w2", "w2", "w2");
@@ -195,6 +205,16 @@ class DiscoveryClientIT {
 		finally {
 			subscription.dispose();
 		}
+	}
+
+	// The types of a supplier and of the suppliers it delegates to, outermost first.
+	private static List<Class<?>> chain(ServiceInstanceListSupplier supplier) {
+		List<Class<?>> chain = new ArrayList<>();
+		for (ServiceInstanceListSupplier current = supplier; current != null; current = (current instanceof DelegatingServiceInstanceListSupplier delegating)
+				? delegating.getDelegate() : null) {
+			chain.add(current.getClass());
+		}
+		return chain;
 	}
 
 	private ConfigurableApplicationContext callee(String instanceId) {

@@ -71,12 +71,49 @@ final class Apps {
 	 */
 	static ConfigurableApplicationContext service(EtcdExtension etcd, String service, String instanceId,
 			String... properties) {
+		return service(ServiceApplication.class, etcd, service, instanceId, properties);
+	}
+
+	/**
+	 * Start an instance of a web service of the given application class that registers in
+	 * etcd, and wait until it is registered.
+	 * @param application the application's configuration class
+	 * @param etcd the etcd to register in
+	 * @param service the service name
+	 * @param instanceId the instance id
+	 * @param properties more properties
+	 * @return the service's context
+	 */
+	static ConfigurableApplicationContext service(Class<?> application, EtcdExtension etcd, String service,
+			String instanceId, String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "server.shutdown=graceful",
 				"discovery.instance-id=" + instanceId, "discovery.shutdown.drain-delay=1s"));
 		all.addAll(List.of(properties));
-		ConfigurableApplicationContext context = new SpringApplicationBuilder(ServiceApplication.class)
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
 			.web(WebApplicationType.SERVLET)
 			.properties(common(etcd, service, all.toArray(String[]::new)))
+			.run();
+		await().atMost(TIMEOUT).until(() -> registeredAt(context) != null);
+		return context;
+	}
+
+	/**
+	 * Register, through this library's registration, an instance whose address is a port
+	 * of the caller's choosing, and wait until it is registered: with a port nothing
+	 * listens on, etcd holds what a crashed instance leaves behind until its lease
+	 * expires. No web server, no discovery.
+	 * @param etcd the etcd to register in
+	 * @param service the service name
+	 * @param instanceId the instance id
+	 * @param port the port to publish
+	 * @return the registration's context, to close to deregister
+	 */
+	static ConfigurableApplicationContext registration(EtcdExtension etcd, String service, String instanceId,
+			int port) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(RegistrationApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties(common(etcd, service, "discovery.instance-id=" + instanceId, "discovery.port=" + port,
+					"discovery.client.enabled=false", "discovery.shutdown.drain-delay=0s"))
 			.run();
 		await().atMost(TIMEOUT).until(() -> registeredAt(context) != null);
 		return context;
@@ -207,6 +244,15 @@ final class Apps {
 	@EnableAutoConfiguration
 	@Import({ WhoAmIController.class, OwnReactorResources.class })
 	static class ServiceApplication {
+
+	}
+
+	/**
+	 * An application that only registers an instance (see {@link #registration}).
+	 */
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class RegistrationApplication {
 
 	}
 

@@ -26,8 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.test.EtcdExtension;
+import io.etcddiscovery.test.FaultySockets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +45,12 @@ import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
@@ -82,16 +87,23 @@ class GatewayIT {
 	@BeforeAll
 	static void startGateway() {
 		gateway = new SpringApplicationBuilder(GatewayApplication.class).web(WebApplicationType.REACTIVE)
-			.properties(
-					Apps.common(etcd, "gateway", "server.port=0", "spring.cloud.gateway.server.webflux.enabled=true",
-							"spring.cloud.gateway.server.webflux.discovery.locator.enabled=true",
-							"spring.cloud.gateway.server.webflux.discovery.locator.lower-case-service-id=true",
-							"spring.cloud.gateway.server.webflux.routes[0].id=orders-api",
-							"spring.cloud.gateway.server.webflux.routes[0].uri=lb://orders",
-							"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/api/orders/**",
-							"spring.cloud.gateway.server.webflux.routes[0].filters[0]=StripPrefix=2",
-							"management.endpoints.web.exposure.include=health,serviceregistry",
-							"management.endpoint.health.show-details=always"))
+			.properties(Apps.common(etcd, "gateway", "server.port=0",
+					"spring.cloud.gateway.server.webflux.enabled=true",
+					"spring.cloud.gateway.server.webflux.discovery.locator.enabled=true",
+					"spring.cloud.gateway.server.webflux.discovery.locator.lower-case-service-id=true",
+					"spring.cloud.gateway.server.webflux.routes[0].id=orders-api",
+					"spring.cloud.gateway.server.webflux.routes[0].uri=lb://orders",
+					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/api/orders/**",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[0]=StripPrefix=2",
+					// docs/discovery.md: a request that never reached an instance is
+					// sent to another one, for idempotent methods only.
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].name=Retry",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=1",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.series=",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException",
+					"management.endpoints.web.exposure.include=health,serviceregistry",
+					"management.endpoint.health.show-details=always"))
 			.run();
 		base = "http://127.0.0.1:" + Apps.port(gateway);
 		await().atMost(Apps.TIMEOUT).until(() -> Apps.registeredAt(gateway) != null);
@@ -191,6 +203,51 @@ class GatewayIT {
 
 	@Test
 	@Order(3)
+	void aCrashedInstanceIsEjectedAndCostsNoRequestWithTheRetryFilter() throws Exception {
+		start("orders", "o1");
+		EjectedInstances ejected = gateway.getBean(EjectedInstances.class);
+		try (FaultySockets sockets = new FaultySockets()) {
+			// The discovery locator's route has no Retry filter: ejection alone.
+			int first = sockets.refusingPort();
+			ConfigurableApplicationContext crashed = Apps.registration(etcd, "orders", "crashed-1", first);
+			awaitGatewayChoices(2);
+			List<Integer> statuses = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				statuses.add(Apps.get(base + "/orders/").statusCode());
+			}
+			// Only the request sent to the crashed instance before it was ejected failed.
+			assertThat(statuses.stream().filter((status) -> status >= 500)).hasSize(1);
+			assertThat(ejected.isEjected("orders", "127.0.0.1", first)).isTrue();
+			crashed.close();
+			await().atMost(Apps.TIMEOUT).until(ejected::isEmpty);
+			// The lb:// route with the documented Retry filter: none failed.
+			int second = sockets.refusingPort();
+			this.services.add(Apps.registration(etcd, "orders", "crashed-2", second));
+			awaitGatewayChoices(2);
+			List<HttpResponse<String>> responses = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				responses.add(Apps.get(base + "/api/orders/"));
+			}
+			assertThat(responses).allSatisfy((response) -> {
+				assertThat(response.statusCode()).isEqualTo(200);
+				assertThat(response.body()).isEqualTo("o1");
+			});
+			assertThat(ejected.isEjected("orders", "127.0.0.1", second)).isTrue();
+		}
+	}
+
+	private static void awaitGatewayChoices(int count) {
+		await().atMost(Apps.TIMEOUT).until(() -> {
+			List<ServiceInstance> instances = gateway.getBean(LoadBalancerClientFactory.class)
+				.getInstance("orders", ServiceInstanceListSupplier.class)
+				.get()
+				.blockFirst(Apps.TIMEOUT);
+			return instances != null && instances.size() == count;
+		});
+	}
+
+	@Test
+	@Order(4)
 	void invalidStatusAtTheServiceRegistryEndpointIsABadRequest() {
 		HttpResponse<String> response = Apps.postJson(base + "/actuator/serviceregistry", "{\"status\":\"FOO\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -200,7 +257,7 @@ class GatewayIT {
 	}
 
 	@Test
-	@Order(4)
+	@Order(5)
 	void discoveryHealthIsTruthfulForBothClients() {
 		await().atMost(Apps.TIMEOUT).until(() -> discoveryHealth().equals(List.of("UP", "UP", "UP")));
 		JsonNode components = health().get("components");

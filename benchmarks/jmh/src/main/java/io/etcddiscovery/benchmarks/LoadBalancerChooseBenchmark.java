@@ -16,12 +16,16 @@
 
 package io.etcddiscovery.benchmarks;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
 import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;
+import io.etcddiscovery.cloud.EjectedInstances;
+import io.etcddiscovery.cloud.EjectionAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EtcdServiceInstanceListSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,6 +63,9 @@ import org.springframework.core.env.StandardEnvironment;
  * <ul>
  * <li>{@code etcd}: the library's push-based {@link EtcdServiceInstanceListSupplier},
  * which replays the cache's current list and is told of every change;</li>
+ * <li>{@code etcd-ejection}: the same behind
+ * {@link EjectionAwareServiceInstanceListSupplier}, the chain the auto-configuration
+ * builds (nothing ejected);</li>
  * <li>{@code caching}: Spring Cloud's default chain for a reactive discovery client,
  * {@code withDiscoveryClient().withCaching()}, that is a
  * {@link DiscoveryClientServiceInstanceListSupplier} over
@@ -84,7 +91,7 @@ public class LoadBalancerChooseBenchmark {
 	/**
 	 * Which supplier the load balancer chooses from.
 	 */
-	@Param({ "etcd", "caching", "fixed" })
+	@Param({ "etcd", "etcd-ejection", "caching", "fixed" })
 	public String supplier;
 
 	/**
@@ -105,12 +112,15 @@ public class LoadBalancerChooseBenchmark {
 
 	private RoundRobinLoadBalancer loadBalancer;
 
+	private EjectedInstances ejectedInstances;
+
 	@Setup(Level.Trial)
 	public void start() {
 		this.fixture = EtcdDiscoveryFixture.start(this.services, this.instancesPerService);
 		String service = this.fixture.lookedUpService();
 		this.instances = switch (this.supplier) {
 			case "etcd" -> new EtcdServiceInstanceListSupplier(this.fixture.discovery(), service);
+			case "etcd-ejection" -> ejectionAware(service);
 			case "caching" -> cachingSupplier(service);
 			case "fixed" -> new FixedServiceInstanceListSupplier(service,
 					new EtcdCloudDiscoveryClient(this.fixture.discovery()).getInstances(service));
@@ -123,6 +133,12 @@ public class LoadBalancerChooseBenchmark {
 			throw new IllegalStateException(
 					"The '%s' supplier does not supply %d instances".formatted(this.supplier, expected));
 		}
+	}
+
+	private ServiceInstanceListSupplier ejectionAware(String service) {
+		this.ejectedInstances = new EjectedInstances(this.fixture.cache(), Duration.ofSeconds(1), Clock.systemUTC());
+		return new EjectionAwareServiceInstanceListSupplier(
+				new EtcdServiceInstanceListSupplier(this.fixture.discovery(), service), this.ejectedInstances);
 	}
 
 	private ServiceInstanceListSupplier cachingSupplier(String service) {
@@ -140,6 +156,10 @@ public class LoadBalancerChooseBenchmark {
 		try {
 			if (this.instances instanceof EtcdServiceInstanceListSupplier etcd) {
 				etcd.destroy();
+			}
+			if (this.instances instanceof EjectionAwareServiceInstanceListSupplier ejectionAware) {
+				ejectionAware.destroy();
+				this.ejectedInstances.close();
 			}
 		}
 		finally {
