@@ -50,7 +50,7 @@ fi
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
 	echo "Installing the starter (autoconfigure, starter)..."
-	./mvnw -q -B "${maven_flags[@]}" -Dmaven.test.skip=true -Dspring-javaformat.skip install -pl starter -am
+	./mvnw -q -B "${maven_flags[@]}" -Dmaven.test.skip=true -Dspring-javaformat.skip install -pl starter,cloud-starter -am
 	echo "Packaging benchmarks/peers (eureka-server, app-plain, app-etcd, app-eureka, app-zookeeper)..."
 	# clean: an up-to-date jar is not repackaged, and would keep the starter it was built with.
 	./mvnw -q -B "${maven_flags[@]}" -Dmaven.test.skip=true -f benchmarks/peers/pom.xml clean package

@@ -29,6 +29,7 @@ import urllib.request
 import zipfile
 
 import report
+import startup_breakdown
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PEERS = os.path.dirname(HERE)
@@ -68,11 +69,14 @@ MODES = {
     # Enough to run every code path: CI keeps the harness from rotting with it.
     "smoke": dict(variants=["etcd", "zookeeper", "eureka-fast"], cycles=1, crashes=1, plain=1,
                   visible_timeout=90, gone_timeout=90, crash_timeout=20, rps=200, warmup=3, tail=3, restarts=1,
+                  crash_load_timeout=12, crash_load_tail=2, startup_pairs=1, breakdown=["plain", "etcd"],
                   probes=10, probe_interval_ms=100, probe_timeout=45, idle_settle=3, idle_window=5,
                   scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5),
     "full": dict(variants=["etcd", "zookeeper", "eureka-fast", "eureka-default"], cycles=6, crashes=5,
                  plain=3, visible_timeout=120, gone_timeout=120, crash_timeout=150, rps=200, warmup=5,
-                 tail=5, restarts=3, probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
+                 tail=5, restarts=3, crash_load_timeout=90, crash_load_tail=5, startup_pairs=10,
+                 breakdown=["plain", "etcd", "zookeeper", "eureka-fast", "eureka-default"],
+                 probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
                  scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60),
 }
 # Fewer samples where a single one takes minutes (Eureka's defaults), and a longer wait for a
@@ -258,6 +262,10 @@ class TcpProxy:
         self.server.close()
 
 
+def fmt_ms(ms):
+    return "-" if ms is None else (f"{ms} ms" if ms < 1000 else f"{ms / 1000:.1f} s")
+
+
 def percentile(values, fraction):
     """Nearest-rank percentile: with fewer than 100 values p99 is the largest one."""
     ordered = sorted(values)
@@ -377,6 +385,9 @@ class Bench:
         self.steady = []  # scenario 7 rows
         self.notes = []  # what a registry said when a sample timed out
         self.scale = None  # scenario 8
+        self.crash_load = {}  # scenario 9 per variant
+        self.startup_pairs = []  # scenario 5: each start of a variant with a start of app-plain just before
+        self.breakdowns = {}  # scenario 5: where one start's time goes, per variant
         self.registry = None
 
     # --- instances -------------------------------------------------------------------------
@@ -386,10 +397,15 @@ class Bench:
             raise HarnessError(f"port {port} is in use")
         command = ["java", *java_opts, "-jar", jar, f"--server.port={port}", f"--spring.application.name={service}",
                    *extra]
-        env = {"ETCD_PORT": str(etcd_port), "ZOOKEEPER_PORT": str(ZOOKEEPER_PORT), "EUREKA_PORT": str(EUREKA_PORT)}
+        env = {"ETCD_PORT": str(etcd_port), "ZOOKEEPER_PORT": str(ZOOKEEPER_PORT), "EUREKA_PORT": str(EUREKA_PORT),
+               "RECEIVED_LOG": self.received_log(port)}
         process = self.processes.start(name, command, env)
         process.port, process.launched_at = port, now_ms()
         return process
+
+    def received_log(self, port):
+        """Where the instance on this port writes the ids of the POSTs it received."""
+        return os.path.join(self.work, f"received-{port}.log")
 
     def wait_ready(self, process, timeout=120):
         def ready():
@@ -541,14 +557,8 @@ class Bench:
             marks.append(dict(at=visible or now_ms(), what=f"visible {port}" if visible else f"not visible {port}"))
             instances[position] = new
         time.sleep(settings["tail"])
-        http("DELETE", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load")
-        time.sleep(6)  # lets the last requests finish (read timeout 5 s)
-        csv_text = http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load", timeout=30, raw=True)
-        requests = []
-        for line in csv_text.splitlines()[1:]:
-            sent, latency, outcome, answered = line.split(",")
-            requests.append(dict(sent_at_ms=int(sent), latency_us=int(latency), outcome=outcome, port=answered))
-        requests.sort(key=lambda r: r["sent_at_ms"])
+        self.stop_load()
+        requests = self.load_results()
         failed = sum(1 for r in requests if r["outcome"] != "ok")
         latencies = [r["latency_us"] / 1000 for r in requests if r["outcome"] == "ok"]
         self.rolling[variant] = dict(load_start_ms=load_start, marks=marks, stale_at_start=stale,
@@ -558,8 +568,134 @@ class Bench:
                                      errors=sorted({r["outcome"] for r in requests if r["outcome"] != "ok"}))
         log(f"[{variant}] rolling restart: {len(requests)} requests, {failed} failed, p99 "
             f"{self.rolling[variant]['p99_ms']} ms")
+        # The three it ends with carry the crash under load (scenario 9).
+        return instances
+
+    def load_results(self):
+        """The observer's record of its load: one dict per request, in the order sent."""
+        csv_text = http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load", timeout=30, raw=True)
+        requests = []
+        for line in csv_text.splitlines()[1:]:
+            sent, latency, outcome, answered, method, request_id = (line.split(",") + ["", ""])[:6]
+            requests.append(dict(sent_at_ms=int(sent), latency_us=int(latency), outcome=outcome, port=answered,
+                                 method=method or "GET", id=request_id))
+        requests.sort(key=lambda r: r["sent_at_ms"])
+        return requests
+
+    def stop_load(self):
+        http("DELETE", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load")
+        # Until the last requests are recorded (each bounded by the 5 s read timeout).
+        wait_for("load drained", lambda: http("GET", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load/in-flight")[
+            "inFlight"] == 0, 10, interval=0.1)
+
+    def crash_under_load(self, variant, instances):
+        """Scenario 9: the observer sends GETs and POSTs, alternately, through its load
+        balancer to the three instances the rolling restart left; one is killed with
+        SIGKILL; the load goes on until the observer's load balancer has dropped it (or
+        `crash_load_timeout`), plus `crash_load_tail`. Each POST carries an id that the
+        instance receiving it writes to a file at once, so the harness knows what each
+        instance received, the killed one included."""
+        settings = self.settings
+        expected = {f"{LOOPBACK}:{instance.port}" for instance in instances}
+        settled = wait_for("only the three instances", lambda: self.lb_now() == expected,
+                           settings["visible_timeout"], interval=0.2)
+        stale = [] if settled else sorted(self.lb_now() - expected)
+        victim = instances[0]
+        marks = []
+        load_start = now_ms()
+        http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/load/sample?rps={settings['rps']}&seconds=1800"
+                     "&posts=true")
+        time.sleep(settings["warmup"])
+        kill_at = now_ms()
+        marks.append(dict(at=kill_at, what=f"SIGKILL {victim.port}"))
+        self.processes.stop(victim, sig=signal.SIGKILL)
+        # Until the load balancer skips it (this starter: its first refused connection) and
+        # the registry dropped it (its DiscoveryClient no longer lists it), whichever is
+        # later: every request in between is a chance to fail.
+        address, timeout = f"{LOOPBACK}:{victim.port}", settings["crash_load_timeout"]
+        skipped = self.wait_event(address, "down", kill_at, timeout)
+        gone = self.wait_event(address, "down", kill_at, max(1, kill_at / 1000 + timeout - time.time()), view="dc")
+        marks.append(dict(at=skipped or now_ms(), what=f"skipped {victim.port}" if skipped
+                          else f"still-chosen {victim.port}"))
+        marks.append(dict(at=gone or now_ms(), what=f"dropped {victim.port}" if gone else f"still-listed {victim.port}"))
+        time.sleep(settings["crash_load_tail"])
+        self.stop_load()
+        requests = self.load_results()
+        received = {}
         for instance in instances:
+            path = self.received_log(instance.port)
+            if os.path.exists(path):
+                with open(path) as lines:
+                    for request_id in lines.read().split():
+                        received[request_id] = received.get(request_id, 0) + 1
+        result = dict(load_start_ms=load_start, kill_at_ms=kill_at, marks=marks, stale_at_start=stale,
+                      skipped_after_ms=(skipped - kill_at) if skipped else None,
+                      dropped_after_ms=(gone - kill_at) if gone else None, requests=requests,
+                      timeout_s=settings["crash_load_timeout"])
+        for method in ("GET", "POST"):
+            mine = [r for r in requests if r["method"] == method]
+            errors = {}
+            for r in mine:
+                if r["outcome"] != "ok":
+                    errors[r["outcome"]] = errors.get(r["outcome"], 0) + 1
+            latencies = [r["latency_us"] / 1000 for r in mine if r["outcome"] == "ok"]
+            result[method] = dict(total=len(mine), failed=sum(errors.values()), errors=errors,
+                                  p50_ms=percentile(latencies, 0.5) if latencies else None,
+                                  p99_ms=percentile(latencies, 0.99) if latencies else None)
+        posts = [r for r in requests if r["method"] == "POST"]
+        result["POST"].update(
+            received=sum(received.values()),
+            received_twice=sum(1 for n in received.values() if n > 1),
+            failed_but_received=sum(1 for r in posts if r["outcome"] != "ok" and r["id"] in received),
+            answered_not_received=sum(1 for r in posts if r["outcome"] == "ok" and r["id"] not in received))
+        self.crash_load[variant] = result
+        log(f"[{variant}] crash under load: GET {result['GET']['failed']} of {result['GET']['total']} failed "
+            f"{result['GET']['errors'] or ''}, POST {result['POST']['failed']} of {result['POST']['total']} failed "
+            f"{result['POST']['errors'] or ''}, {result['POST']['received_twice']} POSTs received twice; skipped by "
+            f"the load balancer {fmt_ms(result['skipped_after_ms'])}, dropped by the registry "
+            f"{fmt_ms(result['dropped_after_ms'])} after the kill")
+        for instance in instances[1:]:
             self.processes.stop(instance)
+
+    def measure_startups(self, variant):
+        """Scenario 5: `startup_pairs` starts of the variant, each right after a start of
+        app-plain (no registry), each measured from the JVM's start to ApplicationReadyEvent
+        with the CPU used until then; then, for the variants in `breakdown`, one start more
+        with class loading and Spring's start-up steps recorded."""
+        settings = self.settings
+        plain_jar = os.path.join(PEERS, "app-plain", "target", "app-plain.jar")
+        # drain-delay: these instances stop right after they are ready; no one calls them.
+        extra = [*self.registry.app_args, "--discovery.shutdown.drain-delay=0s"]
+        for pair in range(settings["startup_pairs"]):
+            for kind, jar in (("plain", plain_jar), (variant, self.registry.jar)):
+                port = self.take_port()
+                process = self.start_app(jar, f"{kind}-startup-{port}", port, service="startup", extra=extra)
+                info = self.wait_ready(process)
+                self.processes.stop(process)
+                self.startup_pairs.append(dict(variant=variant, pair=pair, app=kind,
+                                               jvm_to_ready_ms=info["jvmToReadyMillis"],
+                                               main_thread_cpu_ms=info.get("mainThreadCpuMillis"),
+                                               process_cpu_ms=info.get("processCpuMillis"),
+                                               classes_loaded=info.get("classesLoaded")))
+        mine = [s for s in self.startup_pairs if s["variant"] == variant]
+        if mine:
+            ours = statistics.median(s["jvm_to_ready_ms"] for s in mine if s["app"] == variant)
+            plain = statistics.median(s["jvm_to_ready_ms"] for s in mine if s["app"] == "plain")
+            log(f"[{variant}] start-up: median {ours} ms against {plain} ms without a registry "
+                f"({100 * (ours / plain - 1):+.0f} %), n={len(mine) // 2}")
+        for kind, jar in (("plain", plain_jar), (variant, self.registry.jar)):
+            if kind in settings["breakdown"] and kind not in self.breakdowns:
+                port = self.take_port()
+                classload = os.path.join(self.work, f"classload-{kind}.txt")
+                timeline = os.path.join(self.work, f"timeline-{kind}.tsv")
+                process = self.start_app(jar, f"{kind}-breakdown-{port}", port, service="startup", extra=extra,
+                                         java_opts=[*JAVA_OPTS, *startup_breakdown.java_options(classload, timeline)])
+                self.wait_ready(process)
+                wait_for("start-up timeline written", lambda: os.path.exists(timeline), 30, process)
+                self.processes.stop(process)
+                self.breakdowns[kind] = startup_breakdown.analyse(classload, timeline)
+                log(f"[{kind}] start-up breakdown: {sum(self.breakdowns[kind]['classes_main'].values())} classes "
+                    "loaded by the main thread")
 
     def probe_events(self, service):
         """Every appearance ("up") and disappearance ("down") of each address in the
@@ -685,6 +821,8 @@ class Bench:
         limits = {**self.settings, **(SLOW_VARIANT_LIMITS.get(variant, {}) if self.mode == "full" else {})}
         self.registry = Registry(variant, self.processes, self.work)
         self.registry.start()
+        # Before the observer starts: nothing else runs beside the starts measured.
+        self.measure_startups(variant)
         observer = self.start_app(self.registry.jar, f"{variant}-observer", OBSERVER_PORT, service="observer",
                                   extra=self.registry.app_args)
         self.wait_ready(observer)
@@ -698,7 +836,12 @@ class Bench:
                     self.register_and_shutdown(variant, index)
                 # Before the crashes: an instance a registry still lists after its crash would
                 # fail a share of the rolling restart's requests.
-                self.rolling_restart(variant)
+                instances = self.rolling_restart(variant)
+                try:
+                    self.crash_under_load(variant, instances)
+                finally:
+                    for instance in instances:
+                        self.processes.stop(instance)
                 for index in range(limits["crashes"]):
                     self.crash(variant, index, limits["crash_timeout"])
             finally:
@@ -993,7 +1136,8 @@ def main():
         # What was measured until then, for the record (docs untouched).
         report.write_raw(out_dir, dict(environment=dict(mode=args.mode, failed=repr(error)), samples=bench.samples,
                                        startups=bench.startups, rolling=bench.rolling, steady=bench.steady,
-                                       scale=bench.scale, notes=bench.notes))
+                                       scale=bench.scale, notes=bench.notes, crash_load=bench.crash_load,
+                                       startup_pairs=bench.startup_pairs, breakdowns=bench.breakdowns))
         return 1
     except KeyboardInterrupt as interruption:
         log(f"interrupted ({interruption}): stopping everything")
@@ -1002,7 +1146,8 @@ def main():
         bench.close()
     environment["command"] = args.command
     results = dict(environment=environment, samples=bench.samples, startups=bench.startups, rolling=bench.rolling,
-                   steady=bench.steady, scale=bench.scale, notes=bench.notes)
+                   steady=bench.steady, scale=bench.scale, notes=bench.notes, crash_load=bench.crash_load,
+                   startup_pairs=bench.startup_pairs, breakdowns=bench.breakdowns)
     report.write_raw(out_dir, results)
     # Only a full run publishes (docs/benchmarks/*.svg and docs/benchmarks.md); a smoke run
     # keeps its charts beside its raw results.

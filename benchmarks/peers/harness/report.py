@@ -39,10 +39,27 @@ def summary(values):
 
 # --- raw -------------------------------------------------------------------------------------
 
+REQUEST_FIELDS = ["sent_at_ms", "latency_us", "outcome", "port", "method", "id"]
+
+
+def without_requests(per_variant):
+    return {v: {k: r for k, r in data.items() if k != "requests"} for v, data in per_variant.items()}
+
+
 def write_raw(out_dir, results):
     with open(os.path.join(out_dir, "results.json"), "w") as out:
-        json.dump({**results, "rolling": {v: {k: r for k, r in data.items() if k != "requests"}
-                                          for v, data in results["rolling"].items()}}, out, indent=1)
+        json.dump({**results, "rolling": without_requests(results["rolling"]),
+                   "crash_load": without_requests(results.get("crash_load", {}))}, out, indent=1)
+    with open(os.path.join(out_dir, "startup-pairs.csv"), "w", newline="") as out:
+        writer = csv.DictWriter(out, ["variant", "pair", "app", "jvm_to_ready_ms", "main_thread_cpu_ms",
+                                      "process_cpu_ms", "classes_loaded"])
+        writer.writeheader()
+        writer.writerows(results.get("startup_pairs", []))
+    for variant, data in results.get("crash_load", {}).items():
+        with open(os.path.join(out_dir, f"crash-load-{variant}.csv"), "w", newline="") as out:
+            writer = csv.DictWriter(out, REQUEST_FIELDS, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(data["requests"])
     with open(os.path.join(out_dir, "visibility.csv"), "w", newline="") as out:
         writer = csv.DictWriter(out, ["variant", "scenario", "index", "port", "t0_ms", "lb_ms", "dc_ms", "timed_out",
                                       "timeout_s"])
@@ -60,7 +77,7 @@ def write_raw(out_dir, results):
         writer.writerows(results.get("steady", []))
     for variant, data in results["rolling"].items():
         with open(os.path.join(out_dir, f"rolling-{variant}.csv"), "w", newline="") as out:
-            writer = csv.DictWriter(out, ["sent_at_ms", "latency_us", "outcome", "port"])
+            writer = csv.DictWriter(out, ["sent_at_ms", "latency_us", "outcome", "port"], extrasaction="ignore")
             writer.writeheader()
             writer.writerows(data["requests"])
 
@@ -147,8 +164,9 @@ def latency_chart(path, title, rows, variants):
     svg.save(path)
 
 
-def rolling_chart(path, variant, data):
-    """Requests per second (answered / failed) and p99 latency per second, restarts marked."""
+def rolling_chart(path, variant, data, title=None, mark_legend=None):
+    """Requests per second (answered / failed) and p99 latency per second, restarts (or
+    other events) marked."""
     requests = data["requests"]
     if not requests:
         return
@@ -170,7 +188,7 @@ def rolling_chart(path, variant, data):
     top, plot = 50, 220
     height = top + plot + 150
     svg = Svg(width, height)
-    svg.text(width / 2, 24, f"Rolling restart under load: {NAMES[variant]}", size=15, anchor="middle",
+    svg.text(width / 2, 24, title or f"Rolling restart under load: {NAMES[variant]}", size=15, anchor="middle",
              font_weight="bold")
     peak = max(max(o + f for o, f in zip(ok, failed)), 1)
     peak = int(math.ceil(peak / 50.0) * 50)
@@ -208,22 +226,30 @@ def rolling_chart(path, variant, data):
              transform=f"rotate(90 {width - 14} {top + plot / 2})")
     for tick in range(0, seconds + 1, max(1, seconds // 10)):
         svg.text(left + tick * step, top + plot + 16, f"{tick}s", size=10, anchor="middle")
-    colors = {"SIGTERM": "#ff7f0e", "exited": "#9467bd", "ready": "#8c564b", "visible": "#2ca02c", "not": "#000"}
+    colors = {"SIGTERM": "#ff7f0e", "exited": "#9467bd", "ready": "#8c564b", "visible": "#2ca02c", "not": "#000",
+              "SIGKILL": "#d62728", "skipped": "#9467bd", "still-chosen": "#000", "dropped": "#2ca02c",
+              "still-listed": "#000"}
     for mark in data["marks"]:
         kind = mark["what"].split()[0]
         mx = left + (mark["at"] - start) / 1000 * step
         svg.line(mx, top, mx, top + plot, stroke=colors.get(kind, "#000"), width=1.2, stroke_dasharray="4,3")
     legend_y = top + plot + 40
     entries = [("#9ecae1", "answered"), ("#d62728", "failed"), ("#000", "p99 latency (right axis)")]
-    entries += [(colors[k], f"{k} (restart step)") for k in ("SIGTERM", "exited", "ready", "visible")]
+    entries += mark_legend or [(colors[k], f"{k} (restart step)") for k in ("SIGTERM", "exited", "ready", "visible")]
     for i, (color, label) in enumerate(entries):
         lx = left + (i % 4) * 200
         ly = legend_y + (i // 4) * 18
         svg.add("rect", x=lx, y=ly - 9, width=12, height=10, fill=color)
         svg.text(lx + 18, ly, label, size=11)
-    svg.text(left, legend_y + 50, f"{data['total']} requests, {data['failed']} failed"
-             + (f" ({', '.join(data['errors'])})" if data["errors"] else "")
-             + f"; p50 {fmt_ms(data['p50_ms'])}, p99 {fmt_ms(data['p99_ms'])} (answered requests)", size=11)
+    if "total" in data:
+        svg.text(left, legend_y + 50, f"{data['total']} requests, {data['failed']} failed"
+                 + (f" ({', '.join(data['errors'])})" if data["errors"] else "")
+                 + f"; p50 {fmt_ms(data['p50_ms'])}, p99 {fmt_ms(data['p99_ms'])} (answered requests)", size=11)
+    else:
+        svg.text(left, legend_y + 50, "; ".join(
+            f"{method}: {data[method]['total']} requests, {data[method]['failed']} failed"
+            + (f" ({', '.join(f'{k} {v}' for k, v in sorted(data[method]['errors'].items()))})"
+               if data[method]["errors"] else "") for method in ("GET", "POST")), size=11)
     svg.save(path)
 
 
@@ -264,6 +290,11 @@ def write_charts(chart_dir, results):
                           [v for v in variants if any(r["variant"] == v for r in rows)])
     for variant, data in results["rolling"].items():
         rolling_chart(os.path.join(chart_dir, f"peers-rolling-{variant}.svg"), variant, data)
+    for variant, data in results.get("crash_load", {}).items():
+        rolling_chart(os.path.join(chart_dir, f"peers-crash-load-{variant}.svg"), variant, data,
+                      title=f"One of three instances killed (SIGKILL) under load: {NAMES[variant]}",
+                      mark_legend=[("#d62728", "SIGKILL"), ("#9467bd", "skipped by the load balancer"),
+                                   ("#2ca02c", "dropped by the registry")])
     if results["startups"]:
         startup_chart(os.path.join(chart_dir, "peers-startup.svg"), results["startups"])
 
@@ -327,6 +358,82 @@ def rolling_table(results):
                      f"{fmt_ms(data['p50_ms'])} | {fmt_ms(data['p99_ms'])} | "
                      f"{'1' if variant == 'etcd' else ratio(data['p99_ms'], ours['p99_ms'] if ours else None)} | "
                      f"{took:.0f} s |")
+    return "\n".join(lines)
+
+
+def crash_load_table(results):
+    lines = ["| | GETs | GETs failed | GETs failed, by error | POSTs | POSTs failed | POSTs failed, by error | "
+             "POSTs received twice | failed POSTs the instance had received | p99 of answered GETs | "
+             "the load balancer skips it after | the registry drops it after |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for variant in [v for v in ORDER if v in results.get("crash_load", {})]:
+        data = results["crash_load"][variant]
+        get, post = data["GET"], data["POST"]
+
+        def errors(method):
+            return ", ".join(f"{k} {v}" for k, v in sorted(method["errors"].items())) or "–"
+        def after(key):
+            return fmt_ms(data[key]) if data.get(key) is not None else f"not within {data['timeout_s']} s"
+        lines.append(f"| {NAMES[variant]} | {get['total']} | **{get['failed']}** | {errors(get)} | {post['total']} | "
+                     f"**{post['failed']}** | {errors(post)} | {post['received_twice']} | "
+                     f"{post['failed_but_received']} | {fmt_ms(get['p99_ms'])} | {after('skipped_after_ms')} | "
+                     f"{after('dropped_after_ms')} |")
+    return "\n".join(lines)
+
+
+def startup_pairs_table(results):
+    pairs = results.get("startup_pairs", [])
+    lines = ["| | n | JVM start → ready, median (min – max) | the same app without a registry, median | "
+             "overhead, median of the pairs | main thread's CPU until ready, median (without a registry) | "
+             "process CPU until ready, median (without a registry) | classes loaded, median (without a registry) |",
+             "|---|---|---|---|---|---|---|---|"]
+    for variant in [v for v in ORDER if any(p["variant"] == v for p in pairs)]:
+        mine = [p for p in pairs if p["variant"] == variant]
+        ours = [p for p in mine if p["app"] == variant]
+        plain = [p for p in mine if p["app"] == "plain"]
+        if not ours or not plain:
+            continue
+        by_pair = {(p["pair"], p["app"]): p for p in mine}
+        overheads = [by_pair[(p["pair"], variant)]["jvm_to_ready_ms"] / by_pair[(p["pair"], "plain")]["jvm_to_ready_ms"]
+                     - 1 for p in ours if (p["pair"], "plain") in by_pair]
+
+        def median(rows, key):
+            values = [r[key] for r in rows if r.get(key) is not None]
+            return statistics.median(values) if values else None
+
+        times = [p["jvm_to_ready_ms"] for p in ours]
+        cpu = median(ours, "main_thread_cpu_ms")
+        lines.append(f"| {NAMES[variant]} | {len(ours)} | {fmt_ms(statistics.median(times))} "
+                     f"({fmt_ms(min(times))} – {fmt_ms(max(times))}) | {fmt_ms(median(plain, 'jvm_to_ready_ms'))} | "
+                     f"**{100 * statistics.median(overheads):+.0f} %** | "
+                     f"{fmt_ms(cpu)} ({fmt_ms(median(plain, 'main_thread_cpu_ms'))}) | "
+                     f"{fmt_ms(median(ours, 'process_cpu_ms'))} ({fmt_ms(median(plain, 'process_cpu_ms'))}) | "
+                     f"{median(ours, 'classes_loaded') or 0:,.0f} ({median(plain, 'classes_loaded') or 0:,.0f}) |")
+    return "\n".join(lines)
+
+
+def breakdown_table(results):
+    breakdowns = results.get("breakdowns", {})
+    variants = [v for v in ORDER if v in breakdowns]
+    if not variants:
+        return ""
+    from startup_breakdown import FAMILY_ORDER
+    header = "| classes loaded by the main thread before ready (all threads) | " + " | ".join(
+        NAMES[v] for v in variants) + " |"
+    lines = [header, "|---|" + "---|" * len(variants)]
+    for kind in FAMILY_ORDER:
+        if not any(breakdowns[v]["classes_all"].get(kind) for v in variants):
+            continue
+        lines.append(f"| {kind} | " + " | ".join(
+            f"{breakdowns[v]['classes_main'].get(kind, 0):,} ({breakdowns[v]['classes_all'].get(kind, 0):,})"
+            for v in variants) + " |")
+    lines.append("| **total** | " + " | ".join(
+        f"**{sum(breakdowns[v]['classes_main'].values()):,}** ({sum(breakdowns[v]['classes_all'].values()):,})"
+        for v in variants) + " |")
+    lines.append("| Spring's bean creation, ms, of which this library's, jetcd's and Spring Cloud's | " + " | ".join(
+        f"{sum(breakdowns[v]['beans_ms'].values()):.0f}: "
+        + ", ".join(f"{breakdowns[v]['beans_ms'].get(k, 0):.0f}" for k in ("this library", "jetcd", "Spring Cloud"))
+        for v in variants) + " |")
     return "\n".join(lines)
 
 
@@ -403,8 +510,8 @@ def section(results, chart_rel):
     parts = [BEGIN, "", "## Side by side with Eureka and ZooKeeper", "",
              f"Generated by `{env['command'] or 'benchmarks/peers/run.sh --full'}` on **{env['started_utc']}** "
              f"(to {env['finished_utc']}, {env['duration_s'] // 60} min), mode `{env['mode']}`. "
-             f"Raw results: `benchmarks/peers/results/{env['mode']}/` (`visibility.csv`, `startup.csv`, `rolling-*.csv`, "
-             "`results.json`).", "",
+             f"Raw results: `benchmarks/peers/results/{env['mode']}/` (`visibility.csv`, `startup.csv`, "
+             "`startup-pairs.csv`, `rolling-*.csv`, `crash-load-*.csv`, `results.json`).", "",
              "### Running them", "", "```bash",
              "benchmarks/peers/run.sh --full    # this run: builds, runs, rewrites this section and docs/benchmarks/peers-*.svg",
              "benchmarks/peers/run.sh --smoke   # a few minutes, few samples, docs untouched; scripts/test.sh runs it",
@@ -506,12 +613,28 @@ def section(results, chart_rel):
         parts += [*stale, *([""] if stale else [])]
         for variant in [v for v in ORDER if v in results["rolling"]]:
             parts += [f"![Rolling restart, {NAMES[variant]}]({chart_rel}/peers-rolling-{variant}.svg)", ""]
-    if results["startups"]:
+    if results.get("startup_pairs"):
         parts += ["### Scenario 5: start-up cost", "",
-                  "Every instance started in the run (observers excluded) reports the time from the JVM's start "
-                  "(`RuntimeMXBean.getStartTime()`) to its `ApplicationReadyEvent`, Spring Boot's own "
-                  "`getTimeTaken()`, and the heap in use right after start, after `System.gc()`. *No registry* is "
-                  "the same application without any registry client (Spring Cloud's `SimpleDiscoveryClient`).", "",
+                  f"Before the observer starts, with the variant's registry running and nothing else, the harness "
+                  f"starts the application {settings.get('startup_pairs', 0)} times, each start right after a start "
+                  "of the same application without any registry (*no registry*: `app-plain`, Spring Cloud's "
+                  "`SimpleDiscoveryClient`), and stops each once it is ready. Each start reports the time from the "
+                  "JVM's start (`RuntimeMXBean.getStartTime()`) to its `ApplicationReadyEvent`, the CPU the main "
+                  "thread had used by then (the critical path, whatever ran beside it) and the whole process's, and "
+                  "the classes loaded. The overhead is the median over the pairs of (variant ÷ no registry − 1): "
+                  "a pair shares the machine's state, so a load change between pairs cancels out.", "",
+                  startup_pairs_table(results), ""]
+        if results.get("breakdowns"):
+            parts += ["Where the time goes, from one more start of each variant with `-Xlog:class+load` (with thread "
+                      "ids) and Spring's start-up steps recorded (`BufferingApplicationStartup`; "
+                      "`benchmarks/peers/harness/startup_breakdown.py`): the classes each library had loaded by "
+                      "`ApplicationReadyEvent`, on the main thread and on every thread, and the time Spring spent "
+                      "creating beans (their own time, dependencies excluded; the recording itself slows this start "
+                      "down, so compare these between columns, not with the table above).", "",
+                      breakdown_table(results), ""]
+    if results["startups"]:
+        parts += ["Every other instance started in the run (observers excluded) reports the same, and the heap in "
+                  "use right after start, after `System.gc()`:", "",
                   startup_table(results), "", f"![Start-up]({chart_rel}/peers-startup.svg)", ""]
     parts += ["### Scenario 6: lookup cost", "",
               "Measured with JMH in one JVM, not by this harness: see *Lookups* and *Load-balancer choice* above "
@@ -545,6 +668,28 @@ def section(results, chart_rel):
                   "peer's client has a per-namespace cache to measure (Spring Cloud Zookeeper reads ZooKeeper on "
                   "every `getInstances`; Eureka's client caches the server's whole registry, built by the server), "
                   "and Eureka needs a client, with its own threads, per registration.", "", scale_table(scale), ""]
+    if results.get("crash_load"):
+        parts += ["### Scenario 9: an instance crashes under load", "",
+                  "Right after the rolling restart, with the three instances it ended with, the observer sends "
+                  f"{settings['rps']} requests per second (open loop) through its `@LoadBalanced RestClient` "
+                  "(the JDK HTTP client, 5 s read timeout), alternately `GET http://sample/` and "
+                  "`POST http://sample/bench/orders?id=…` with an id of its own. After "
+                  f"{settings['warmup']} s one instance gets SIGKILL; the load goes on until the observer's load "
+                  "balancer no longer chooses it and its `DiscoveryClient` no longer lists it (the registry dropped "
+                  f"it), whichever is later, at most {settings.get('crash_load_timeout', 0)} s, then "
+                  f"{settings.get('crash_load_tail', 0)} s more. Every instance writes the id of each POST it "
+                  "receives to a file at once (the killed one included: the kernel keeps what was written), so the "
+                  "harness counts POSTs received twice, and failed POSTs the instance had received (in flight when "
+                  "it was killed). A failed request is any exception or non-2xx answer; the error is the innermost "
+                  "cause. Every variant runs with its defaults: this starter's Spring Cloud starter retries a "
+                  "request that never reached an instance on another one (idempotent methods only) and skips an "
+                  "instance that refused a connection; neither peer's starter brings Spring Retry, so their "
+                  "`RestClient` does not retry.", "", crash_load_table(results), ""]
+        stale = [f"- {NAMES[v]}: the load balancer still held {', '.join(d['stale_at_start'])} when the load "
+                 "started." for v, d in results["crash_load"].items() if d.get("stale_at_start")]
+        parts += [*stale, *([""] if stale else [])]
+        for variant in [v for v in ORDER if v in results["crash_load"]]:
+            parts += [f"![Crash under load, {NAMES[variant]}]({chart_rel}/peers-crash-load-{variant}.svg)", ""]
     parts += [END]
     return "\n".join(parts)
 
@@ -569,10 +714,18 @@ def load(out_dir):
     results.setdefault("steady", [])
     results.setdefault("scale", None)
     results.setdefault("notes", [])
+    results.setdefault("crash_load", {})
+    results.setdefault("startup_pairs", [])
+    results.setdefault("breakdowns", {})
     for variant, data in results["rolling"].items():
         with open(os.path.join(out_dir, f"rolling-{variant}.csv")) as rows:
             data["requests"] = [dict(sent_at_ms=int(r["sent_at_ms"]), latency_us=int(r["latency_us"]),
                                      outcome=r["outcome"], port=r["port"]) for r in csv.DictReader(rows)]
+    for variant, data in results["crash_load"].items():
+        with open(os.path.join(out_dir, f"crash-load-{variant}.csv")) as rows:
+            data["requests"] = [dict(sent_at_ms=int(r["sent_at_ms"]), latency_us=int(r["latency_us"]),
+                                     outcome=r["outcome"], port=r["port"], method=r["method"], id=r["id"])
+                                for r in csv.DictReader(rows)]
     return results
 
 

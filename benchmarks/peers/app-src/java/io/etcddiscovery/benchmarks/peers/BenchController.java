@@ -33,7 +33,9 @@ import org.springframework.web.bind.annotation.RestController;
  * What the harness (benchmarks/peers/harness) asks an instance: when it became ready, its
  * heap, what it sees of another service ({@link VisibilityRecorder}) and the load it
  * sends through the load balancer ({@link LoadRunner}). Timestamps are
- * {@link System#currentTimeMillis()}: every process runs on the same host.
+ * {@link System#currentTimeMillis()}: every process runs on the same host. With
+ * {@code -Dbench.halt-when-ready=true} the process halts once ready, so that a start can
+ * be timed from outside as a whole process.
  *
  * @author etcd-discovery authors
  */
@@ -48,6 +50,12 @@ class BenchController {
 
 	private volatile long timeTakenMillis;
 
+	private volatile long mainThreadCpuMillis;
+
+	private volatile long processCpuMillis;
+
+	private volatile long classesLoaded;
+
 	BenchController(VisibilityRecorder visibility, LoadRunner load) {
 		this.visibility = visibility;
 		this.load = load;
@@ -57,6 +65,18 @@ class BenchController {
 	void onReady(ApplicationReadyEvent event) {
 		this.readyAtMillis = System.currentTimeMillis();
 		this.timeTakenMillis = event.getTimeTaken().toMillis();
+		// The event is published on the thread that ran SpringApplication.run: the CPU the
+		// critical path used, whatever else ran beside it and however loaded the machine.
+		this.mainThreadCpuMillis = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000;
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+			this.processCpuMillis = os.getProcessCpuTime() / 1_000_000;
+		}
+		this.classesLoaded = ManagementFactory.getClassLoadingMXBean().getTotalLoadedClassCount();
+		if (Boolean.getBoolean("bench.halt-when-ready")) {
+			// For timing whole processes from outside: the process ends when it is ready,
+			// without running shutdown hooks (a crash, as far as any registry can tell).
+			Runtime.getRuntime().halt(0);
+		}
 	}
 
 	@GetMapping("/bench/self")
@@ -67,8 +87,10 @@ class BenchController {
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
 		return Map.of("readyAtMillis", this.readyAtMillis, "jvmStartMillis", jvmStart, "jvmToReadyMillis",
-				this.readyAtMillis - jvmStart, "springTimeTakenMillis", this.timeTakenMillis, "heapUsedBytes",
-				memory.getHeapMemoryUsage().getUsed(), "nonHeapUsedBytes", memory.getNonHeapMemoryUsage().getUsed());
+				this.readyAtMillis - jvmStart, "springTimeTakenMillis", this.timeTakenMillis, "mainThreadCpuMillis",
+				this.mainThreadCpuMillis, "processCpuMillis", this.processCpuMillis, "classesLoaded", this.classesLoaded,
+				"heapUsedBytes", memory.getHeapMemoryUsage().getUsed(), "nonHeapUsedBytes",
+				memory.getNonHeapMemoryUsage().getUsed());
 	}
 
 	@PostMapping("/bench/watch/{service}")
@@ -83,9 +105,15 @@ class BenchController {
 	}
 
 	@PostMapping("/bench/load/{service}")
-	Map<String, Object> startLoad(@PathVariable String service, @RequestParam int rps, @RequestParam int seconds) {
-		this.load.start(service, rps, seconds);
+	Map<String, Object> startLoad(@PathVariable String service, @RequestParam int rps, @RequestParam int seconds,
+			@RequestParam(defaultValue = "false") boolean posts) {
+		this.load.start(service, rps, seconds, posts);
 		return Map.of("started", service);
+	}
+
+	@GetMapping("/bench/load/in-flight")
+	Map<String, Object> loadInFlight() {
+		return Map.of("inFlight", this.load.inFlight());
 	}
 
 	@GetMapping(path = "/bench/load", produces = "text/csv")

@@ -24,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
@@ -33,7 +34,9 @@ import org.springframework.web.client.RestClient;
 /**
  * Sends a steady rate of {@code GET http://{service}/} through the same load-balanced
  * {@link RestClient} as {@code /call/{service}} (open loop: a new request every
- * 1/rate s whatever the earlier ones do) and records each one.
+ * 1/rate s whatever the earlier ones do) and records each one. With {@code posts}, every
+ * other request is a {@code POST http://{service}/bench/orders?id=...} with an id of its
+ * own ({@link OrdersController}).
  *
  * @author etcd-discovery authors
  */
@@ -58,13 +61,17 @@ class LoadRunner implements DisposableBean {
 
 	private final ConcurrentLinkedQueue<String> results = new ConcurrentLinkedQueue<>();
 
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicLong sequence = new AtomicLong();
+
 	private volatile ScheduledFuture<?> running;
 
 	LoadRunner(@LoadBalanced RestClient.Builder restClientBuilder) {
 		this.restClient = restClientBuilder.build();
 	}
 
-	synchronized void start(String service, int rps, int seconds) {
+	synchronized void start(String service, int rps, int seconds, boolean posts) {
 		stop();
 		this.results.clear();
 		long periodMicros = 1_000_000L / rps;
@@ -74,8 +81,15 @@ class LoadRunner implements DisposableBean {
 				throw new IllegalStateException("done");
 			}
 			long sentAt = System.currentTimeMillis();
-			this.workers.execute(() -> call(service, sentAt));
+			long number = this.sequence.incrementAndGet();
+			boolean post = posts && number % 2 == 0;
+			this.inFlight.incrementAndGet();
+			this.workers.execute(() -> call(service, sentAt, post ? "r" + number : null));
 		}, 0, periodMicros, TimeUnit.MICROSECONDS);
+	}
+
+	int inFlight() {
+		return this.inFlight.get();
 	}
 
 	synchronized void stop() {
@@ -86,26 +100,29 @@ class LoadRunner implements DisposableBean {
 	}
 
 	/**
-	 * One line per request: sent at (epoch ms), latency (µs), {@code ok} or the error, the
-	 * port of the instance that answered.
+	 * One line per request: sent at (epoch ms), latency (µs), {@code ok} or the error (the
+	 * innermost cause's class), the port of the instance that answered, the method, and a
+	 * POST's id.
 	 */
 	String csv() {
-		StringBuilder csv = new StringBuilder("sent_at_ms,latency_us,outcome,port\n");
+		StringBuilder csv = new StringBuilder("sent_at_ms,latency_us,outcome,port,method,id\n");
 		for (String line : this.results) {
 			csv.append(line).append('\n');
 		}
 		return csv.toString();
 	}
 
-	private void call(String service, long sentAt) {
+	private void call(String service, long sentAt, String postId) {
 		long start = System.nanoTime();
 		String outcome = "ok";
 		Object port = "";
 		try {
-			Map<String, Object> body = this.restClient.get()
-				.uri("http://{service}/", service)
-				.retrieve()
-				.body(CallController.JSON);
+			Map<String, Object> body = (postId != null)
+					? this.restClient.post()
+						.uri("http://{service}/bench/orders?id={id}", service, postId)
+						.retrieve()
+						.body(CallController.JSON)
+					: this.restClient.get().uri("http://{service}/", service).retrieve().body(CallController.JSON);
 			port = (body != null) ? body.get("port") : "";
 		}
 		catch (RuntimeException ex) {
@@ -116,7 +133,10 @@ class LoadRunner implements DisposableBean {
 			outcome = cause.getClass().getSimpleName();
 		}
 		long latencyMicros = (System.nanoTime() - start) / 1000;
-		this.results.add(sentAt + "," + latencyMicros + "," + outcome + "," + port);
+		this.results.add(sentAt + "," + latencyMicros + "," + outcome + "," + port + ","
+				+ ((postId != null) ? "POST," + postId : "GET,"));
+		// Counted down once the request is in the results.
+		this.inFlight.decrementAndGet();
 	}
 
 	@Override

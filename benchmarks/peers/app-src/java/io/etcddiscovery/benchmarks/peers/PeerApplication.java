@@ -18,10 +18,15 @@ package io.etcddiscovery.benchmarks.peers;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.metrics.buffering.BufferingApplicationStartup;
 
 /**
  * The sample service of the peer benchmarks: the same code whichever registry the
  * classpath brings (this starter, Eureka, ZooKeeper or none).
+ * <p>
+ * With {@code -Dbench.timeline=FILE} it records Spring's start-up steps
+ * ({@link BufferingApplicationStartup}) and {@link StartupTimelineWriter} writes them to FILE
+ * once the application is ready: the harness's start-up breakdown.
  *
  * @author etcd-discovery authors
  */
@@ -29,7 +34,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class PeerApplication {
 
 	public static void main(String[] args) {
-		SpringApplication.run(PeerApplication.class, args);
+		SpringApplication application = new SpringApplication(PeerApplication.class);
+		if (System.getProperty(StartupTimelineWriter.PROPERTY) != null) {
+			application.setApplicationStartup(new BufferingApplicationStartup(StartupTimelineWriter.CAPACITY));
+		}
+		application.run(args);
 	}
 
 }
