@@ -77,6 +77,7 @@ import org.springframework.web.client.RestTemplate;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -98,6 +99,9 @@ class CrashedInstanceIT {
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
 
 	private static final String SERVICE = "stock";
+
+	// A service whose every instance crashed.
+	private static final String VANISHED = "vanished";
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -221,6 +225,26 @@ class CrashedInstanceIT {
 		assertThat(choices()).contains(port);
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = Caller.class, names = { "REST_CLIENT", "WEB_CLIENT" })
+	void aGetIsSentToOneOtherInstanceAtMost(Caller caller) {
+		// Every instance of the service crashed: the GET goes to one, then to one other,
+		// and fails with its connect error; a third attempt would have ejected the third.
+		List<Integer> ports = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			int port = sockets.refusingPort();
+			ports.add(port);
+			this.faulty.add(Apps.registration(etcd, VANISHED, "vanished-" + caller + "-" + i, port));
+		}
+		await().atMost(Apps.TIMEOUT).until(() -> choices(VANISHED), (choices) -> choices.containsAll(ports));
+		long ejections = ejected().getEjections();
+		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> get(caller, VANISHED))
+			.satisfies(
+					(failure) -> assertThat(ConnectFailures.isConnectFailure(failure)).as(failure.toString()).isTrue());
+		assertThat(ejected().getEjections()).isEqualTo(ejections + 2);
+		assertThat(ports).filteredOn((port) -> ejected().isEjected(VANISHED, "127.0.0.1", port)).hasSize(2);
+	}
+
 	@Test
 	void aGetWhoseConnectionTimedOutIsSentToAnotherOne() throws Exception {
 		int port = sockets.fullBacklogPort();
@@ -340,8 +364,12 @@ class CrashedInstanceIT {
 
 	// The instances the consumer's load balancer chooses from, by port.
 	private static List<Integer> choices() {
+		return choices(SERVICE);
+	}
+
+	private static List<Integer> choices(String service) {
 		List<ServiceInstance> instances = consumer.getBean(LoadBalancerClientFactory.class)
-			.getInstance(SERVICE, ServiceInstanceListSupplier.class)
+			.getInstance(service, ServiceInstanceListSupplier.class)
 			.get()
 			.blockFirst(Apps.TIMEOUT);
 		return (instances != null) ? instances.stream().map(ServiceInstance::getPort).toList() : List.of();
@@ -349,6 +377,20 @@ class CrashedInstanceIT {
 
 	private static void awaitChoices(java.util.function.Predicate<List<Integer>> condition) {
 		await().atMost(Apps.TIMEOUT).until(CrashedInstanceIT::choices, condition);
+	}
+
+	private static String get(Caller caller, String service) {
+		return switch (caller) {
+			case REST_CLIENT ->
+				Caller.restClient(consumer).get().uri("http://{service}/", service).retrieve().body(String.class);
+			case WEB_CLIENT -> Caller.webClient(consumer)
+				.get()
+				.uri("http://{service}/", service)
+				.retrieve()
+				.bodyToMono(String.class)
+				.block(Apps.TIMEOUT);
+			default -> throw new IllegalArgumentException(caller + " calls " + SERVICE + " only");
+		};
 	}
 
 	private static int gets(ConfigurableApplicationContext instance) {
