@@ -8,6 +8,9 @@
 #   benchmarks/peers/run.sh --smoke   # a few minutes, few samples: keeps the harness working (scripts/test.sh)
 #   benchmarks/peers/run.sh --full    # the run behind docs/benchmarks.md; writes the doc and the SVGs
 #   benchmarks/peers/run.sh --full --variants etcd,zookeeper    # a subset
+#   benchmarks/peers/run.sh --full --variants etcd --scenarios plain,startup --set startup_pairs=10
+#                                     # some scenarios, some settings changed: results in results/full-subset/,
+#                                     # never the doc
 #
 # Environment:
 #   MAVEN_FLAGS="-o"   extra Maven flags, for example offline once dependencies are cached
@@ -31,7 +34,11 @@ while (($# > 0)); do
 	--full) mode=full ;;
 	--variants) harness_args+=(--variants "$2"); shift ;;
 	--no-docs) harness_args+=(--no-docs) ;;
-	*) echo "usage: $0 [--smoke|--full] [--variants etcd,zookeeper,eureka-fast,eureka-default] [--no-docs]" >&2; exit 2 ;;
+	--scenarios) harness_args+=(--scenarios "$2"); shift ;;
+	--set) harness_args+=(--set "$2"); shift ;;
+	*) echo "usage: $0 [--smoke|--full] [--variants etcd,zookeeper,eureka-fast,eureka-default]" \
+		"[--scenarios plain,startup,probes,cycles,rolling,crash-load,crashes,steady,scale] [--set NAME=VALUE]... [--no-docs]" >&2
+		exit 2 ;;
 	esac
 	shift
 done

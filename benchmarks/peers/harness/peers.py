@@ -67,9 +67,13 @@ EUREKA_FAST_CLIENT = [
 
 MODES = {
     # Enough to run every code path: CI keeps the harness from rotting with it.
-    "smoke": dict(variants=["etcd", "zookeeper", "eureka-fast"], cycles=1, crashes=1, plain=1,
+    # The peers run only what has code of their own (their registry, its client in ProbeRegistry,
+    # the registry's request count): every other scenario's code is the same for every variant
+    # and runs for etcd. CI runs this (scripts/test.sh), so it stays short.
+    "smoke": dict(variants=["etcd", "zookeeper", "eureka-fast"], peer_scenarios=["probes", "cycles", "steady"],
+                  cycles=1, crashes=1, plain=1,
                   visible_timeout=90, gone_timeout=90, crash_timeout=20, rps=200, warmup=3, tail=3, restarts=1,
-                  crash_load_timeout=12, crash_load_tail=2, startup_pairs=1, breakdown=["plain", "etcd"],
+                  crash_load_timeout=3, crash_load_tail=2, startup_pairs=1, breakdown=["plain", "etcd"],
                   probes=10, probe_interval_ms=100, probe_timeout=45, idle_settle=3, idle_window=5,
                   scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5),
     "full": dict(variants=["etcd", "zookeeper", "eureka-fast", "eureka-default"], cycles=6, crashes=5,
@@ -79,6 +83,20 @@ MODES = {
                  probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
                  scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60),
 }
+# The scenarios a run can be limited to (--scenarios): what each name runs, per variant unless
+# said otherwise. crash-load without rolling starts three instances of its own.
+SCENARIOS = {
+    "plain": "starts of the app without a registry (scenario 5's baseline) and its idle cost (7)",
+    "startup": "scenario 5: start-up pairs and the breakdown",
+    "probes": "scenarios 1-2 through the registry's own client",
+    "cycles": "scenarios 2-3: application starts and graceful shutdowns",
+    "rolling": "scenario 4: rolling restart under load",
+    "crash-load": "scenario 9: an instance killed under GETs and POSTs",
+    "crashes": "scenario 3: crash (kill -9) -> gone",
+    "steady": "scenario 7: steady-state cost",
+    "scale": "scenario 8: one JVM with this starter (etcd only)",
+}
+
 # Fewer samples where a single one takes minutes (Eureka's defaults), and a longer wait for a
 # crash: a 90 s lease, expired by a 60 s timer, then three caches of 30 to 35 s each.
 SLOW_VARIANT_LIMITS = {"eureka-default": dict(cycles=2, crashes=1, crash_timeout=420)}
@@ -370,9 +388,10 @@ class Registry:
 
 class Bench:
 
-    def __init__(self, mode, out_dir):
+    def __init__(self, mode, out_dir, scenarios=None, overrides=None):
         self.mode = mode
-        self.settings = MODES[mode]
+        self.settings = {**MODES[mode], **(overrides or {})}
+        self.scenarios = set(scenarios) if scenarios else set(SCENARIOS)
         self.out_dir = out_dir
         self.work = tempfile.mkdtemp(prefix="etcd-discovery-peers-")
         self.log_dir = os.path.join(out_dir, "logs")
@@ -518,19 +537,26 @@ class Bench:
                                if preserving else "the Eureka server's dashboard did not show self-preservation"))
         log(f"[{variant}] crash not seen within the timeout; self-preservation {'on' if preserving else 'off'}")
 
-    def rolling_restart(self, variant):
+    def start_three(self, variant, scenario):
+        """Three instances of "sample", ready and visible to the observer's load balancer."""
         settings = self.settings
         jar, extra = self.registry.jar, self.registry.app_args
         instances = []
         for _ in range(3):
             port = self.take_port()
-            instances.append(self.start_app(jar, f"{variant}-rolling-{port}", port, extra=extra))
+            instances.append(self.start_app(jar, f"{variant}-{scenario}-{port}", port, extra=extra))
         for instance in instances:
             self.wait_ready(instance)
         for instance in instances:
             if not self.wait_event(f"{LOOPBACK}:{instance.port}", "up", instance.launched_at,
                                    settings["visible_timeout"]):
-                raise HarnessError(f"[{variant}] rolling restart: {instance.name} never visible to the observer")
+                raise HarnessError(f"[{variant}] {scenario}: {instance.name} never visible to the observer")
+        return instances
+
+    def rolling_restart(self, variant):
+        settings = self.settings
+        jar, extra = self.registry.jar, self.registry.app_args
+        instances = self.start_three(variant, "rolling")
         # The load starts once the load balancer holds exactly these three, so that no instance
         # left over from an earlier scenario takes (and fails) a share of the requests.
         expected = {f"{LOOPBACK}:{instance.port}" for instance in instances}
@@ -819,10 +845,28 @@ class Bench:
 
     def run_variant(self, variant):
         limits = {**self.settings, **(SLOW_VARIANT_LIMITS.get(variant, {}) if self.mode == "full" else {})}
+        wanted = self.scenarios_of(variant)
         self.registry = Registry(variant, self.processes, self.work)
         self.registry.start()
-        # Before the observer starts: nothing else runs beside the starts measured.
-        self.measure_startups(variant)
+        try:
+            # Before the observer starts: nothing else runs beside the starts measured.
+            if "startup" in wanted:
+                self.measure_startups(variant)
+            if wanted & {"probes", "cycles", "rolling", "crash-load", "crashes"}:
+                self.observed_scenarios(variant, limits)
+            if "steady" in wanted:
+                self.steady_state(variant, self.registry.jar, self.registry.app_args)
+        finally:
+            self.registry.stop()
+
+    def scenarios_of(self, variant):
+        peer_scenarios = self.settings.get("peer_scenarios")
+        if variant == "etcd" or peer_scenarios is None:
+            return self.scenarios
+        return self.scenarios & set(peer_scenarios)
+
+    def observed_scenarios(self, variant, limits):
+        wanted = self.scenarios_of(variant)
         observer = self.start_app(self.registry.jar, f"{variant}-observer", OBSERVER_PORT, service="observer",
                                   extra=self.registry.app_args)
         self.wait_ready(observer)
@@ -830,25 +874,29 @@ class Bench:
         http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/probe")
         http("POST", f"http://{LOOPBACK}:{OBSERVER_PORT}/bench/watch/registrar")
         try:
-            try:
+            if "probes" in wanted:
                 self.probes(variant)
+            if "cycles" in wanted:
                 for index in range(limits["cycles"]):
                     self.register_and_shutdown(variant, index)
-                # Before the crashes: an instance a registry still lists after its crash would
-                # fail a share of the rolling restart's requests.
-                instances = self.rolling_restart(variant)
-                try:
+            # Before the crashes: an instance a registry still lists after its crash would
+            # fail a share of the rolling restart's requests.
+            instances = []
+            try:
+                if "rolling" in wanted:
+                    instances = self.rolling_restart(variant)
+                elif "crash-load" in wanted:
+                    instances = self.start_three(variant, "crash-load")
+                if "crash-load" in wanted:
                     self.crash_under_load(variant, instances)
-                finally:
-                    for instance in instances:
-                        self.processes.stop(instance)
+            finally:
+                for instance in instances:
+                    self.processes.stop(instance)
+            if "crashes" in wanted:
                 for index in range(limits["crashes"]):
                     self.crash(variant, index, limits["crash_timeout"])
-            finally:
-                self.processes.stop(observer)
-            self.steady_state(variant, self.registry.jar, self.registry.app_args)
         finally:
-            self.registry.stop()
+            self.processes.stop(observer)
 
     # --- scenario 8 ------------------------------------------------------------------------
 
@@ -1031,10 +1079,11 @@ class Bench:
         environment = describe_machine()
         self.check_ports()
         log(f"mode {self.mode}: variants {', '.join(variants)}; logs in {self.log_dir}")
-        self.run_plain()
+        if "plain" in self.scenarios:
+            self.run_plain()
         for variant in variants:
             self.run_variant(variant)
-        if "etcd" in variants:
+        if "etcd" in variants and "scale" in self.scenarios:
             self.run_scale()
         environment["load_after"] = os.getloadavg()
         environment["duration_s"] = round(time.time() - started)
@@ -1044,6 +1093,7 @@ class Bench:
         environment["versions"] = versions()
         environment["settings"] = {k: v for k, v in self.settings.items() if k != "variants"}
         environment["settings"]["variants"] = variants
+        environment["settings"]["scenarios"] = [name for name in SCENARIOS if name in self.scenarios]
         environment["settings"]["slow_variant_limits"] = SLOW_VARIANT_LIMITS if self.mode == "full" else {}
         return environment
 
@@ -1118,7 +1168,22 @@ def main():
     parser.add_argument("--docs", default=os.path.join(ROOT, "docs"), help="where benchmarks.md and the SVGs go")
     parser.add_argument("--no-docs", action="store_true", help="do not touch docs/")
     parser.add_argument("--command", default="", help="the command line to cite in the doc")
+    parser.add_argument("--scenarios", help="comma-separated subset of " + ",".join(SCENARIOS)
+                        + " (a subset never writes the doc)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override one of the mode's settings, e.g. startup_pairs=10 (never writes the doc)")
     args = parser.parse_args()
+    scenarios = args.scenarios.split(",") if args.scenarios else None
+    unknown = [name for name in scenarios or [] if name not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenarios {unknown}: choose from {', '.join(SCENARIOS)}")
+    overrides = {}
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        if name not in MODES[args.mode] or name == "variants":
+            parser.error(f"--set {setting}: no such setting; settings: {', '.join(sorted(MODES[args.mode]))}")
+        default = MODES[args.mode][name]
+        overrides[name] = value.split(",") if isinstance(default, list) else type(default)(value)
 
     def interrupted(signum, frame):
         raise KeyboardInterrupt(f"signal {signum}")
@@ -1126,9 +1191,10 @@ def main():
     signal.signal(signal.SIGHUP, interrupted)
 
     variants = args.variants.split(",") if args.variants else MODES[args.mode]["variants"]
-    out_dir = os.path.join(args.out, args.mode)
+    # A subset keeps its results apart from the run the doc describes (results/full).
+    out_dir = os.path.join(args.out, args.mode + ("-subset" if scenarios or overrides else ""))
     os.makedirs(out_dir, exist_ok=True)
-    bench = Bench(args.mode, out_dir)
+    bench = Bench(args.mode, out_dir, scenarios, overrides)
     try:
         environment = bench.run(variants)
     except (HarnessError, OSError, urllib.error.URLError) as error:
@@ -1151,7 +1217,8 @@ def main():
     report.write_raw(out_dir, results)
     # Only a full run publishes (docs/benchmarks/*.svg and docs/benchmarks.md); a smoke run
     # keeps its charts beside its raw results.
-    publish = args.mode == "full" and not args.no_docs
+    # A subset of the scenarios, or other settings, is not the run the doc describes.
+    publish = args.mode == "full" and not args.no_docs and not scenarios and not overrides
     charts = os.path.join(args.docs, "benchmarks") if publish else os.path.join(out_dir, "charts")
     report.write_charts(charts, results)
     if publish:
