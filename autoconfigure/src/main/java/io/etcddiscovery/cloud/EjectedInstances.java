@@ -198,8 +198,10 @@ public class EjectedInstances implements AutoCloseable {
 	}
 
 	/**
-	 * Call a listener each time an instance is ejected or no longer ejected, on the
-	 * thread that made the change. The listener must return quickly and never block.
+	 * Call a listener each time an instance is ejected or answers again, on the thread
+	 * that made the change; not when etcd removed an ejected instance (the instance
+	 * leaves the load balancers with the cache's next list). The listener must return
+	 * quickly and never block.
 	 * @param listener the listener
 	 * @return the subscription, to close when no longer interested
 	 */
@@ -298,6 +300,11 @@ public class EjectedInstances implements AutoCloseable {
 		else {
 			logger.info("%s is no longer ejected: etcd removed it (ejected for %s)".formatted(ejection.describe(),
 					ejectedFor));
+			// Not told to the load balancers: their lists drop the instance when the
+			// cache
+			// hands them the new list, which may come after this. Told now, they would be
+			// offered it again, from the list they hold, until then.
+			return;
 		}
 		changed();
 	}

@@ -157,6 +157,35 @@ class EjectedInstancesIT {
 	}
 
 	@Test
+	void anInstanceEtcdRemovedIsNotOfferedAgainFromAListThatStillHoldsIt() throws Exception {
+		int a = this.sockets.refusingPort();
+		int b = this.sockets.refusingPort();
+		register("orders", "a", a);
+		register("orders", "b", b);
+		ServiceInstance instanceA = new DefaultServiceInstance("a", "orders", "127.0.0.1", a, false);
+		ServiceInstance instanceB = new DefaultServiceInstance("b", "orders", "127.0.0.1", b, false);
+		// The load balancer's list, not updated yet when etcd's removal reaches the
+		// ejections (a crashed instance's lease expiring under load).
+		EjectionAwareServiceInstanceListSupplier supplier = new EjectionAwareServiceInstanceListSupplier(
+				new FixedSupplier(List.of(instanceA, instanceB)), this.ejected);
+		List<List<ServiceInstance>> emitted = new CopyOnWriteArrayList<>();
+		var subscription = supplier.get().subscribe(emitted::add);
+		try {
+			this.ejected.eject("orders", "a", "127.0.0.1", a, new ConnectException("Connection refused"));
+			assertThat(emitted.get(emitted.size() - 1)).containsExactly(instanceB);
+			this.inspector.delete(PREFIX + "orders/a");
+			await().atMost(TIMEOUT).until(() -> this.ejected.getEnded(EjectedInstances.EndReason.REMOVED) == 1);
+			assertThat(emitted).allSatisfy((list) -> assertThat(list).isNotEmpty())
+				.last()
+				.satisfies((list) -> assertThat(list).containsExactly(instanceB));
+		}
+		finally {
+			subscription.dispose();
+			supplier.destroy();
+		}
+	}
+
+	@Test
 	void anAnswerEndsTheEjection() {
 		int port = this.sockets.refusingPort();
 		register("orders", "o1", port);
