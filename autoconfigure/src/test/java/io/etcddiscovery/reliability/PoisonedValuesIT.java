@@ -75,6 +75,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.discovery.ReactiveDiscoveryClient;
+import org.springframework.cloud.client.discovery.simple.reactive.SimpleReactiveDiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
 import org.springframework.cloud.client.loadbalancer.LoadBalancerClient;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
@@ -191,7 +192,13 @@ class PoisonedValuesIT {
 		discovery = app.getBean(EtcdDiscoveryClient.class);
 		cache = discovery.getCache();
 		springDiscovery = app.getBean(DiscoveryClient.class);
-		reactiveDiscovery = app.getBeanProvider(ReactiveDiscoveryClient.class).orderedStream().toList();
+		// Not Spring Cloud's SimpleReactiveDiscoveryClient (there with WebFlux on the
+		// classpath): it lists the instances of spring.cloud.discovery.client.simple
+		// only.
+		reactiveDiscovery = app.getBeanProvider(ReactiveDiscoveryClient.class)
+			.orderedStream()
+			.filter((client) -> !(client instanceof SimpleReactiveDiscoveryClient))
+			.toList();
 		loadBalancer = app.getBean(LoadBalancerClient.class);
 		meters = app.getBean(MeterRegistry.class);
 		await().atMost(TIMEOUT).until(() -> ids(discovery.instances(SERVICE)).containsAll(good));
