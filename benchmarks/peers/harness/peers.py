@@ -977,6 +977,7 @@ class Bench:
             full_heap, full_threads = self.heap_after_gc(port), holding["threads"]
             result["bytes_per_registration"] = round((full_heap - loaded_heap) / own - result["bytes_per_cached_instance"])
             result["threads"] = dict(start=base_threads, loaded=loaded_threads, registered=full_threads)
+            result["threads_by_name"] = holding.get("threadsByName")
             result["heap_bytes"] = dict(start=base_heap, loaded=loaded_heap, registered=full_heap)
             log(f"[scale] {holding['instances']} instances of {holding['services']} services cached, {leases} leases; "
                 f"{result['bytes_per_cached_instance']} B per cached instance, {result['bytes_per_registration']} B and "

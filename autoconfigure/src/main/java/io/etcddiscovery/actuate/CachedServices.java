@@ -21,11 +21,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
-import io.etcddiscovery.discovery.ServiceInstance;
 import io.etcddiscovery.discovery.SkippedValue;
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -144,7 +144,7 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
 			Map<String, String> metadata, @Nullable Instant registeredAt, String key) {
 
-		InstanceDescriptor(ServiceInstance instance) {
+		InstanceDescriptor(DiscoveredInstance instance) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
 					instance.registeredAt(), instance.key());
 		}

@@ -22,9 +22,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.RegistrationState;
 import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.registration.StatusPublisher;
@@ -130,7 +130,7 @@ public class DiscoveryEndpoint {
 			this.statusPublisher.setOperatorStatus(status);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid status");
+			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid status");
 		}
 		return instance();
 	}

@@ -16,7 +16,6 @@
 
 package io.etcddiscovery.actuate;
 
-import io.etcddiscovery.cloud.EjectedInstances;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
@@ -25,9 +24,9 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
 /**
  * Reflection hints for what {@code /actuator/discovery} serializes to JSON but does not
- * declare as a return type: what {@link CachedServices} and {@link EjectedInstances}
- * describe is returned as an {@code Object}, so Spring Boot's hints for endpoint
- * operations do not reach it, and a native image would write it without its fields.
+ * declare as a return type: what {@link CachedServices} describes is returned as an
+ * {@code Object}, so Spring Boot's hints for endpoint operations do not reach it, and a
+ * native image would write it without its fields.
  *
  * @author etcd-discovery authors
  */
@@ -38,8 +37,7 @@ public class DiscoveryEndpointRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		this.bindingRegistrar.registerReflectionHints(hints.reflection(), CachedServices.CacheDescriptor.class,
-				CachedServices.ServiceDescriptor.class, CachedServices.InstanceDescriptor.class,
-				EjectedInstances.EjectionsDescriptor.class, EjectedInstances.EjectedInstanceDescriptor.class);
+				CachedServices.ServiceDescriptor.class, CachedServices.InstanceDescriptor.class);
 	}
 
 }

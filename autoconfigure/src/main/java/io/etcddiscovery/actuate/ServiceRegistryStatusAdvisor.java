@@ -49,7 +49,7 @@ public class ServiceRegistryStatusAdvisor implements OperationInvokerAdvisor {
 				return invoker.invoke(context);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid status");
+				throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid status");
 			}
 		};
 	}

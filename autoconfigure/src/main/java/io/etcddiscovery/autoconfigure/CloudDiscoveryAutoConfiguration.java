@@ -26,10 +26,10 @@ import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.CommonsClientAutoConfiguration;
 import org.springframework.cloud.client.ConditionalOnBlockingDiscoveryEnabled;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
@@ -58,8 +58,8 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(DiscoveryClient.class)
 @ConditionalOnBean(EtcdDiscoveryClient.class)
 @ConditionalOnDiscoveryEnabled
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryClientEnabled
+@EnableConfigurationProperties(DiscoveryClientProperties.class)
 public final class CloudDiscoveryAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -69,8 +69,8 @@ public final class CloudDiscoveryAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		EtcdCloudDiscoveryClient etcdCloudDiscoveryClient(EtcdDiscoveryClient etcdDiscoveryClient,
-				DiscoveryProperties properties) {
-			return new EtcdCloudDiscoveryClient(etcdDiscoveryClient, properties.getClient().getOrder());
+				DiscoveryClientProperties properties) {
+			return new EtcdCloudDiscoveryClient(etcdDiscoveryClient, properties.getOrder());
 		}
 
 		@Configuration(proxyBeanMethods = false)
@@ -96,8 +96,8 @@ public final class CloudDiscoveryAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		EtcdReactiveDiscoveryClient etcdReactiveDiscoveryClient(EtcdDiscoveryClient etcdDiscoveryClient,
-				DiscoveryProperties properties) {
-			return new EtcdReactiveDiscoveryClient(etcdDiscoveryClient, properties.getClient().getOrder());
+				DiscoveryClientProperties properties) {
+			return new EtcdReactiveDiscoveryClient(etcdDiscoveryClient, properties.getOrder());
 		}
 
 		@Configuration(proxyBeanMethods = false)

@@ -20,20 +20,21 @@ import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.cloud.HeartbeatEventPublisher;
 import io.etcddiscovery.cloud.InstanceRegisteredEventPublisher;
 import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.registration.InstanceRegistrar;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
-import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.util.Assert;
 
 /**
  * Auto-configuration of the Spring Cloud discovery events that consumers wait for:
@@ -48,23 +49,22 @@ import org.springframework.context.annotation.ConfigurationCondition;
 		CloudServiceRegistryAutoConfiguration.class })
 @ConditionalOnClass(HeartbeatEvent.class)
 @Conditional(CloudEventsAutoConfiguration.OnRegistrationOrDiscovery.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@ConditionalOnEtcdDiscoveryEnabled
+@EnableConfigurationProperties(DiscoveryClientProperties.class)
 public final class CloudEventsAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	CloudEventExecutor cloudEventExecutor() {
-		return new CloudEventExecutor();
+	CloudEventExecutor cloudEventExecutor(DiscoveryScheduler discoveryScheduler) {
+		return new CloudEventExecutor(discoveryScheduler);
 	}
 
 	@Bean
 	@ConditionalOnBean(ServiceCache.class)
 	@ConditionalOnMissingBean
 	HeartbeatEventPublisher heartbeatEventPublisher(ServiceCache serviceCache, CloudEventExecutor cloudEventExecutor,
-			DiscoveryProperties properties) {
-		return new HeartbeatEventPublisher(serviceCache, cloudEventExecutor,
-				properties.getClient().getChangeEventDelay());
+			DiscoveryClientProperties properties) {
+		return new HeartbeatEventPublisher(serviceCache, cloudEventExecutor, properties.getChangeEventDelay());
 	}
 
 	@Bean
@@ -76,6 +76,8 @@ public final class CloudEventsAutoConfiguration {
 		ServiceCache cache = serviceCache.getIfAvailable();
 		EtcdServiceRegistration thisInstance = registration.getIfAvailable();
 		Object config = (thisInstance != null) ? thisInstance : (instanceRegistrar != null) ? instanceRegistrar : cache;
+		// The condition of this auto-configuration: a registrar or a cache.
+		Assert.state(config != null, "Neither a registrar nor a cache");
 		return new InstanceRegisteredEventPublisher(instanceRegistrar, cache, config, cloudEventExecutor);
 	}
 

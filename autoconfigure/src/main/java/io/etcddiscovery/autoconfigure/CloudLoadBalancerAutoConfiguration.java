@@ -19,6 +19,7 @@ package io.etcddiscovery.autoconfigure;
 import java.time.Clock;
 
 import io.etcddiscovery.cloud.EjectedInstances;
+import io.etcddiscovery.cloud.EjectedInstancesRuntimeHints;
 import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
@@ -34,6 +35,7 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.ImportRuntimeHints;
 
 /**
  * Auto-configuration that makes Spring Cloud LoadBalancer read the instances of every
@@ -51,22 +53,21 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass(ServiceInstanceListSupplier.class)
 @ConditionalOnBean(EtcdDiscoveryClient.class)
 @ConditionalOnDiscoveryEnabled
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryClientEnabled
 @ConditionalOnBooleanProperty(name = "spring.cloud.loadbalancer.enabled", matchIfMissing = true)
 @LoadBalancerClients(defaultConfiguration = EtcdLoadBalancerClientConfiguration.class)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@EnableConfigurationProperties(DiscoveryClientProperties.class)
 public final class CloudLoadBalancerAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnBooleanProperty(name = "discovery.client.ejection.enabled", matchIfMissing = true)
+	@ImportRuntimeHints(EjectedInstancesRuntimeHints.class)
 	static class EjectionConfiguration {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		EjectedInstances etcdEjectedInstances(ServiceCache serviceCache, DiscoveryProperties properties) {
-			return new EjectedInstances(serviceCache, properties.getClient().getEjection().getProbeInterval(),
-					Clock.systemUTC());
+		EjectedInstances etcdEjectedInstances(ServiceCache serviceCache, DiscoveryClientProperties properties) {
+			return new EjectedInstances(serviceCache, properties.getEjection().getProbeInterval(), Clock.systemUTC());
 		}
 
 		@Bean

@@ -56,8 +56,7 @@ import org.springframework.context.annotation.Configuration;
 @ConditionalOnClass({ Client.class, LoadBalancerClientFactory.class })
 @ConditionalOnBean(LoadBalancerClientFactory.class)
 @ConditionalOnDiscoveryEnabled
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryClientEnabled
 @ConditionalOnBooleanProperty(name = "spring.cloud.loadbalancer.enabled", matchIfMissing = true)
 @ConditionalOnBooleanProperty(name = "spring.cloud.loadbalancer.retry.enabled", matchIfMissing = true)
 public final class CloudLoadBalancerRetryAutoConfiguration {

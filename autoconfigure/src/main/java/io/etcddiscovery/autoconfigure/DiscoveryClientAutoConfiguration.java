@@ -22,12 +22,12 @@ import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.KeyLayout;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -43,20 +43,18 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = EtcdClientAutoConfiguration.class)
 @ConditionalOnClass(Client.class)
 @ConditionalOnBean(Client.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@ConditionalOnEtcdDiscoveryClientEnabled
+@EnableConfigurationProperties({ DiscoveryProperties.class, DiscoveryClientProperties.class, EtcdProperties.class })
 public final class DiscoveryClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceCache serviceCache(Client etcdClient, DiscoveryProperties properties) {
-		DiscoveryProperties.Retry retry = properties.getRetry();
-		return new ServiceCache(etcdClient,
-				new KeyLayout(properties.getEtcd().getKeyPrefix()).namespacePrefix(properties.getNamespace()),
-				EtcdTimeouts.requestTimeout(properties), properties.getClient().getInitialLookupTimeout(),
-				new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier()),
-				Clock.systemUTC());
+	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
+			DiscoveryScheduler discoveryScheduler, DiscoveryProperties properties, DiscoveryClientProperties client,
+			EtcdProperties etcd) {
+		return new ServiceCache(etcdClient, etcdKeyLayout.namespacePrefix(properties.getNamespace()),
+				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), client.getInitialLookupTimeout(),
+				discoveryBackoff, Clock.systemUTC(), discoveryScheduler);
 	}
 
 	@Bean
@@ -67,8 +65,8 @@ public final class DiscoveryClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EtcdDiscoveryClient etcdDiscoveryClient(ServiceCache serviceCache, DiscoveryProperties properties) {
-		return new EtcdDiscoveryClient(serviceCache, properties.getClient().isOnlyUp());
+	EtcdDiscoveryClient etcdDiscoveryClient(ServiceCache serviceCache, DiscoveryClientProperties client) {
+		return new EtcdDiscoveryClient(serviceCache, client.isOnlyUp());
 	}
 
 }

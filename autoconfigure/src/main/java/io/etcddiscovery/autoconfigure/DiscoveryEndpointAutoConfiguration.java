@@ -17,6 +17,7 @@
 package io.etcddiscovery.autoconfigure;
 
 import java.time.Clock;
+import java.util.List;
 
 import io.etcddiscovery.actuate.CachedServices;
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
@@ -31,7 +32,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -46,7 +46,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 @AutoConfiguration(after = { DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class,
 		CloudLoadBalancerAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryEnabled
 @ConditionalOnAvailableEndpoint(DiscoveryEndpoint.class)
 @EnableConfigurationProperties(DiscoveryProperties.class)
 @ImportRuntimeHints(DiscoveryEndpointRuntimeHints.class)
@@ -57,13 +57,14 @@ public final class DiscoveryEndpointAutoConfiguration {
 	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
 			ObjectProvider<Heartbeat> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
 			ObjectProvider<ServiceCache> serviceCache, ObjectProvider<EjectedInstances> ejectedInstances,
-			DiscoveryProperties properties) {
+			ObjectProvider<EtcdConnectionDetails> connectionDetails, DiscoveryProperties properties) {
+		EtcdConnectionDetails etcd = connectionDetails.getIfAvailable();
 		ServiceCache cache = serviceCache.getIfAvailable();
 		EjectedInstances ejected = ejectedInstances.getIfAvailable();
 		return new DiscoveryEndpoint(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
-				statusPublisher.getIfAvailable(), properties.getNamespace(), properties.getEtcd().getEndpoints(),
-				(cache != null) ? new CachedServices(cache) : null, (ejected != null) ? ejected::describe : null,
-				Clock.systemUTC());
+				statusPublisher.getIfAvailable(), properties.getNamespace(),
+				(etcd != null) ? etcd.getEndpoints() : List.of(), (cache != null) ? new CachedServices(cache) : null,
+				(ejected != null) ? ejected::describe : null, Clock.systemUTC());
 	}
 
 }

@@ -17,9 +17,9 @@
 package io.etcddiscovery.autoconfigure;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.etcd.StatusSource;
 import io.etcddiscovery.health.EtcdHealthIndicator;
 import io.etcddiscovery.health.HealthStatusSource;
-import io.etcddiscovery.registration.StatusSource;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,6 +28,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -45,17 +46,18 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { EtcdClientAutoConfiguration.class, HealthContributorRegistryAutoConfiguration.class,
 		HealthEndpointAutoConfiguration.class })
 @ConditionalOnClass({ Client.class, HealthIndicator.class })
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@ConditionalOnEtcdDiscoveryEnabled
+@EnableConfigurationProperties({ DiscoveryProperties.class, EtcdProperties.class })
 public final class DiscoveryHealthAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBean(Client.class)
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("etcd")
-	EtcdHealthIndicator etcdHealthIndicator(Client etcdClient, DiscoveryProperties properties) {
-		return new EtcdHealthIndicator(etcdClient, properties.getEtcd().getEndpoints(),
-				EtcdTimeouts.requestTimeout(properties));
+	EtcdHealthIndicator etcdHealthIndicator(Client etcdClient, EtcdConnectionDetails connectionDetails,
+			DiscoveryProperties properties, EtcdProperties etcd) {
+		return new EtcdHealthIndicator(etcdClient, connectionDetails.getEndpoints(),
+				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
 	}
 
 	@Bean
@@ -67,9 +69,8 @@ public final class DiscoveryHealthAutoConfiguration {
 		String group = properties.getHeartbeat().getHealthGroup();
 		HealthEndpointGroups groups = healthEndpointGroups.getIfAvailable();
 		if (group != null && (groups == null || groups.get(group) == null)) {
-			throw new InvalidDiscoveryPropertyException("discovery.heartbeat.health-group", group,
-					"no health group with that name is configured",
-					"Define the group under 'management.endpoint.health.group.%s.include', or correct 'discovery.heartbeat.health-group'."
+			throw new InvalidConfigurationPropertyValueException("discovery.heartbeat.health-group", group,
+					"no health group with that name is configured: define it under 'management.endpoint.health.group.%s.include', or correct 'discovery.heartbeat.health-group'"
 						.formatted(group));
 		}
 		return new HealthStatusSource(healthContributorRegistry, groups, group);

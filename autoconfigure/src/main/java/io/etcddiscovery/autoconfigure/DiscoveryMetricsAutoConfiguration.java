@@ -20,8 +20,8 @@ import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.metrics.DiscoveryMetrics;
-import io.etcddiscovery.metrics.MemberFailoverMetrics;
 import io.etcddiscovery.metrics.EjectionMetrics;
+import io.etcddiscovery.metrics.MemberFailoverMetrics;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +29,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -42,7 +41,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { EtcdClientAutoConfiguration.class, DiscoveryRegistrationAutoConfiguration.class,
 		DiscoveryClientAutoConfiguration.class, CloudLoadBalancerAutoConfiguration.class })
 @ConditionalOnClass(MeterRegistry.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryEnabled
 public final class DiscoveryMetricsAutoConfiguration {
 
 	@Bean

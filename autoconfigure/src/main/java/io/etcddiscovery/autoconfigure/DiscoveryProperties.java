@@ -24,8 +24,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
@@ -36,9 +36,9 @@ import org.springframework.validation.Validator;
  * @author etcd-discovery authors
  */
 @ConfigurationProperties("discovery")
-public class DiscoveryProperties implements InitializingBean, Validator {
+public class DiscoveryProperties implements Validator {
 
-	private static final Validator INSTANCE_VALIDATOR = new InstancePropertiesValidator();
+	private static final Validator VALIDATOR = new DiscoveryPropertiesValidator();
 
 	/**
 	 * Whether service discovery through etcd is enabled.
@@ -138,15 +138,13 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 
 	private final HostDetection hostDetection = new HostDetection();
 
-	private final Heartbeat heartbeat = new Heartbeat();
+	@NestedConfigurationProperty
+	private final HeartbeatProperties heartbeat = new HeartbeatProperties();
 
-	private final Retry retry = new Retry();
-
-	private final Discovery client = new Discovery();
+	@NestedConfigurationProperty
+	private final RetryProperties retry = new RetryProperties();
 
 	private final Shutdown shutdown = new Shutdown();
-
-	private final Etcd etcd = new Etcd();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -280,29 +278,16 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 		return this.hostDetection;
 	}
 
-	public Heartbeat getHeartbeat() {
+	public HeartbeatProperties getHeartbeat() {
 		return this.heartbeat;
 	}
 
-	public Discovery getClient() {
-		return this.client;
-	}
-
-	public Retry getRetry() {
+	public RetryProperties getRetry() {
 		return this.retry;
 	}
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
-	}
-
-	public Etcd getEtcd() {
-		return this.etcd;
-	}
-
-	@Override
-	public void afterPropertiesSet() {
-		DiscoveryPropertiesValidator.validate(this);
 	}
 
 	/**
@@ -312,17 +297,17 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 	 */
 	@Override
 	public boolean supports(Class<?> type) {
-		return INSTANCE_VALIDATOR.supports(type);
+		return VALIDATOR.supports(type);
 	}
 
 	/**
-	 * Check, when the properties are bound, what this instance publishes.
+	 * Check, when the properties are bound, that every value can work.
 	 * @param target the bound properties
 	 * @param errors where violations are reported
 	 */
 	@Override
 	public void validate(Object target, Errors errors) {
-		INSTANCE_VALIDATOR.validate(target, errors);
+		VALIDATOR.validate(target, errors);
 	}
 
 	/**
@@ -375,250 +360,6 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 	}
 
 	/**
-	 * Heartbeat that publishes this instance's status from actuator health.
-	 */
-	public static class Heartbeat {
-
-		/**
-		 * Whether this instance's status follows actuator health. When false the instance
-		 * is published as UP while it is registered.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * Time between heartbeats. Defaults to a third of 'discovery.ttl'.
-		 */
-		private @Nullable Duration interval;
-
-		/**
-		 * Name of the health group whose status is published. Defaults to the overall
-		 * health.
-		 */
-		private @Nullable String healthGroup;
-
-		/**
-		 * Longest time a health evaluation may take; a slower one counts as DOWN.
-		 */
-		private Duration healthTimeout = Duration.ofSeconds(2);
-
-		/**
-		 * How many consecutive evaluations with the same new status are needed before the
-		 * published status changes.
-		 */
-		private int threshold = 1;
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public @Nullable Duration getInterval() {
-			return this.interval;
-		}
-
-		public void setInterval(@Nullable Duration interval) {
-			this.interval = interval;
-		}
-
-		public @Nullable String getHealthGroup() {
-			return this.healthGroup;
-		}
-
-		public void setHealthGroup(@Nullable String healthGroup) {
-			this.healthGroup = healthGroup;
-		}
-
-		public Duration getHealthTimeout() {
-			return this.healthTimeout;
-		}
-
-		public void setHealthTimeout(Duration healthTimeout) {
-			this.healthTimeout = healthTimeout;
-		}
-
-		public int getThreshold() {
-			return this.threshold;
-		}
-
-		public void setThreshold(int threshold) {
-			this.threshold = threshold;
-		}
-
-	}
-
-	/**
-	 * Discovery of other services: a local cache per namespace fed by an etcd watch.
-	 */
-	public static class Discovery {
-
-		/**
-		 * Whether to discover other services.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * Whether lookups return only instances whose status is UP. The discovery
-		 * endpoint always shows every instance.
-		 */
-		private boolean onlyUp = true;
-
-		/**
-		 * Longest time the first lookup waits for the initial listing of etcd before it
-		 * answers from what it has.
-		 */
-		private Duration initialLookupTimeout = Duration.ofSeconds(5);
-
-		/**
-		 * Order of the etcd-backed Spring Cloud discovery clients (blocking and reactive)
-		 * within Spring Cloud's composite client, which asks lower values first. Spring
-		 * Cloud's simple discovery client has order 0.
-		 */
-		private int order;
-
-		/**
-		 * How long changes of the cache are collected into one Spring Cloud
-		 * HeartbeatEvent, the event that Gateway's discovery locator and Spring Boot
-		 * Admin refresh on. Published only when instances changed, never periodically.
-		 */
-		private Duration changeEventDelay = Duration.ofMillis(100);
-
-		private final Ejection ejection = new Ejection();
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public boolean isOnlyUp() {
-			return this.onlyUp;
-		}
-
-		public void setOnlyUp(boolean onlyUp) {
-			this.onlyUp = onlyUp;
-		}
-
-		public Duration getInitialLookupTimeout() {
-			return this.initialLookupTimeout;
-		}
-
-		public void setInitialLookupTimeout(Duration initialLookupTimeout) {
-			this.initialLookupTimeout = initialLookupTimeout;
-		}
-
-		public int getOrder() {
-			return this.order;
-		}
-
-		public void setOrder(int order) {
-			this.order = order;
-		}
-
-		public Duration getChangeEventDelay() {
-			return this.changeEventDelay;
-		}
-
-		public void setChangeEventDelay(Duration changeEventDelay) {
-			this.changeEventDelay = changeEventDelay;
-		}
-
-		public Ejection getEjection() {
-			return this.ejection;
-		}
-
-	}
-
-	/**
-	 * Passive ejection: an instance that refused a connection is skipped by every Spring
-	 * Cloud load balancer of this application until it accepts connections again or etcd
-	 * removes it.
-	 */
-	public static class Ejection {
-
-		/**
-		 * Whether instances that refused a connection, or did not accept one within the
-		 * HTTP client's connect timeout, are skipped by the load balancers.
-		 */
-		private boolean enabled = true;
-
-		/**
-		 * How often an ejected instance is probed with a TCP connection, also the timeout
-		 * of each probe. The ejection ends at the first probe it accepts.
-		 */
-		private Duration probeInterval = Duration.ofSeconds(1);
-
-		public boolean isEnabled() {
-			return this.enabled;
-		}
-
-		public void setEnabled(boolean enabled) {
-			this.enabled = enabled;
-		}
-
-		public Duration getProbeInterval() {
-			return this.probeInterval;
-		}
-
-		public void setProbeInterval(Duration probeInterval) {
-			this.probeInterval = probeInterval;
-		}
-
-	}
-
-	/**
-	 * Retries of registration after a failure or a loss. Retries never stop.
-	 */
-	public static class Retry {
-
-		/**
-		 * Delay before the first retry.
-		 */
-		private Duration initialInterval = Duration.ofSeconds(1);
-
-		/**
-		 * Longest delay between retries. While this instance's old key may still be in
-		 * etcd (its lease was given up), retries come at least every half
-		 * 'discovery.ttl'.
-		 */
-		private Duration maxInterval = Duration.ofSeconds(30);
-
-		/**
-		 * Factor by which the delay grows after each failed retry.
-		 */
-		private double multiplier = 2.0;
-
-		public Duration getInitialInterval() {
-			return this.initialInterval;
-		}
-
-		public void setInitialInterval(Duration initialInterval) {
-			this.initialInterval = initialInterval;
-		}
-
-		public Duration getMaxInterval() {
-			return this.maxInterval;
-		}
-
-		public void setMaxInterval(Duration maxInterval) {
-			this.maxInterval = maxInterval;
-		}
-
-		public double getMultiplier() {
-			return this.multiplier;
-		}
-
-		public void setMultiplier(double multiplier) {
-			this.multiplier = multiplier;
-		}
-
-	}
-
-	/**
 	 * Deregistration on shutdown.
 	 */
 	public static class Shutdown {
@@ -636,139 +377,6 @@ public class DiscoveryProperties implements InitializingBean, Validator {
 
 		public void setDrainDelay(Duration drainDelay) {
 			this.drainDelay = drainDelay;
-		}
-
-	}
-
-	/**
-	 * Connection to etcd.
-	 */
-	public static class Etcd {
-
-		/**
-		 * URLs of the etcd cluster's client endpoints, "http(s)://host:port", IPv6 hosts
-		 * in brackets.
-		 */
-		private List<String> endpoints = new ArrayList<>(List.of("http://127.0.0.1:2379"));
-
-		/**
-		 * Prefix of every key this library reads or writes: starts with '/', no trailing
-		 * '/'.
-		 */
-		private String keyPrefix = "/services";
-
-		/**
-		 * User name for etcd authentication.
-		 */
-		private @Nullable String username;
-
-		/**
-		 * Password for etcd authentication. Never logged nor shown by endpoints.
-		 */
-		private @Nullable String password;
-
-		/**
-		 * Time allowed to establish a connection to an etcd endpoint.
-		 */
-		private Duration connectTimeout = Duration.ofSeconds(5);
-
-		/**
-		 * Deadline of every request to etcd. Defaults to half of 'discovery.ttl', between
-		 * 2s and 5s; must not be longer than 'discovery.ttl'. A request made for a lease
-		 * never waits longer than the lease has left.
-		 */
-		private @Nullable Duration requestTimeout;
-
-		/**
-		 * Longest time an etcd member may leave a keep-alive, a watch request or a call
-		 * unanswered before this application stops sending to it and moves its streams to
-		 * the other endpoints. Defaults to a sixth of 'discovery.ttl'; must leave time to
-		 * renew the lease through another member: at most two thirds of 'discovery.ttl'
-		 * less 1s. Used with more than one endpoint.
-		 */
-		private @Nullable Duration memberTimeout;
-
-		private final Ssl ssl = new Ssl();
-
-		public List<String> getEndpoints() {
-			return this.endpoints;
-		}
-
-		public void setEndpoints(List<String> endpoints) {
-			this.endpoints = endpoints;
-		}
-
-		public String getKeyPrefix() {
-			return this.keyPrefix;
-		}
-
-		public void setKeyPrefix(String keyPrefix) {
-			this.keyPrefix = keyPrefix;
-		}
-
-		public @Nullable String getUsername() {
-			return this.username;
-		}
-
-		public void setUsername(@Nullable String username) {
-			this.username = username;
-		}
-
-		public @Nullable String getPassword() {
-			return this.password;
-		}
-
-		public void setPassword(@Nullable String password) {
-			this.password = password;
-		}
-
-		public Duration getConnectTimeout() {
-			return this.connectTimeout;
-		}
-
-		public void setConnectTimeout(Duration connectTimeout) {
-			this.connectTimeout = connectTimeout;
-		}
-
-		public @Nullable Duration getRequestTimeout() {
-			return this.requestTimeout;
-		}
-
-		public void setRequestTimeout(@Nullable Duration requestTimeout) {
-			this.requestTimeout = requestTimeout;
-		}
-
-		public @Nullable Duration getMemberTimeout() {
-			return this.memberTimeout;
-		}
-
-		public void setMemberTimeout(@Nullable Duration memberTimeout) {
-			this.memberTimeout = memberTimeout;
-		}
-
-		public Ssl getSsl() {
-			return this.ssl;
-		}
-
-	}
-
-	/**
-	 * TLS to etcd.
-	 */
-	public static class Ssl {
-
-		/**
-		 * Name of the SSL bundle ('spring.ssl.bundle.*') holding the trust material and,
-		 * for mutual TLS, the client certificate used to connect to etcd.
-		 */
-		private @Nullable String bundle;
-
-		public @Nullable String getBundle() {
-			return this.bundle;
-		}
-
-		public void setBundle(@Nullable String bundle) {
-			this.bundle = bundle;
 		}
 
 	}

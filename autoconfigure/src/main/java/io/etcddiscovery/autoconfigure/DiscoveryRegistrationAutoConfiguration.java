@@ -20,15 +20,17 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.etcd.jetcd.Client;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.etcd.StatusSource;
+import io.etcddiscovery.registration.EtcdRegistrationStore;
 import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.InstanceLifecycle;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.KeyLayout;
 import io.etcddiscovery.registration.ReadinessStatusListener;
-import io.etcddiscovery.registration.RegistrationLifecycle;
+import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.StatusPublisher;
-import io.etcddiscovery.registration.StatusSource;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -37,6 +39,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -50,25 +53,23 @@ import org.springframework.core.env.Environment;
 @AutoConfiguration(after = EtcdClientAutoConfiguration.class)
 @ConditionalOnClass(Client.class)
 @ConditionalOnBean(Client.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryEnabled
 @ConditionalOnBooleanProperty(name = "discovery.register", matchIfMissing = true)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@EnableConfigurationProperties({ DiscoveryProperties.class, EtcdProperties.class })
 public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EtcdServiceRegistry etcdServiceRegistry(Client etcdClient, DiscoveryProperties properties) {
-		return new EtcdServiceRegistry(etcdClient, EtcdTimeouts.requestTimeout(properties));
+	RegistrationStore registrationStore(Client etcdClient, DiscoveryProperties properties, EtcdProperties etcd) {
+		return new EtcdRegistrationStore(etcdClient, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	InstanceRegistrar instanceRegistrar(EtcdServiceRegistry etcdServiceRegistry, DiscoveryProperties properties) {
-		DiscoveryProperties.Retry retry = properties.getRetry();
-		return new InstanceRegistrar(etcdServiceRegistry, new KeyLayout(properties.getEtcd().getKeyPrefix()),
-				properties.getTtl(),
-				new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier()),
-				Clock.systemUTC());
+	InstanceRegistrar instanceRegistrar(RegistrationStore registrationStore, KeyLayout etcdKeyLayout,
+			Backoff discoveryBackoff, DiscoveryScheduler discoveryScheduler, DiscoveryProperties properties) {
+		return new InstanceRegistrar(registrationStore, etcdKeyLayout, properties.getTtl(), discoveryBackoff,
+				Clock.systemUTC(), discoveryScheduler);
 	}
 
 	@Bean
@@ -85,27 +86,45 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Heartbeat heartbeat(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
-			ObjectProvider<StatusSource> statusSource, DiscoveryProperties properties) {
-		DiscoveryProperties.Heartbeat heartbeat = properties.getHeartbeat();
+			ObjectProvider<StatusSource> statusSource, DiscoveryScheduler discoveryScheduler,
+			DiscoveryProperties properties, EtcdProperties etcd) {
+		HeartbeatProperties heartbeat = properties.getHeartbeat();
 		Duration interval = (heartbeat.getInterval() != null) ? heartbeat.getInterval()
 				: properties.getTtl().dividedBy(3);
 		return new Heartbeat(instanceRegistrar, statusPublisher,
 				heartbeat.isEnabled() ? statusSource.getIfAvailable() : null, interval, heartbeat.getHealthTimeout(),
-				heartbeat.getThreshold(), EtcdTimeouts.requestTimeout(properties), Clock.systemUTC());
+				heartbeat.getThreshold(), EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), Clock.systemUTC(),
+				discoveryScheduler);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegistrationLifecycle registrationLifecycle(InstanceRegistrar instanceRegistrar, Heartbeat heartbeat,
+	InstanceLifecycle instanceLifecycle(InstanceRegistrar instanceRegistrar, Heartbeat heartbeat,
 			DiscoveryProperties properties, Environment environment, ApplicationContext applicationContext) {
-		String serviceName = (properties.getServiceName() != null) ? properties.getServiceName()
-				: environment.getProperty("spring.application.name");
-		DiscoveryPropertiesValidator.validateServiceName(
-				(properties.getServiceName() != null) ? "discovery.service-name" : "spring.application.name",
-				serviceName);
-		return new RegistrationLifecycle(instanceRegistrar,
-				new ServiceRegistrationFactory(properties, serviceName, applicationContext), heartbeat,
-				properties.isFailFast(), properties.getShutdown().getDrainDelay());
+		return new InstanceLifecycle(instanceRegistrar,
+				new ServiceRegistrationFactory(properties, serviceName(properties, environment), applicationContext),
+				heartbeat, properties.isFailFast(), properties.getShutdown().getDrainDelay());
+	}
+
+	private static String serviceName(DiscoveryProperties properties, Environment environment) {
+		if (properties.getServiceName() != null) {
+			// Checked when the properties were bound.
+			return properties.getServiceName();
+		}
+		String name = environment.getProperty("spring.application.name");
+		if (name == null || name.isBlank()) {
+			throw new InvalidConfigurationPropertyValueException("discovery.service-name", null,
+					"a service name is required to register this application: set 'discovery.service-name' or "
+							+ "'spring.application.name', or set 'discovery.register=false' for an application that "
+							+ "only discovers others");
+		}
+		String problem = DiscoveryPropertiesValidator.serviceNameProblem(name);
+		if (problem != null) {
+			throw new InvalidConfigurationPropertyValueException("spring.application.name", name, problem
+					+ ": set 'spring.application.name' (or 'discovery.service-name') to a value such as 'orders' "
+					+ "or 'order-service'");
+		}
+		return name;
 	}
 
 }

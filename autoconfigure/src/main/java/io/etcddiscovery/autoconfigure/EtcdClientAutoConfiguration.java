@@ -15,15 +15,19 @@
  */
 package io.etcddiscovery.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import javax.net.ssl.SSLException;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.MemberFailover;
-import io.etcddiscovery.registration.KeyLayout;
 import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -32,27 +36,54 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the jetcd {@link Client} used to register and discover services.
+ * Auto-configuration of the jetcd {@link Client} used to register and discover services,
+ * and of what registration and discovery share: the {@link DiscoveryScheduler} whose
+ * threads they run on, the {@link KeyLayout} and the {@link Backoff} of their retries.
+ * The client connects with the {@link EtcdConnectionDetails} (from
+ * {@code discovery.etcd.*} unless a container or a platform supplies them).
  *
  * @author etcd-discovery authors
  */
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(Client.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@ConditionalOnEtcdDiscoveryEnabled
+@EnableConfigurationProperties({ DiscoveryProperties.class, EtcdProperties.class })
 public final class EtcdClientAutoConfiguration {
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	DiscoveryScheduler discoveryScheduler() {
+		return new DiscoveryScheduler();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	KeyLayout etcdKeyLayout(EtcdProperties etcd) {
+		return new KeyLayout(etcd.getKeyPrefix());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Backoff discoveryBackoff(DiscoveryProperties properties) {
+		RetryProperties retry = properties.getRetry();
+		return new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(EtcdConnectionDetails.class)
+	PropertiesEtcdConnectionDetails etcdConnectionDetails(EtcdProperties etcd, ObjectProvider<SslBundles> sslBundles) {
+		return new PropertiesEtcdConnectionDetails(etcd, sslBundles.getIfAvailable());
+	}
 
 	@Bean(destroyMethod = "shutdown")
 	@ConditionalOnMissingBean(Client.class)
@@ -62,71 +93,59 @@ public final class EtcdClientAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(Client.class)
-	MemberFailover etcdMemberFailover(DiscoveryProperties properties, EtcdClientExecutor etcdClientExecutor) {
-		return new MemberFailover(EtcdTimeouts.memberTimeout(properties),
+	MemberFailover etcdMemberFailover(DiscoveryProperties properties, EtcdProperties etcd,
+			EtcdClientExecutor etcdClientExecutor) {
+		return new MemberFailover(EtcdTimeouts.memberTimeout(etcd, properties.getTtl()),
 				EtcdTimeouts.idleWatchInterval(properties.getTtl()), etcdClientExecutor.watchdogScheduler());
 	}
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Client etcdClient(DiscoveryProperties properties, EtcdClientExecutor etcdClientExecutor,
-			ObjectProvider<MemberFailover> memberFailover, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
-		DiscoveryProperties.Etcd etcd = properties.getEtcd();
+	Client etcdClient(EtcdConnectionDetails connectionDetails, DiscoveryProperties properties, EtcdProperties etcd,
+			KeyLayout etcdKeyLayout, EtcdClientExecutor etcdClientExecutor,
+			ObjectProvider<MemberFailover> memberFailover, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
+		List<String> endpoints = connectionDetails.getEndpoints();
 		ClientBuilder builder = Client.builder()
-			.target(EtcdTarget.of(etcd.getEndpoints()))
+			.target(EtcdTarget.of(endpoints))
 			// Threads named after this library and shut down with the context.
 			.executorService(etcdClientExecutor.executorService())
 			.connectTimeout(etcd.getConnectTimeout())
 			// Fail calls at once while no endpoint is reachable instead of queueing them:
 			// every caller retries on its own schedule.
-			.waitForReady(false);
-		if (etcd.getUsername() != null && etcd.getPassword() != null) {
-			builder.user(ByteSequence.from(etcd.getUsername().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-			builder.password(ByteSequence.from(etcd.getPassword().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+			.waitForReady(false)
+			.interceptor(etcdClientExecutor.callbacks());
+		String username = connectionDetails.getUsername();
+		String password = connectionDetails.getPassword();
+		if (username != null && password != null) {
+			builder.user(ByteSequence.from(username.getBytes(StandardCharsets.UTF_8)));
+			builder.password(ByteSequence.from(password.getBytes(StandardCharsets.UTF_8)));
 		}
-		SslContext sslContext = sslContext(etcd, sslBundles.getIfAvailable());
+		SslContext sslContext = sslContext(endpoints, connectionDetails.getSslBundle());
 		if (sslContext != null) {
 			builder.sslContext(sslContext);
 		}
 		MemberFailover failover = memberFailover.getIfAvailable();
-		if (failover != null && EtcdTarget.addresses(etcd.getEndpoints()) > 1) {
+		if (failover != null && EtcdTarget.addresses(endpoints) > 1) {
 			// With one member there is nowhere to move to.
 			failover.configure(builder);
 		}
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		String warmUpKey = new KeyLayout(etcd.getKeyPrefix()).namespacePrefix(properties.getNamespace());
-		Duration warmUpTimeout = etcd.getConnectTimeout().plus(EtcdTimeouts.requestTimeout(properties));
+		String warmUpKey = etcdKeyLayout.namespacePrefix(properties.getNamespace());
+		Duration warmUpTimeout = etcd.getConnectTimeout().plus(EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
 		// Built, and connected, beside the rest of the start-up.
 		return new DeferredEtcdClient(builder,
 				(client) -> EtcdConnectionWarmUp.connect(client, warmUpKey, warmUpTimeout),
 				etcdClientExecutor.executorService());
 	}
 
-	private @Nullable SslContext sslContext(DiscoveryProperties.Etcd etcd, @Nullable SslBundles sslBundles) {
-		String bundleName = etcd.getSsl().getBundle();
-		if (bundleName != null) {
-			return sslContext(bundle(bundleName, sslBundles));
+	private @Nullable SslContext sslContext(List<String> endpoints, @Nullable SslBundle bundle) {
+		if (bundle != null) {
+			return sslContext(bundle);
 		}
-		if (etcd.getEndpoints().stream().anyMatch((endpoint) -> endpoint.trim().startsWith("https:"))) {
-			return sslContext(null);
+		if (endpoints.stream().anyMatch((endpoint) -> endpoint.trim().startsWith("https:"))) {
+			return sslContext((SslBundle) null);
 		}
 		return null;
-	}
-
-	private SslBundle bundle(String bundleName, @Nullable SslBundles sslBundles) {
-		try {
-			if (sslBundles == null) {
-				throw new NoSuchSslBundleException(bundleName, "no SSL bundles are configured");
-			}
-			return sslBundles.getBundle(bundleName);
-		}
-		catch (NoSuchSslBundleException ex) {
-			throw new InvalidDiscoveryPropertyException("discovery.etcd.ssl.bundle", bundleName,
-					"no SSL bundle with that name is configured",
-					"Define the bundle under 'spring.ssl.bundle.pem.%s' (or '.jks.%s'), or correct 'discovery.etcd.ssl.bundle'."
-						.formatted(bundleName, bundleName));
-		}
 	}
 
 	private SslContext sslContext(@Nullable SslBundle bundle) {
@@ -148,7 +167,7 @@ public final class EtcdClientAutoConfiguration {
 					builder.protocols(options.getEnabledProtocols());
 				}
 				if (options.getCiphers() != null) {
-					builder.ciphers(java.util.List.of(options.getCiphers()));
+					builder.ciphers(List.of(options.getCiphers()));
 				}
 			}
 			return builder.build();

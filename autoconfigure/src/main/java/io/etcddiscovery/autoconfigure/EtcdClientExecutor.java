@@ -16,12 +16,18 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+
+import io.etcddiscovery.etcd.ScalingThreadPool;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
 
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
@@ -46,16 +52,21 @@ public final class EtcdClientExecutor {
 	 */
 	public static final String WATCHDOG_THREAD_NAME_PREFIX = "etcd-discovery-member-watchdog-";
 
+	/**
+	 * The most threads of the client that run at once.
+	 */
+	static final int MAX_THREADS = 8;
+
 	private final ThreadPoolExecutor executor;
 
 	private final ScheduledThreadPoolExecutor watchdog;
 
 	EtcdClientExecutor() {
-		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(THREAD_NAME_PREFIX);
-		threadFactory.setDaemon(true);
-		// Grows with demand and shrinks when idle, like jetcd's own default executor.
-		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-				threadFactory);
+		// Grows with demand and shrinks when idle, like jetcd's own default executor, but
+		// never past MAX_THREADS: a thousand calls in flight (registrations waiting for
+		// etcd without a thread of their own) would otherwise start a thread each for
+		// their callbacks, which never block.
+		this.executor = ScalingThreadPool.create(THREAD_NAME_PREFIX, MAX_THREADS, Duration.ofSeconds(60));
 		CustomizableThreadFactory watchdogThreadFactory = new CustomizableThreadFactory(WATCHDOG_THREAD_NAME_PREFIX);
 		watchdogThreadFactory.setDaemon(true);
 		this.watchdog = new ScheduledThreadPoolExecutor(1, watchdogThreadFactory);
@@ -64,6 +75,25 @@ public final class EtcdClientExecutor {
 
 	ExecutorService executorService() {
 		return this.executor;
+	}
+
+	/**
+	 * Return an interceptor that runs the callbacks of every call of the client on these
+	 * threads. jetcd gives its executor to its own futures but not to its gRPC channel,
+	 * whose callbacks would otherwise run on gRPC's shared default executor, a pool
+	 * without bound that nobody closes.
+	 * @return the interceptor
+	 */
+	ClientInterceptor callbacks() {
+		return new ClientInterceptor() {
+
+			@Override
+			public <ReqT, RespT> ClientCall<ReqT, RespT> interceptCall(MethodDescriptor<ReqT, RespT> method,
+					CallOptions callOptions, Channel next) {
+				return next.newCall(method, callOptions.withExecutor(EtcdClientExecutor.this.executor));
+			}
+
+		};
 	}
 
 	ScheduledExecutorService watchdogScheduler() {

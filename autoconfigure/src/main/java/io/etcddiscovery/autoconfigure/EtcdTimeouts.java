@@ -18,6 +18,10 @@ package io.etcddiscovery.autoconfigure;
 
 import java.time.Duration;
 
+import io.etcddiscovery.etcd.Durations;
+
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+
 /**
  * How the timeouts of the etcd connection follow from the lease TTL when they are not
  * set, and how long they may be when they are.
@@ -27,6 +31,9 @@ import java.time.Duration;
  * keep-alive stream stops answering, the lease survives only if the member is left and
  * the renewal made through another one within the rest of the TTL: the member timeout
  * must not exceed two thirds of the TTL less those two timers.
+ * <p>
+ * A timeout that does not fit the TTL fails start-up where it is derived, with Spring
+ * Boot's report of the property, its value and where it was set.
  *
  * @author etcd-discovery authors
  */
@@ -51,23 +58,52 @@ final class EtcdTimeouts {
 	/**
 	 * Return the request timeout: {@code discovery.etcd.request-timeout}, or one derived
 	 * from the TTL.
-	 * @param properties the properties
+	 * @param etcd the etcd properties
+	 * @param ttl the lease TTL
 	 * @return the request timeout
+	 * @throws InvalidConfigurationPropertyValueException if the configured timeout is
+	 * longer than the TTL
 	 */
-	static Duration requestTimeout(DiscoveryProperties properties) {
-		Duration configured = properties.getEtcd().getRequestTimeout();
-		return (configured != null) ? configured : requestTimeout(properties.getTtl());
+	static Duration requestTimeout(EtcdProperties etcd, Duration ttl) {
+		Duration configured = etcd.getRequestTimeout();
+		if (configured == null) {
+			return requestTimeout(ttl);
+		}
+		if (configured.compareTo(ttl) > 0) {
+			throw new InvalidConfigurationPropertyValueException("discovery.etcd.request-timeout",
+					Durations.format(configured),
+					"must not be longer than 'discovery.ttl' (" + Durations.format(ttl)
+							+ "): a request waiting that long outlives the lease it is made for. Set it to at most "
+							+ "'discovery.ttl', raise 'discovery.ttl', or remove it to use half the TTL (2s to 5s)");
+		}
+		return configured;
 	}
 
 	/**
 	 * Return the member timeout: {@code discovery.etcd.member-timeout}, or one derived
 	 * from the TTL.
-	 * @param properties the properties
+	 * @param etcd the etcd properties
+	 * @param ttl the lease TTL
 	 * @return the member timeout
+	 * @throws InvalidConfigurationPropertyValueException if the configured timeout leaves
+	 * no time to renew the lease through another member
 	 */
-	static Duration memberTimeout(DiscoveryProperties properties) {
-		Duration configured = properties.getEtcd().getMemberTimeout();
-		return (configured != null) ? configured : memberTimeout(properties.getTtl());
+	static Duration memberTimeout(EtcdProperties etcd, Duration ttl) {
+		Duration configured = etcd.getMemberTimeout();
+		if (configured == null) {
+			return memberTimeout(ttl);
+		}
+		Duration max = maxMemberTimeout(ttl);
+		if (configured.compareTo(max) > 0) {
+			throw new InvalidConfigurationPropertyValueException("discovery.etcd.member-timeout",
+					Durations.format(configured),
+					"too long for 'discovery.ttl' (" + Durations.format(ttl)
+							+ "): the lease would expire before this application renews it through another member "
+							+ "(at most " + Durations.format(max)
+							+ ", two thirds of the TTL less 1s). Set it to at most " + Durations.format(max)
+							+ ", raise 'discovery.ttl', or remove it to use a sixth of the TTL");
+		}
+		return configured;
 	}
 
 	/**

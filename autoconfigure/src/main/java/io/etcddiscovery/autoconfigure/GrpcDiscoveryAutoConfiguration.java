@@ -25,7 +25,6 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -40,8 +39,7 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = DiscoveryClientAutoConfiguration.class)
 @ConditionalOnClass(NameResolverProvider.class)
 @ConditionalOnBean(EtcdDiscoveryClient.class)
-@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
-@ConditionalOnBooleanProperty(name = "discovery.client.enabled", matchIfMissing = true)
+@ConditionalOnEtcdDiscoveryClientEnabled
 public final class GrpcDiscoveryAutoConfiguration {
 
 	@Bean

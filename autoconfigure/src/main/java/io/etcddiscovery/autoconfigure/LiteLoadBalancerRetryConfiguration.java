@@ -55,8 +55,9 @@ final class LiteLoadBalancerRetryConfiguration implements BeanDefinitionRegistry
 			return;
 		}
 		BeanDefinition definition = registry.getBeanDefinition(RETRY_CONFIGURATION);
-		if ("full".equals(definition.getAttribute(CONFIGURATION_CLASS_ATTRIBUTE))
-				&& beanMethods(definition.getBeanClassName()) == 1) {
+		String className = definition.getBeanClassName();
+		if ("full".equals(definition.getAttribute(CONFIGURATION_CLASS_ATTRIBUTE)) && className != null
+				&& beanMethods(className) == 1) {
 			definition.setAttribute(CONFIGURATION_CLASS_ATTRIBUTE, "lite");
 		}
 	}

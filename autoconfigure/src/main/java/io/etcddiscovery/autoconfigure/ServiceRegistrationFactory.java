@@ -24,11 +24,11 @@ import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceValueRules;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.HostAddressDetector;
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.InstanceValueRules;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -106,7 +106,7 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 				instanceId, host, port, this.properties.isSecure(),
 				WellKnownMetadata.of(this.properties, this.applicationContext.getEnvironment(), port),
 				InstanceStatus.UP);
-		int size = new ServiceRegistrationCodec().encode(registration, Instant.EPOCH).length;
+		int size = new NamingFormat().encode(registration, Instant.EPOCH).length;
 		if (size > InstanceValueRules.MAX_VALUE_SIZE) {
 			throw new InvalidConfigurationPropertyValueException("discovery.metadata",
 					this.properties.getMetadata().size() + " entries",

@@ -17,44 +17,36 @@ package io.etcddiscovery.cloud;
 
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-
 /**
- * The one named thread that publishes Spring Cloud's discovery events
- * ({@code HeartbeatEvent}, {@code InstanceRegisteredEvent}), owned by the application
- * context: consumers such as Gateway's route refresh and Spring Boot Admin's discovery
- * run on it, never on jetcd's threads nor on the cache's or the registrar's. Deliberately
- * not an {@link java.util.concurrent.Executor} bean, so that nothing else in the context
- * picks it up.
+ * Where Spring Cloud's discovery events ({@code HeartbeatEvent},
+ * {@code InstanceRegisteredEvent}) are published, one at a time, in order, on the
+ * context's {@link DiscoveryScheduler}: consumers such as Gateway's route refresh and
+ * Spring Boot Admin's discovery run there, never on jetcd's threads nor on the cache's or
+ * the registrar's executor. Deliberately not an {@link java.util.concurrent.Executor}
+ * bean, so that nothing else in the context picks it up.
  *
  * @author etcd-discovery authors
  */
 public final class CloudEventExecutor implements AutoCloseable {
 
-	/**
-	 * Prefix of the name of the thread.
-	 */
-	public static final String THREAD_NAME_PREFIX = "etcd-discovery-cloud-events-";
-
 	private static final Log logger = LogFactory.getLog(CloudEventExecutor.class);
 
-	private final ScheduledThreadPoolExecutor executor;
+	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+	private final SerialExecutor executor;
 
 	/**
-	 * Create a new executor and its thread.
+	 * Create a new executor.
+	 * @param scheduler the threads events are published on
 	 */
-	public CloudEventExecutor() {
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(THREAD_NAME_PREFIX);
-		threads.setDaemon(true);
-		this.executor = new ScheduledThreadPoolExecutor(1, threads);
-		this.executor.setRemoveOnCancelPolicy(true);
-		this.executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+	public CloudEventExecutor(DiscoveryScheduler scheduler) {
+		this.executor = scheduler.serialExecutor("discovery events");
 	}
 
 	void execute(Runnable task) {
@@ -62,16 +54,22 @@ public final class CloudEventExecutor implements AutoCloseable {
 	}
 
 	void schedule(Runnable task, Duration delay) {
+		Runnable guarded = () -> {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				// A failing event listener of the application: worth its stack trace.
+				logger.warn("Publishing a discovery event failed", ex);
+			}
+		};
 		try {
-			this.executor.schedule(() -> {
-				try {
-					task.run();
-				}
-				catch (RuntimeException ex) {
-					// A failing event listener of the application: worth its stack trace.
-					logger.warn("Publishing a discovery event failed", ex);
-				}
-			}, delay.toNanos(), TimeUnit.NANOSECONDS);
+			if (delay.isZero()) {
+				this.executor.execute(guarded);
+			}
+			else {
+				this.executor.schedule(guarded, delay);
+			}
 		}
 		catch (RejectedExecutionException ex) {
 			// Closed: the context is shutting down.
@@ -79,18 +77,13 @@ public final class CloudEventExecutor implements AutoCloseable {
 	}
 
 	/**
-	 * Stop the thread, interrupting an event under way.
+	 * Stop publishing, interrupting an event under way.
 	 */
 	@Override
 	public void close() {
 		this.executor.shutdownNow();
-		try {
-			if (!this.executor.awaitTermination(5, TimeUnit.SECONDS)) {
-				logger.warn("The discovery event thread did not end within 5s");
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!this.executor.awaitTermination(CLOSE_TIMEOUT)) {
+			logger.warn("A discovery event listener did not return within 5s");
 		}
 	}
 

@@ -20,6 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
+
 import org.springframework.cloud.client.ServiceInstance;
 
 /**
@@ -39,7 +41,7 @@ final class CloudServiceInstances {
 	 * change
 	 * @return the adapted instances
 	 */
-	List<ServiceInstance> adapt(String service, List<io.etcddiscovery.discovery.ServiceInstance> instances) {
+	List<ServiceInstance> adapt(String service, List<DiscoveredInstance> instances) {
 		if (instances.isEmpty()) {
 			this.adapted.remove(service);
 			return List.of();
@@ -55,7 +57,7 @@ final class CloudServiceInstances {
 		return current.instances();
 	}
 
-	private record Adapted(List<io.etcddiscovery.discovery.ServiceInstance> source, List<ServiceInstance> instances) {
+	private record Adapted(List<DiscoveredInstance> source, List<ServiceInstance> instances) {
 
 	}
 

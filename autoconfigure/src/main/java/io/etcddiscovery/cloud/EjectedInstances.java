@@ -30,13 +30,13 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceInstances;
 import io.etcddiscovery.discovery.Subscription;
-import io.etcddiscovery.registration.Durations;
+import io.etcddiscovery.etcd.Durations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -83,7 +83,7 @@ public class EjectedInstances implements AutoCloseable {
 
 	private final Clock clock;
 
-	private final Map<Address, Ejection> ejected = new ConcurrentHashMap<>();
+	private final Map<InstanceAddress, Ejection> ejected = new ConcurrentHashMap<>();
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
@@ -135,7 +135,7 @@ public class EjectedInstances implements AutoCloseable {
 	public boolean eject(String service, @Nullable String instanceId, String host, int port, Throwable failure) {
 		Assert.notNull(service, "'service' must not be null");
 		Assert.notNull(host, "'host' must not be null");
-		Address address = new Address(service, host, port);
+		InstanceAddress address = new InstanceAddress(service, host, port);
 		if (this.closed || this.ejected.containsKey(address)) {
 			return false;
 		}
@@ -174,7 +174,7 @@ public class EjectedInstances implements AutoCloseable {
 	 */
 	public void answered(String service, String host, int port) {
 		if (!this.ejected.isEmpty()) {
-			end(new Address(service, host, port), EndReason.ANSWERED);
+			end(new InstanceAddress(service, host, port), EndReason.ANSWERED);
 		}
 	}
 
@@ -186,7 +186,7 @@ public class EjectedInstances implements AutoCloseable {
 	 * @return whether load balancers skip it
 	 */
 	public boolean isEjected(String service, String host, int port) {
-		return !this.ejected.isEmpty() && this.ejected.containsKey(new Address(service, host, port));
+		return !this.ejected.isEmpty() && this.ejected.containsKey(new InstanceAddress(service, host, port));
 	}
 
 	/**
@@ -261,7 +261,7 @@ public class EjectedInstances implements AutoCloseable {
 		if (this.closed) {
 			return;
 		}
-		Address address = ejection.address;
+		InstanceAddress address = ejection.address;
 		ejection.lastProbeAt = this.clock.instant();
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(address.host(), address.port()), (int) this.probeInterval.toMillis());
@@ -282,7 +282,7 @@ public class EjectedInstances implements AutoCloseable {
 		}
 	}
 
-	private void end(Address address, EndReason reason) {
+	private void end(InstanceAddress address, EndReason reason) {
 		Ejection ejection = this.ejected.remove(address);
 		if (ejection == null) {
 			return;
@@ -320,8 +320,8 @@ public class EjectedInstances implements AutoCloseable {
 		}
 	}
 
-	private static boolean holds(ServiceInstances instances, Address address) {
-		for (io.etcddiscovery.discovery.ServiceInstance instance : instances.all()) {
+	private static boolean holds(ServiceInstances instances, InstanceAddress address) {
+		for (DiscoveredInstance instance : instances.all()) {
 			if (instance.port() == address.port() && instance.host().equalsIgnoreCase(address.host())) {
 				return true;
 			}
@@ -374,56 +374,6 @@ public class EjectedInstances implements AutoCloseable {
 	 */
 	public record EjectedInstanceDescriptor(String service, @Nullable String instanceId, String address, Instant since,
 			String cause, boolean inEtcd, int failedProbes, @Nullable Instant lastProbeAt) {
-
-	}
-
-	private record Address(String service, String host, int port) {
-
-		Address {
-			host = host.toLowerCase(java.util.Locale.ROOT);
-		}
-
-		String hostAndPort() {
-			return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]:" + this.port : this.host + ":" + this.port;
-		}
-
-	}
-
-	private static final class Ejection {
-
-		private final Address address;
-
-		private final @Nullable String instanceId;
-
-		private final boolean inEtcd;
-
-		private final Instant since;
-
-		private final String cause;
-
-		private final AtomicInteger failedProbes = new AtomicInteger();
-
-		private volatile @Nullable Instant lastProbeAt;
-
-		private volatile @Nullable ScheduledFuture<?> probe;
-
-		Ejection(Address address, @Nullable String instanceId, boolean inEtcd, Instant since, String cause) {
-			this.address = address;
-			this.instanceId = instanceId;
-			this.inEtcd = inEtcd;
-			this.since = since;
-			this.cause = cause;
-		}
-
-		String describe() {
-			return this.address.hostAndPort() + " (" + this.address.service()
-					+ ((this.instanceId != null) ? ", instance " + this.instanceId : "") + ")";
-		}
-
-		EjectedInstanceDescriptor descriptor() {
-			return new EjectedInstanceDescriptor(this.address.service(), this.instanceId, this.address.hostAndPort(),
-					this.since, this.cause, this.inEtcd, this.failedProbes.get(), this.lastProbeAt);
-		}
 
 	}
 

@@ -69,10 +69,11 @@ public class EjectingLoadBalancerLifecycle implements LoadBalancerLifecycle<Obje
 		if (instance == null || instance.getServiceId() == null || instance.getHost() == null) {
 			return;
 		}
-		if (completionContext.status() == CompletionContext.Status.FAILED
-				&& ConnectFailures.isConnectFailure(completionContext.getThrowable())) {
+		Throwable failure = completionContext.getThrowable();
+		if (completionContext.status() == CompletionContext.Status.FAILED && failure != null
+				&& ConnectFailures.isConnectFailure(failure)) {
 			this.ejectedInstances.eject(instance.getServiceId(), instance.getInstanceId(), instance.getHost(),
-					instance.getPort(), completionContext.getThrowable());
+					instance.getPort(), failure);
 		}
 		else if (completionContext.status() == CompletionContext.Status.SUCCESS) {
 			this.ejectedInstances.answered(instance.getServiceId(), instance.getHost(), instance.getPort());

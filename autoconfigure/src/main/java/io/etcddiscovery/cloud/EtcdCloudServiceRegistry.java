@@ -18,6 +18,7 @@ package io.etcddiscovery.cloud;
 
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.StatusPublisher;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.util.Assert;
@@ -54,12 +55,12 @@ public class EtcdCloudServiceRegistry implements ServiceRegistry<EtcdServiceRegi
 	}
 
 	@Override
-	public void register(EtcdServiceRegistration registration) {
+	public void register(@Nullable EtcdServiceRegistration registration) {
 		this.registrar.registerAgain();
 	}
 
 	@Override
-	public void deregister(EtcdServiceRegistration registration) {
+	public void deregister(@Nullable EtcdServiceRegistration registration) {
 		this.registrar.deregister();
 	}
 

@@ -20,6 +20,8 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
+
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.util.Assert;
 
@@ -38,7 +40,7 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	 */
 	public static final String STATUS_METADATA_KEY = "status";
 
-	private final io.etcddiscovery.discovery.ServiceInstance instance;
+	private final DiscoveredInstance instance;
 
 	private final Map<String, String> metadata;
 
@@ -46,7 +48,7 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	 * Create a new instance.
 	 * @param instance the instance discovered in etcd
 	 */
-	public EtcdServiceInstance(io.etcddiscovery.discovery.ServiceInstance instance) {
+	public EtcdServiceInstance(DiscoveredInstance instance) {
 		Assert.notNull(instance, "'instance' must not be null");
 		this.instance = instance;
 		Map<String, String> metadata = new LinkedHashMap<>(instance.metadata());
@@ -99,7 +101,7 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	 * Return the instance discovered in etcd.
 	 * @return the instance
 	 */
-	public io.etcddiscovery.discovery.ServiceInstance getInstance() {
+	public DiscoveredInstance getInstance() {
 		return this.instance;
 	}
 

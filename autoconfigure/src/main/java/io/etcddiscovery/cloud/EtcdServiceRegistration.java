@@ -22,6 +22,7 @@ import java.util.Map;
 
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.ServiceRegistration;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.serviceregistry.Registration;
@@ -55,7 +56,7 @@ public class EtcdServiceRegistration implements Registration {
 	}
 
 	@Override
-	public String getInstanceId() {
+	public @Nullable String getInstanceId() {
 		ServiceRegistration registration = this.registrar.getRegistration();
 		return (registration != null) ? registration.instanceId() : null;
 	}
@@ -67,7 +68,9 @@ public class EtcdServiceRegistration implements Registration {
 	}
 
 	@Override
-	public String getHost() {
+	@SuppressWarnings("NullAway") // Nothing is registered before the application is
+									// ready.
+	public @Nullable String getHost() {
 		ServiceRegistration registration = this.registrar.getRegistration();
 		return (registration != null) ? registration.host() : null;
 	}
@@ -85,7 +88,9 @@ public class EtcdServiceRegistration implements Registration {
 	}
 
 	@Override
-	public URI getUri() {
+	@SuppressWarnings("NullAway") // Nothing is registered before the application is
+									// ready.
+	public @Nullable URI getUri() {
 		return (getHost() != null) ? ServiceInstance.createUri(this) : null;
 	}
 

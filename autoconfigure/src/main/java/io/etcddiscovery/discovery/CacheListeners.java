@@ -16,25 +16,22 @@
 
 package io.etcddiscovery.discovery;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
+import io.etcddiscovery.etcd.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
-
 /**
- * The listeners of a {@link ServiceCache} and the one named thread that notifies them, in
- * order, never on jetcd's threads nor under a lock.
+ * The listeners of a {@link ServiceCache} and the serial executor that notifies them, in
+ * order, one call at a time, never on jetcd's threads nor under a lock.
  * <p>
  * A notification reads the cache's latest snapshot when it runs, so a listener never sees
  * an older state after a newer one; a listener of one service is not called again for
@@ -48,17 +45,15 @@ final class CacheListeners {
 
 	private final Supplier<CacheSnapshot> snapshot;
 
-	private final ThreadPoolExecutor notifier;
+	private final SerialExecutor notifier;
 
 	private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile boolean closed;
 
-	CacheListeners(Supplier<CacheSnapshot> snapshot, String threadNamePrefix) {
+	CacheListeners(Supplier<CacheSnapshot> snapshot, SerialExecutor notifier) {
 		this.snapshot = snapshot;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(threadNamePrefix);
-		threads.setDaemon(true);
-		this.notifier = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), threads);
+		this.notifier = notifier;
 	}
 
 	/**
@@ -108,29 +103,27 @@ final class CacheListeners {
 	void close(long timeoutMillis) {
 		this.closed = true;
 		this.notifier.shutdown();
-		try {
-			if (!this.notifier.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS)) {
-				logger.warn("A listener did not return within %dms: interrupting it".formatted(timeoutMillis));
-				this.notifier.shutdownNow();
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!this.notifier.awaitTermination(Duration.ofMillis(timeoutMillis))) {
+			logger.warn("A listener did not return within %dms: interrupting it".formatted(timeoutMillis));
 			this.notifier.shutdownNow();
 		}
 		this.listeners.clear();
 	}
 
-	// Listener thread from here on.
+	// Listener executor from here on.
 
 	private void notifyCurrent(Listener listener) {
-		ServiceInstances current = this.snapshot.get().get(listener.service);
+		String service = listener.service;
+		if (service == null) {
+			return;
+		}
+		ServiceInstances current = this.snapshot.get().get(service);
 		ServiceInstances last = listener.lastNotified;
 		if (current == null) {
 			if (last != null && last.isEmpty()) {
 				return;
 			}
-			current = ServiceInstances.empty(listener.service);
+			current = ServiceInstances.empty(service);
 		}
 		else if (current == last) {
 			return;

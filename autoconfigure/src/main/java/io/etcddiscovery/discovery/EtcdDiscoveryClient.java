@@ -55,7 +55,7 @@ public class EtcdDiscoveryClient {
 	 * @param service the service
 	 * @return the instances, UP only unless configured otherwise; empty if there are none
 	 */
-	public List<ServiceInstance> instances(String service) {
+	public List<DiscoveredInstance> instances(String service) {
 		return this.onlyUp ? this.cache.upInstances(service) : this.cache.instances(service);
 	}
 
@@ -64,7 +64,7 @@ public class EtcdDiscoveryClient {
 	 * @param service the service
 	 * @return the instances, empty if there are none
 	 */
-	public List<ServiceInstance> allInstances(String service) {
+	public List<DiscoveredInstance> allInstances(String service) {
 		return this.cache.instances(service);
 	}
 
@@ -86,16 +86,16 @@ public class EtcdDiscoveryClient {
 	 * @param listener the listener
 	 * @return the subscription, to close when no longer interested
 	 */
-	public Subscription subscribe(String service, Consumer<List<ServiceInstance>> listener) {
+	public Subscription subscribe(String service, Consumer<List<DiscoveredInstance>> listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		return this.cache.subscribe(service, new Consumer<>() {
 
 			// Only touched on the listener thread.
-			private @Nullable List<ServiceInstance> last;
+			private @Nullable List<DiscoveredInstance> last;
 
 			@Override
 			public void accept(ServiceInstances instances) {
-				List<ServiceInstance> current = EtcdDiscoveryClient.this.onlyUp ? instances.up() : instances.all();
+				List<DiscoveredInstance> current = EtcdDiscoveryClient.this.onlyUp ? instances.up() : instances.all();
 				// Lists that did not change are shared: a change of an instance that is
 				// not UP does not concern a listener of UP instances.
 				if (current != this.last) {

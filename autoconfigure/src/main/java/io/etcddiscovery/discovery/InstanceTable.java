@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
-import io.etcddiscovery.registration.InvalidInstanceValueException;
+import io.etcddiscovery.etcd.InvalidInstanceValueException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -45,9 +45,9 @@ final class InstanceTable {
 
 	private final SkipListener skipListener;
 
-	private final Map<String, ServiceInstance> byKey = new HashMap<>();
+	private final Map<String, DiscoveredInstance> byKey = new HashMap<>();
 
-	private final Map<String, Map<String, ServiceInstance>> byService = new HashMap<>();
+	private final Map<String, Map<String, DiscoveredInstance>> byService = new HashMap<>();
 
 	// Keys whose value is not an instance, with the revision of that value.
 	private final Map<String, Long> invalid = new HashMap<>();
@@ -68,7 +68,7 @@ final class InstanceTable {
 	 * @return the services whose instances changed
 	 */
 	Set<String> replace(List<KeyChange> kvs, long revision) {
-		Map<String, ServiceInstance> previous = new HashMap<>(this.byKey);
+		Map<String, DiscoveredInstance> previous = new HashMap<>(this.byKey);
 		Map<String, Long> previousInvalid = new HashMap<>(this.invalid);
 		this.byKey.clear();
 		this.byService.clear();
@@ -78,7 +78,7 @@ final class InstanceTable {
 			if (kv.value() == null) {
 				continue;
 			}
-			ServiceInstance instance = read(kv, previousInvalid.get(kv.key()));
+			DiscoveredInstance instance = read(kv, previousInvalid.get(kv.key()));
 			if (instance != null) {
 				put(instance);
 				if (!instance.equals(previous.remove(kv.key()))) {
@@ -109,8 +109,8 @@ final class InstanceTable {
 				continue;
 			}
 			this.eventsApplied++;
-			ServiceInstance removed = remove(event.key());
-			ServiceInstance added = null;
+			DiscoveredInstance removed = remove(event.key());
+			DiscoveredInstance added = null;
 			if (event.value() != null) {
 				added = read(event, this.invalid.get(event.key()));
 			}
@@ -129,20 +129,21 @@ final class InstanceTable {
 	}
 
 	private boolean isHeld(KeyChange event) {
-		ServiceInstance held = this.byKey.get(event.key());
+		DiscoveredInstance held = this.byKey.get(event.key());
 		Long invalidRevision = this.invalid.get(event.key());
 		return (held != null && held.modRevision() >= event.modRevision())
 				|| (invalidRevision != null && invalidRevision >= event.modRevision());
 	}
 
-	private @Nullable ServiceInstance read(KeyChange kv, @Nullable Long knownInvalidRevision) {
+	private @Nullable DiscoveredInstance read(KeyChange kv, @Nullable Long knownInvalidRevision) {
 		try {
-			ServiceInstance instance = this.reader.read(kv.key(), Objects.requireNonNull(kv.value()), kv.modRevision());
+			DiscoveredInstance instance = this.reader.read(kv.key(), Objects.requireNonNull(kv.value()),
+					kv.modRevision());
 			this.invalid.remove(kv.key());
 			return instance;
 		}
 		catch (InvalidInstanceValueException ex) {
-			return skip(kv, knownInvalidRevision, ex.getMessage());
+			return skip(kv, knownInvalidRevision, String.valueOf(ex.getMessage()));
 		}
 		catch (RuntimeException ex) {
 			// A value no rule foresaw: skipped like any other, never fatal to the others.
@@ -150,7 +151,7 @@ final class InstanceTable {
 		}
 	}
 
-	private @Nullable ServiceInstance skip(KeyChange kv, @Nullable Long knownInvalidRevision, String reason) {
+	private @Nullable DiscoveredInstance skip(KeyChange kv, @Nullable Long knownInvalidRevision, String reason) {
 		this.invalid.put(kv.key(), kv.modRevision());
 		if (knownInvalidRevision == null || knownInvalidRevision != kv.modRevision()) {
 			this.skipListener.skipped(kv.key(), kv.modRevision(), reason);
@@ -158,18 +159,20 @@ final class InstanceTable {
 		return null;
 	}
 
-	private void put(ServiceInstance instance) {
+	private void put(DiscoveredInstance instance) {
 		this.byKey.put(instance.key(), instance);
 		this.byService.computeIfAbsent(instance.service(), (service) -> new LinkedHashMap<>())
 			.put(instance.key(), instance);
 	}
 
-	private @Nullable ServiceInstance remove(String key) {
-		ServiceInstance removed = this.byKey.remove(key);
+	private @Nullable DiscoveredInstance remove(String key) {
+		DiscoveredInstance removed = this.byKey.remove(key);
 		if (removed != null) {
-			Map<String, ServiceInstance> instances = this.byService.get(removed.service());
-			instances.remove(key);
-			if (instances.isEmpty()) {
+			Map<String, DiscoveredInstance> instances = this.byService.get(removed.service());
+			if (instances != null) {
+				instances.remove(key);
+			}
+			if (instances == null || instances.isEmpty()) {
 				this.byService.remove(removed.service());
 			}
 		}
@@ -183,7 +186,7 @@ final class InstanceTable {
 	 * @return the instances
 	 */
 	ServiceInstances instancesOf(String service, @Nullable ServiceInstances previous) {
-		Map<String, ServiceInstance> instances = this.byService.get(service);
+		Map<String, DiscoveredInstance> instances = this.byService.get(service);
 		return (instances != null) ? ServiceInstances.of(service, new ArrayList<>(instances.values()), previous)
 				: ServiceInstances.empty(service);
 	}

@@ -19,8 +19,8 @@ package io.etcddiscovery.discovery;
 import java.net.URI;
 import java.util.Map;
 
-import io.etcddiscovery.registration.InstanceValueRules;
-import io.etcddiscovery.registration.InvalidInstanceValueException;
+import io.etcddiscovery.etcd.InstanceValueRules;
+import io.etcddiscovery.etcd.InvalidInstanceValueException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,7 +60,7 @@ final class InstanceValidator {
 			return InstanceValueRules.uri(host, port, secure);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new InvalidInstanceValueException(ex.getMessage());
+			throw new InvalidInstanceValueException(String.valueOf(ex.getMessage()));
 		}
 	}
 

@@ -26,16 +26,16 @@ import org.springframework.util.Assert;
 
 /**
  * The instances of one service at one point in time, immutable: every instance, and the
- * ones that are {@link ServiceInstance#isUp() up}, each ordered by instance id.
+ * ones that are {@link DiscoveredInstance#isUp() up}, each ordered by instance id.
  *
  * @param service the service name
  * @param all every instance, whatever its status
  * @param up the instances whose status is UP
  * @author etcd-discovery authors
  */
-public record ServiceInstances(String service, List<ServiceInstance> all, List<ServiceInstance> up) {
+public record ServiceInstances(String service, List<DiscoveredInstance> all, List<DiscoveredInstance> up) {
 
-	private static final Comparator<ServiceInstance> ORDER = Comparator.comparing(ServiceInstance::instanceId);
+	private static final Comparator<DiscoveredInstance> ORDER = Comparator.comparing(DiscoveredInstance::instanceId);
 
 	public ServiceInstances {
 		Assert.hasText(service, "'service' must not be empty");
@@ -61,10 +61,11 @@ public record ServiceInstances(String service, List<ServiceInstance> all, List<S
 	 * @param previous the instances of the service before, or {@code null}
 	 * @return the instances
 	 */
-	static ServiceInstances of(String service, List<ServiceInstance> instances, @Nullable ServiceInstances previous) {
-		List<ServiceInstance> all = new ArrayList<>(instances);
+	static ServiceInstances of(String service, List<DiscoveredInstance> instances,
+			@Nullable ServiceInstances previous) {
+		List<DiscoveredInstance> all = new ArrayList<>(instances);
 		all.sort(ORDER);
-		List<ServiceInstance> up = all.stream().filter(ServiceInstance::isUp).toList();
+		List<DiscoveredInstance> up = all.stream().filter(DiscoveredInstance::isUp).toList();
 		return new ServiceInstances(service, (previous != null && previous.all().equals(all)) ? previous.all() : all,
 				(previous != null && previous.up().equals(up)) ? previous.up() : up);
 	}

@@ -22,8 +22,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
-import io.etcddiscovery.discovery.ServiceInstance;
 import io.etcddiscovery.discovery.Subscription;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -79,7 +79,7 @@ final class EtcdNameResolver extends NameResolver {
 		this.subscription = this.discovery.subscribe(this.service, this::instancesChanged);
 	}
 
-	private void instancesChanged(List<ServiceInstance> instances) {
+	private void instancesChanged(List<DiscoveredInstance> instances) {
 		long update = this.updates.incrementAndGet();
 		// Building addresses may resolve host names: not on the cache's listener thread.
 		Runnable resolve = () -> {
@@ -94,9 +94,9 @@ final class EtcdNameResolver extends NameResolver {
 		}
 	}
 
-	private static List<EquivalentAddressGroup> addressGroups(List<ServiceInstance> instances) {
+	private static List<EquivalentAddressGroup> addressGroups(List<DiscoveredInstance> instances) {
 		List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
-		for (ServiceInstance instance : instances) {
+		for (DiscoveredInstance instance : instances) {
 			groups.add(new EquivalentAddressGroup(new InetSocketAddress(instance.host(), instance.port())));
 		}
 		return groups;

@@ -16,28 +16,36 @@
 
 package io.etcddiscovery.health;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.cluster.Member;
 import io.etcd.jetcd.cluster.MemberListResponse;
 import io.etcd.jetcd.maintenance.StatusResponse;
-import io.etcddiscovery.registration.EtcdErrors;
+import io.etcddiscovery.etcd.EtcdErrors;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.util.Assert;
 
 /**
  * Health of the etcd cluster this application talks to: UP with the cluster id, leader
  * and member count, DOWN with a one-line reason when etcd does not answer within the
- * request timeout.
+ * request timeout. The members are asked for their status all at once, and the first
+ * answer counts, so that a member that does not answer costs no more than the one
+ * timeout.
  *
  * @author etcd-discovery authors
  */
-public class EtcdHealthIndicator implements HealthIndicator {
+public class EtcdHealthIndicator extends AbstractHealthIndicator {
 
 	private final Client client;
 
@@ -49,23 +57,26 @@ public class EtcdHealthIndicator implements HealthIndicator {
 	 * Create a new indicator.
 	 * @param client the etcd client
 	 * @param endpoints the configured endpoints, shown without credentials
-	 * @param timeout the deadline of each call
+	 * @param timeout the deadline of the whole check
 	 */
 	public EtcdHealthIndicator(Client client, List<String> endpoints, Duration timeout) {
+		super("etcd health check failed");
 		Assert.notNull(client, "'client' must not be null");
+		Assert.notNull(timeout, "'timeout' must not be null");
 		this.client = client;
 		this.endpoints = List.copyOf(endpoints);
 		this.timeout = timeout;
 	}
 
 	@Override
-	public Health health() {
+	protected void doHealthCheck(Health.Builder health) {
+		long deadline = System.nanoTime() + this.timeout.toNanos();
 		try {
 			MemberListResponse members = this.client.getClusterClient()
 				.listMember()
 				.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-			StatusResponse status = status(members.getMembers());
-			Health.Builder health = Health.up()
+			StatusResponse status = firstStatus(members.getMembers(), deadline);
+			health.up()
 				.withDetail("clusterId", Long.toHexString(members.getHeader().getClusterId()))
 				.withDetail("members", members.getMembers().size())
 				.withDetail("endpoints", this.endpoints);
@@ -76,37 +87,52 @@ public class EtcdHealthIndicator implements HealthIndicator {
 			else {
 				health.withDetail("leader", "none");
 			}
-			return health.build();
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return Health.down().withDetail("error", "interrupted").build();
+			health.down().withDetail("error", "interrupted");
 		}
 		catch (Exception ex) {
-			String reason = (ex instanceof java.util.concurrent.TimeoutException)
-					? "no answer within " + this.timeout.toMillis() + "ms" : EtcdErrors.describe(ex);
-			return Health.down().withDetail("error", reason).withDetail("endpoints", this.endpoints).build();
+			// Expected when etcd is down: a one-line reason, no stack trace.
+			String reason = (ex instanceof TimeoutException) ? "no answer within " + this.timeout.toMillis() + "ms"
+					: EtcdErrors.describe(ex);
+			health.down().withDetail("error", reason).withDetail("endpoints", this.endpoints);
 		}
 	}
 
-	private StatusResponse status(List<Member> members) throws Exception {
-		Exception failure = null;
+	/*
+	 * Ask every member for its status at once and return the first answer.
+	 */
+	private @Nullable StatusResponse firstStatus(List<Member> members, long deadline) throws Exception {
+		List<CompletableFuture<StatusResponse>> calls = new ArrayList<>();
 		for (Member member : members) {
-			for (java.net.URI url : member.getClientURIs()) {
-				try {
-					return this.client.getMaintenanceClient()
-						.statusMember(url.toString())
-						.get(this.timeout.toMillis(), TimeUnit.MILLISECONDS);
-				}
-				catch (Exception ex) {
-					failure = ex;
-				}
+			for (URI url : member.getClientURIs()) {
+				calls.add(this.client.getMaintenanceClient().statusMember(url.toString()));
 			}
 		}
-		if (failure != null) {
-			throw failure;
+		if (calls.isEmpty()) {
+			return null;
 		}
-		return null;
+		CompletableFuture<StatusResponse> first = new CompletableFuture<>();
+		AtomicInteger unanswered = new AtomicInteger(calls.size());
+		for (CompletableFuture<StatusResponse> call : calls) {
+			call.whenComplete((status, ex) -> {
+				if (ex == null) {
+					first.complete(status);
+				}
+				else if (unanswered.decrementAndGet() == 0) {
+					// Every member failed: the last failure says why.
+					first.completeExceptionally(ex);
+				}
+			});
+		}
+		try {
+			long left = Math.max(1, deadline - System.nanoTime());
+			return first.get(left, TimeUnit.NANOSECONDS);
+		}
+		finally {
+			calls.forEach((call) -> call.cancel(true));
+		}
 	}
 
 	private static String leaderName(List<Member> members, long leaderId) {

@@ -19,14 +19,15 @@ package io.etcddiscovery.health;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.StatusSource;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.StatusSource;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -103,7 +104,8 @@ public class HealthStatusSource implements StatusSource {
 			}
 			HealthContributor contributor = entry.contributor();
 			if (contributor instanceof HealthIndicator indicator) {
-				statuses.add(indicator.health(false).getStatus());
+				Health health = indicator.health(false);
+				statuses.add((health != null) ? health.getStatus() : Status.UNKNOWN);
 			}
 			else if (contributor instanceof CompositeHealthContributor composite) {
 				statuses.add(evaluate(composite, path + "/", group, aggregator));

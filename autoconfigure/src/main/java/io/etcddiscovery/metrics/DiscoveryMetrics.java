@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.registration.Heartbeat;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.RegistrationState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -115,7 +115,7 @@ public class DiscoveryMetrics implements MeterBinder {
 		for (String service : cache.services()) {
 			Map<InstanceStatus, Long> counts = cache.instances(service)
 				.stream()
-				.collect(Collectors.groupingBy(ServiceInstance::status, () -> new EnumMap<>(InstanceStatus.class),
+				.collect(Collectors.groupingBy(DiscoveredInstance::status, () -> new EnumMap<>(InstanceStatus.class),
 						Collectors.counting()));
 			counts.forEach((status, count) -> rows
 				.add(MultiGauge.Row.of(Tags.of("service", service, "status", status.name()), count)));
@@ -147,7 +147,7 @@ public class DiscoveryMetrics implements MeterBinder {
 		if (this.heartbeat != null) {
 			Timer success = heartbeatTimer(registry, "success");
 			Timer failure = heartbeatTimer(registry, "failure");
-			this.heartbeat.setListener((beat) -> (beat.success() ? success : failure).record(beat.duration()));
+			this.heartbeat.addListener((beat) -> (beat.success() ? success : failure).record(beat.duration()));
 		}
 	}
 

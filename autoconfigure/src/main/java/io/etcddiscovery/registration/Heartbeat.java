@@ -19,15 +19,24 @@ package io.etcddiscovery.registration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.EtcdErrors;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.SerialExecutor;
+import io.etcddiscovery.etcd.StatusSource;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -41,10 +50,21 @@ import org.springframework.util.Assert;
  * status once the same new result was seen {@code threshold} times in a row, and checks
  * that this instance's key is still in etcd. The lease itself is renewed by jetcd's
  * keep-alive stream, independently of the heartbeat.
+ * <p>
+ * A beat waits for nothing on a shared thread: it runs on a {@link SerialExecutor} of the
+ * {@link DiscoveryScheduler}, hands the health check to the heartbeat's own thread
+ * ({@value #HEALTH_THREAD_NAME_PREFIX}1, which contains a check that hangs) and the key
+ * check to the registrar, and schedules the next beat an interval after the last one
+ * ended.
  *
  * @author etcd-discovery authors
  */
 public final class Heartbeat {
+
+	/**
+	 * Prefix of the name of the thread that evaluates health.
+	 */
+	public static final String HEALTH_THREAD_NAME_PREFIX = "etcd-discovery-health-";
 
 	private static final Log logger = LogFactory.getLog(Heartbeat.class);
 
@@ -64,22 +84,26 @@ public final class Heartbeat {
 
 	private final Clock clock;
 
-	private final ScheduledThreadPoolExecutor scheduler;
+	private final SerialExecutor executor;
 
 	private final ThreadPoolExecutor healthExecutor;
 
-	private volatile @Nullable Consumer<Beat> listener;
+	private final List<Consumer<Beat>> listeners = new CopyOnWriteArrayList<>();
 
 	private volatile @Nullable Beat lastBeat;
 
 	private volatile int consecutiveFailures;
 
-	// Heartbeat thread only.
-	private @Nullable Future<InstanceStatus> pendingEvaluation;
+	private volatile boolean stopped;
+
+	// The heartbeat's executor only, after start().
+	private @Nullable CompletableFuture<InstanceStatus> pendingEvaluation;
 
 	private @Nullable InstanceStatus candidate;
 
 	private int candidateCount;
+
+	private @Nullable ScheduledFuture<?> next;
 
 	private boolean started;
 
@@ -93,12 +117,15 @@ public final class Heartbeat {
 	 * @param threshold how many equal new results change the published status
 	 * @param verifyTimeout the longest time the key check may take
 	 * @param clock the clock for timestamps
+	 * @param scheduler the threads beats run on
 	 */
 	public Heartbeat(InstanceRegistrar registrar, StatusPublisher statusPublisher, @Nullable StatusSource statusSource,
-			Duration interval, Duration healthTimeout, int threshold, Duration verifyTimeout, Clock clock) {
+			Duration interval, Duration healthTimeout, int threshold, Duration verifyTimeout, Clock clock,
+			DiscoveryScheduler scheduler) {
 		Assert.notNull(registrar, "'registrar' must not be null");
 		Assert.notNull(statusPublisher, "'statusPublisher' must not be null");
 		Assert.isTrue(threshold >= 1, "'threshold' must be at least 1");
+		Assert.notNull(scheduler, "'scheduler' must not be null");
 		this.registrar = registrar;
 		this.statusPublisher = statusPublisher;
 		this.statusSource = statusSource;
@@ -107,15 +134,11 @@ public final class Heartbeat {
 		this.threshold = threshold;
 		this.verifyTimeout = verifyTimeout;
 		this.clock = clock;
-		this.scheduler = new ScheduledThreadPoolExecutor(1, daemon("etcd-discovery-heartbeat-"));
-		this.healthExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-				daemon("etcd-discovery-health-"));
-	}
-
-	private static CustomizableThreadFactory daemon(String prefix) {
-		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(prefix);
+		this.executor = scheduler.serialExecutor("heartbeat");
+		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(HEALTH_THREAD_NAME_PREFIX);
 		threadFactory.setDaemon(true);
-		return threadFactory;
+		this.healthExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+				threadFactory);
 	}
 
 	/**
@@ -125,8 +148,23 @@ public final class Heartbeat {
 	 * @return the status to publish
 	 */
 	public InstanceStatus evaluateNow() {
-		if (this.statusSource != null) {
-			InstanceStatus status = evaluateHealth(this.healthExecutor.submit(this.statusSource::evaluate));
+		StatusSource source = this.statusSource;
+		if (source != null) {
+			InstanceStatus status;
+			try {
+				status = CompletableFuture.supplyAsync(source::evaluate, this.healthExecutor)
+					.get(this.healthTimeout.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException ex) {
+				status = timedOut();
+			}
+			catch (ExecutionException ex) {
+				status = failed(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				status = InstanceStatus.DOWN;
+			}
 			this.candidate = status;
 			this.candidateCount = this.threshold;
 			this.statusPublisher.setHealthStatus(status);
@@ -137,34 +175,38 @@ public final class Heartbeat {
 	/**
 	 * Start beating.
 	 */
-	public synchronized void start() {
-		if (!this.started && !this.scheduler.isShutdown()) {
-			this.started = true;
-			this.scheduler.scheduleWithFixedDelay(this::beat, this.interval.toMillis(), this.interval.toMillis(),
-					TimeUnit.MILLISECONDS);
-		}
+	public void start() {
+		execute(() -> {
+			if (!this.started && !this.stopped) {
+				this.started = true;
+				scheduleNext();
+			}
+		});
 	}
 
 	/**
-	 * Stop beating and release the threads.
+	 * Stop beating and release the health thread.
 	 */
-	public synchronized void stop() {
-		this.scheduler.shutdownNow();
+	public void stop() {
+		this.stopped = true;
+		execute(() -> {
+			ScheduledFuture<?> pending = this.next;
+			if (pending != null) {
+				pending.cancel(false);
+			}
+		});
+		this.executor.shutdown();
 		this.healthExecutor.shutdownNow();
-		try {
-			this.scheduler.awaitTermination(this.verifyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	/**
-	 * Register a listener for every beat, for example to record metrics.
+	 * Add a listener of every beat, for example to record metrics. Listeners are called
+	 * on the heartbeat's executor, one call at a time, and must return quickly.
 	 * @param listener the listener
 	 */
-	public void setListener(@Nullable Consumer<Beat> listener) {
-		this.listener = listener;
+	public void addListener(Consumer<Beat> listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.listeners.add(listener);
 	}
 
 	/**
@@ -191,68 +233,100 @@ public final class Heartbeat {
 		return this.interval;
 	}
 
-	private void beat() {
-		long start = System.nanoTime();
-		Instant at = this.clock.instant();
-		InstanceStatus health = null;
-		if (this.statusSource != null) {
-			health = evaluateHealth(nextEvaluation());
-			apply(health);
-		}
-		String failure = null;
-		try {
-			this.registrar.verify().get(this.verifyTimeout.toMillis(), TimeUnit.MILLISECONDS);
-		}
-		catch (ExecutionException ex) {
-			failure = (ex.getCause() != null) ? ex.getCause().getMessage() : ex.getMessage();
-		}
-		catch (TimeoutException ex) {
-			failure = "no answer from etcd within " + this.verifyTimeout.toMillis() + "ms";
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+	private void scheduleNext() {
+		if (this.stopped) {
 			return;
 		}
-		this.consecutiveFailures = (failure != null) ? this.consecutiveFailures + 1 : 0;
-		Beat beat = new Beat(at, failure == null, failure, Duration.ofNanos(System.nanoTime() - start), health,
-				this.statusPublisher.getEffectiveStatus());
-		this.lastBeat = beat;
-		Consumer<Beat> current = this.listener;
-		if (current != null) {
-			current.accept(beat);
+		try {
+			this.next = this.executor.schedule(this::beat, this.interval);
+		}
+		catch (RejectedExecutionException ex) {
+			// The context is closing.
 		}
 	}
 
-	private Future<InstanceStatus> nextEvaluation() {
-		Future<InstanceStatus> pending = this.pendingEvaluation;
+	private void beat() {
+		long start = System.nanoTime();
+		Instant at = this.clock.instant();
+		CompletableFuture<@Nullable InstanceStatus> health = (this.statusSource != null)
+				? nextEvaluation().copy()
+					.orTimeout(this.healthTimeout.toMillis(), TimeUnit.MILLISECONDS)
+					.handle((status, ex) -> (ex != null) ? failedOrTimedOut(ex) : status)
+				: CompletableFuture.completedFuture(null);
+		health.thenAcceptAsync((status) -> {
+			if (status != null) {
+				apply(status);
+			}
+			this.registrar.verify()
+				.orTimeout(this.verifyTimeout.toMillis(), TimeUnit.MILLISECONDS)
+				.whenCompleteAsync((result, ex) -> beaten(at, start, status, ex), this.executor);
+		}, this.executor);
+	}
+
+	private void beaten(Instant at, long start, @Nullable InstanceStatus health, @Nullable Throwable failure) {
+		String reason = null;
+		if (failure != null) {
+			Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+					? failure.getCause() : failure;
+			reason = (cause instanceof TimeoutException)
+					? "no answer from etcd within " + this.verifyTimeout.toMillis() + "ms" : cause.getMessage();
+			if (reason == null) {
+				reason = cause.getClass().getSimpleName();
+			}
+		}
+		this.consecutiveFailures = (reason != null) ? this.consecutiveFailures + 1 : 0;
+		Beat beat = new Beat(at, reason == null, reason, Duration.ofNanos(System.nanoTime() - start), health,
+				this.statusPublisher.getEffectiveStatus());
+		this.lastBeat = beat;
+		for (Consumer<Beat> listener : this.listeners) {
+			try {
+				listener.accept(beat);
+			}
+			catch (RuntimeException ex) {
+				// A bug in the listener: worth its stack trace, and the heartbeat goes
+				// on.
+				logger.warn("Heartbeat listener failed", ex);
+			}
+		}
+		scheduleNext();
+	}
+
+	private CompletableFuture<InstanceStatus> nextEvaluation() {
+		CompletableFuture<InstanceStatus> pending = this.pendingEvaluation;
 		if (pending != null && !pending.isDone()) {
 			// The previous check still hangs: do not pile up another one behind it.
 			return pending;
 		}
-		Future<InstanceStatus> next = this.healthExecutor.submit(this.statusSource::evaluate);
+		StatusSource source = this.statusSource;
+		Assert.state(source != null, "No status source");
+		CompletableFuture<InstanceStatus> next;
+		try {
+			next = CompletableFuture.supplyAsync(source::evaluate, this.healthExecutor);
+		}
+		catch (RejectedExecutionException ex) {
+			next = CompletableFuture.failedFuture(ex);
+		}
 		this.pendingEvaluation = next;
 		return next;
 	}
 
-	private InstanceStatus evaluateHealth(Future<InstanceStatus> evaluation) {
-		try {
-			return evaluation.get(this.healthTimeout.toMillis(), TimeUnit.MILLISECONDS);
+	private InstanceStatus failedOrTimedOut(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		return (cause instanceof TimeoutException) ? timedOut() : failed(cause);
+	}
+
+	private InstanceStatus timedOut() {
+		if (this.candidate != InstanceStatus.DOWN) {
+			logger.warn("Health check did not answer within %dms: counting it as DOWN"
+				.formatted(this.healthTimeout.toMillis()));
 		}
-		catch (TimeoutException ex) {
-			if (this.candidate != InstanceStatus.DOWN) {
-				logger.warn("Health check did not answer within %dms: counting it as DOWN"
-					.formatted(this.healthTimeout.toMillis()));
-			}
-			return InstanceStatus.DOWN;
-		}
-		catch (ExecutionException ex) {
-			logger.warn("Health check failed (%s): counting it as DOWN".formatted(EtcdErrors.describe(ex)));
-			return InstanceStatus.DOWN;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return InstanceStatus.DOWN;
-		}
+		return InstanceStatus.DOWN;
+	}
+
+	private InstanceStatus failed(Throwable failure) {
+		logger.warn("Health check failed (%s): counting it as DOWN".formatted(EtcdErrors.describe(failure)));
+		return InstanceStatus.DOWN;
 	}
 
 	private void apply(InstanceStatus health) {
@@ -265,6 +339,15 @@ public final class Heartbeat {
 		}
 		if (this.candidateCount >= this.threshold && health != this.statusPublisher.getHealthStatus()) {
 			this.statusPublisher.setHealthStatus(health);
+		}
+	}
+
+	private void execute(Runnable task) {
+		try {
+			this.executor.execute(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopped.
 		}
 	}
 

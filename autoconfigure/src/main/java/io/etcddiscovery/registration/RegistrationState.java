@@ -18,6 +18,7 @@ package io.etcddiscovery.registration;
 
 import java.time.Instant;
 
+import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -18,6 +18,10 @@ package io.etcddiscovery.registration;
 
 import java.util.Map;
 
+import io.etcddiscovery.etcd.InstanceRecord;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
+
 import org.springframework.util.Assert;
 
 /**
@@ -35,7 +39,7 @@ import org.springframework.util.Assert;
  * @author etcd-discovery authors
  */
 public record ServiceRegistration(String namespace, String service, String instanceId, String host, int port,
-		boolean secure, Map<String, String> metadata, InstanceStatus status) {
+		boolean secure, Map<String, String> metadata, InstanceStatus status) implements InstanceRecord {
 
 	public ServiceRegistration {
 		Assert.hasText(namespace, "'namespace' must not be empty");
@@ -51,9 +55,32 @@ public record ServiceRegistration(String namespace, String service, String insta
 	 * brackets), the {@code Addr} of etcd's naming format.
 	 * @return the address
 	 */
+	@Override
 	public String address() {
 		return (this.host.contains(":") && !this.host.startsWith("[")) ? "[" + this.host + "]:" + this.port
 				: this.host + ":" + this.port;
+	}
+
+	/**
+	 * Return the key this instance is registered under with its status (see
+	 * {@link KeyLayout#keyFor}).
+	 * @param layout where keys live
+	 * @return the key
+	 */
+	public String key(KeyLayout layout) {
+		return layout.keyFor(this.namespace, this.service, this.instanceId, this.status);
+	}
+
+	/**
+	 * Return this instance's other key: its parked key when the given key is its instance
+	 * key, its instance key otherwise.
+	 * @param layout where keys live
+	 * @param key one of the instance's keys
+	 * @return the other one
+	 */
+	public String otherKey(KeyLayout layout, String key) {
+		String instanceKey = layout.instanceKey(this.namespace, this.service, this.instanceId);
+		return key.equals(instanceKey) ? layout.parkedKey(this.namespace, this.service, this.instanceId) : instanceKey;
 	}
 
 	/**

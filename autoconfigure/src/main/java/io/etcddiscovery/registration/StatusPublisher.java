@@ -16,8 +16,7 @@
 
 package io.etcddiscovery.registration;
 
-import java.util.Locale;
-
+import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -84,11 +83,11 @@ public class StatusPublisher {
 	 * @throws IllegalArgumentException if the status is neither
 	 */
 	public void setOperatorStatus(String status) {
-		String requested = status.trim().toUpperCase(Locale.ROOT);
-		if (InstanceStatus.OUT_OF_SERVICE.name().equals(requested)) {
+		InstanceStatus requested = InstanceStatus.parse(status.trim());
+		if (requested == InstanceStatus.OUT_OF_SERVICE) {
 			setOverride(InstanceStatus.OUT_OF_SERVICE);
 		}
-		else if (InstanceStatus.UP.name().equals(requested)) {
+		else if (requested == InstanceStatus.UP) {
 			setOverride(null);
 		}
 		else {

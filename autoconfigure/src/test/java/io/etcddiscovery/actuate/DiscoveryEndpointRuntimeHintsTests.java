@@ -16,17 +16,9 @@
 
 package io.etcddiscovery.actuate;
 
-import java.lang.reflect.RecordComponent;
-import java.util.Arrays;
-import java.util.List;
-
-import io.etcddiscovery.cloud.EjectedInstances;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.aot.hint.RuntimeHints;
-import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import static io.etcddiscovery.DescriptorHints.assertEveryRecordIsSerializable;
 
 /**
  * Tests for {@link DiscoveryEndpointRuntimeHints}.
@@ -37,30 +29,7 @@ class DiscoveryEndpointRuntimeHintsTests {
 
 	@Test
 	void everyRecordCachedServicesDescribesCanBeSerializedInANativeImage() {
-		assertEveryRecordIsSerializable(CachedServices.class);
-	}
-
-	@Test
-	void everyRecordEjectedInstancesDescribesCanBeSerializedInANativeImage() {
-		assertEveryRecordIsSerializable(EjectedInstances.class);
-	}
-
-	private void assertEveryRecordIsSerializable(Class<?> describer) {
-		RuntimeHints hints = new RuntimeHints();
-		new DiscoveryEndpointRuntimeHints().registerHints(hints, getClass().getClassLoader());
-		List<Class<?>> descriptors = Arrays.stream(describer.getDeclaredClasses())
-			.filter(Class::isRecord)
-			.filter((record) -> java.lang.reflect.Modifier.isPublic(record.getModifiers()))
-			.toList();
-		assertThat(descriptors).isNotEmpty();
-		for (Class<?> descriptor : descriptors) {
-			assertThat(RuntimeHintsPredicates.reflection().onType(descriptor)).as(descriptor.getName()).accepts(hints);
-			for (RecordComponent component : descriptor.getRecordComponents()) {
-				assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(component.getAccessor()))
-					.as(descriptor.getSimpleName() + "." + component.getName())
-					.accepts(hints);
-			}
-		}
+		assertEveryRecordIsSerializable(new DiscoveryEndpointRuntimeHints(), CachedServices.class);
 	}
 
 }

@@ -108,8 +108,8 @@ class DiscoveryActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(context.getBean(Heartbeat.class).getInterval()).hasSeconds(1));
 		this.contextRunner.withPropertyValues("discovery.heartbeat.health-group=nope").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(new DiscoveryPropertiesFailureAnalyzer().analyze(context.getStartupFailure()).getDescription())
-				.contains("'discovery.heartbeat.health-group'");
+			assertThat(ReportedProperty.of(context.getStartupFailure()).name())
+				.isEqualTo("discovery.heartbeat.health-group");
 		});
 	}
 

@@ -23,8 +23,9 @@ import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.RegistrationLifecycle;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.registration.InstanceLifecycle;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -61,7 +62,7 @@ class DiscoveryClientAutoConfigurationTests {
 			EtcdDiscoveryClient client = context.getBean(EtcdDiscoveryClient.class);
 			assertThat(client.isOnlyUp()).isTrue();
 			assertThat(client.instances("orders")).isEmpty();
-			DiscoveryProperties.Discovery properties = context.getBean(DiscoveryProperties.class).getClient();
+			DiscoveryClientProperties properties = context.getBean(DiscoveryClientProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.isOnlyUp()).isTrue();
 		});
@@ -110,7 +111,7 @@ class DiscoveryClientAutoConfigurationTests {
 
 	@Test
 	void cacheStopsAfterTheWebServerAndRegistration() {
-		assertThat(ServiceCacheLifecycle.PHASE).isLessThan(RegistrationLifecycle.PHASE)
+		assertThat(ServiceCacheLifecycle.PHASE).isLessThan(InstanceLifecycle.PHASE)
 			.isLessThan(WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE)
 			.isLessThan(WebServerApplicationContext.START_STOP_LIFECYCLE_PHASE);
 	}
@@ -130,9 +131,9 @@ class DiscoveryClientAutoConfigurationTests {
 	static class UserConfiguration {
 
 		@Bean
-		ServiceCache userCache(Client client) {
+		ServiceCache userCache(Client client, DiscoveryScheduler scheduler) {
 			return new ServiceCache(client, "/custom/", Duration.ofSeconds(1), Duration.ofMillis(100),
-					new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1), Clock.systemUTC());
+					new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1), Clock.systemUTC(), scheduler);
 		}
 
 		@Bean

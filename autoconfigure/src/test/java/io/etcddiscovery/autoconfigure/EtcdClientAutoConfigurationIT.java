@@ -72,6 +72,22 @@ class EtcdClientAutoConfigurationIT {
 	}
 
 	@Test
+	void connectsWithTheConnectionDetailsAContainerSupplies() {
+		// The properties point nowhere: the details of the "container" point at etcd.
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class))
+			.withPropertyValues("discovery.etcd.endpoints=http://127.0.0.1:1")
+			.withBean(EtcdConnectionDetails.class, () -> () -> java.util.List.of(etcd.endpoint()))
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(PropertiesEtcdConnectionDetails.class);
+				GetResponse response = context.getBean(Client.class)
+					.getKVClient()
+					.get(ByteSequence.from("/", StandardCharsets.UTF_8))
+					.get(10, TimeUnit.SECONDS);
+				assertThat(response.getHeader().getRevision()).isPositive();
+			});
+	}
+
+	@Test
 	void startsWhenEtcdIsDown() {
 		etcd.stop();
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(Client.class));

@@ -22,9 +22,12 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.MemberFailover;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
-import io.etcddiscovery.registration.RegistrationLifecycle;
+import io.etcddiscovery.registration.InstanceLifecycle;
+import io.etcddiscovery.registration.RegistrationStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -56,7 +59,7 @@ class EtcdClientAutoConfigurationTests {
 	@Test
 	void defaultsCreateClientAndRegistration() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasSingleBean(Client.class).hasSingleBean(RegistrationLifecycle.class);
+			assertThat(context).hasSingleBean(Client.class).hasSingleBean(InstanceLifecycle.class);
 			DiscoveryProperties properties = context.getBean(DiscoveryProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.isRegister()).isTrue();
@@ -67,14 +70,15 @@ class EtcdClientAutoConfigurationTests {
 			assertThat(properties.isFailFast()).isFalse();
 			assertThat(properties.isSecure()).isFalse();
 			assertThat(properties.getMetadata()).isEmpty();
-			assertThat(properties.getEtcd().getEndpoints()).containsExactly("http://127.0.0.1:2379");
-			assertThat(properties.getEtcd().getKeyPrefix()).isEqualTo("/services");
-			assertThat(properties.getEtcd().getUsername()).isNull();
-			assertThat(properties.getEtcd().getPassword()).isNull();
-			assertThat(properties.getEtcd().getSsl().getBundle()).isNull();
-			assertThat(properties.getEtcd().getConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
-			assertThat(properties.getEtcd().getRequestTimeout()).isNull();
-			assertThat(properties.getEtcd().getMemberTimeout()).isNull();
+			EtcdProperties etcd = context.getBean(EtcdProperties.class);
+			assertThat(etcd.getEndpoints()).containsExactly("http://127.0.0.1:2379");
+			assertThat(etcd.getKeyPrefix()).isEqualTo("/services");
+			assertThat(etcd.getUsername()).isNull();
+			assertThat(etcd.getPassword()).isNull();
+			assertThat(etcd.getSsl().getBundle()).isNull();
+			assertThat(etcd.getConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
+			assertThat(etcd.getRequestTimeout()).isNull();
+			assertThat(etcd.getMemberTimeout()).isNull();
 			assertThat(properties.getShutdown().getDrainDelay()).isEqualTo(Duration.ofSeconds(2));
 		});
 	}
@@ -90,9 +94,10 @@ class EtcdClientAutoConfigurationTests {
 	void timeoutsFollowTheTtlWhenNotSet(Duration ttl, Duration requestTimeout, Duration memberTimeout) {
 		this.contextRunner.withPropertyValues("discovery.ttl=" + ttl.toMillis() + "ms").run((context) -> {
 			DiscoveryProperties properties = context.getBean(DiscoveryProperties.class);
-			assertThat(EtcdTimeouts.requestTimeout(properties)).isEqualTo(requestTimeout);
-			assertThat(EtcdTimeouts.memberTimeout(properties)).isEqualTo(memberTimeout);
-			assertThat(context.getBean(EtcdServiceRegistry.class).getRequestTimeout()).isEqualTo(requestTimeout);
+			EtcdProperties etcd = context.getBean(EtcdProperties.class);
+			assertThat(EtcdTimeouts.requestTimeout(etcd, properties.getTtl())).isEqualTo(requestTimeout);
+			assertThat(EtcdTimeouts.memberTimeout(etcd, properties.getTtl())).isEqualTo(memberTimeout);
+			assertThat(context.getBean(RegistrationStore.class).getRequestTimeout()).isEqualTo(requestTimeout);
 			assertThat(context.getBean(MemberFailover.class).getMemberTimeout()).isEqualTo(memberTimeout);
 		});
 	}
@@ -103,7 +108,7 @@ class EtcdClientAutoConfigurationTests {
 			.withPropertyValues("discovery.ttl=4s", "discovery.etcd.request-timeout=3s",
 					"discovery.etcd.member-timeout=1s")
 			.run((context) -> {
-				assertThat(context.getBean(EtcdServiceRegistry.class).getRequestTimeout())
+				assertThat(context.getBean(RegistrationStore.class).getRequestTimeout())
 					.isEqualTo(Duration.ofSeconds(3));
 				assertThat(context.getBean(MemberFailover.class).getMemberTimeout()).isEqualTo(Duration.ofSeconds(1));
 			});
@@ -133,18 +138,46 @@ class EtcdClientAutoConfigurationTests {
 	}
 
 	@Test
+	void connectionDetailsComeFromThePropertiesUnlessABeanSuppliesThem() {
+		this.contextRunner
+			.withPropertyValues("discovery.etcd.endpoints=http://10.0.0.1:2379", "discovery.etcd.username=alice",
+					"discovery.etcd.password=secret")
+			.run((context) -> {
+				EtcdConnectionDetails details = context.getBean(EtcdConnectionDetails.class);
+				assertThat(details).isInstanceOf(PropertiesEtcdConnectionDetails.class);
+				assertThat(details.getEndpoints()).containsExactly("http://10.0.0.1:2379");
+				assertThat(details.getUsername()).isEqualTo("alice");
+				assertThat(details.getPassword()).isEqualTo("secret");
+				assertThat(details.getSslBundle()).isNull();
+			});
+		this.contextRunner.withBean(EtcdConnectionDetails.class, () -> () -> List.of("http://10.9.9.9:2379"))
+			.run((context) -> {
+				assertThat(context).hasSingleBean(EtcdConnectionDetails.class)
+					.doesNotHaveBean(PropertiesEtcdConnectionDetails.class);
+				assertThat(context.getBean(EtcdConnectionDetails.class).getEndpoints())
+					.containsExactly("http://10.9.9.9:2379");
+			});
+	}
+
+	@Test
+	void theSharedPiecesAreOneBeanEach() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(DiscoveryScheduler.class)
+			.hasSingleBean(KeyLayout.class)
+			.hasSingleBean(Backoff.class));
+	}
+
+	@Test
 	void disabledByProperty() {
 		this.contextRunner.withPropertyValues("discovery.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(Client.class)
-				.doesNotHaveBean(RegistrationLifecycle.class)
+				.doesNotHaveBean(InstanceLifecycle.class)
 				.doesNotHaveBean(DiscoveryProperties.class));
 	}
 
 	@Test
 	void registrationDisabledKeepsTheClient() {
 		this.contextRunner.withPropertyValues("discovery.register=false")
-			.run((context) -> assertThat(context).hasSingleBean(Client.class)
-				.doesNotHaveBean(RegistrationLifecycle.class));
+			.run((context) -> assertThat(context).hasSingleBean(Client.class).doesNotHaveBean(InstanceLifecycle.class));
 	}
 
 	@Test
@@ -152,7 +185,7 @@ class EtcdClientAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserClientConfiguration.class).run((context) -> {
 			assertThat(context).hasSingleBean(Client.class);
 			assertThat(context.getBean(Client.class)).isSameAs(context.getBean("userClient"));
-			assertThat(context).hasSingleBean(RegistrationLifecycle.class);
+			assertThat(context).hasSingleBean(InstanceLifecycle.class);
 			assertThat(context).doesNotHaveBean(MemberFailover.class);
 		});
 	}
@@ -160,7 +193,7 @@ class EtcdClientAutoConfigurationTests {
 	@Test
 	void backsOffWithoutJetcd() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(Client.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(RegistrationLifecycle.class)
+			.run((context) -> assertThat(context).doesNotHaveBean(InstanceLifecycle.class)
 				.doesNotHaveBean("etcdClient"));
 	}
 

@@ -16,27 +16,38 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
-import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests that every invalid {@code discovery.*} value fails start-up with a failure
- * analysis naming the property.
+ * Tests that every invalid {@code discovery.*} value fails start-up the way Spring Boot
+ * reports it: a bind-time validation error or an
+ * {@code InvalidConfigurationPropertyValueException}, naming the property and showing the
+ * value, and where it was set in Boot's failure analysis.
  *
  * @author etcd-discovery authors
  */
+@ExtendWith(OutputCaptureExtension.class)
 class InvalidDiscoveryPropertiesTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, EtcdClientAutoConfiguration.class,
-				DiscoveryRegistrationAutoConfiguration.class))
+				DiscoveryRegistrationAutoConfiguration.class, DiscoveryClientAutoConfiguration.class))
 		.withPropertyValues("spring.application.name=orders");
 
 	@ParameterizedTest(name = "{0}={1}")
@@ -72,15 +83,16 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.client.ejection.probe-interval | 0s            | discovery.client.ejection.probe-interval
 			discovery.weight                 | 0                       | discovery.weight
 			discovery.host-detection.ignored-interfaces | '(' | discovery.host-detection.ignored-interfaces
-			discovery.etcd.ssl.bundle        | missing                 | discovery.etcd.ssl.bundle
 			""")
 	void invalidValueFailsStartUpNamingTheProperty(String property, String value, String reported) {
 		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
-			assertThat(analysis).as("failure analysis").isNotNull();
-			assertThat(analysis.getDescription()).contains("'" + reported + "'");
-			assertThat(analysis.getAction()).contains(reported);
+			ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+			assertThat(failure.name()).startsWith(reported);
+			assertThat(failure.reason()).isNotBlank();
+			if (property.equals(reported)) {
+				assertThat(failure.value()).as("the value shown").hasToString(value.replace("'", ""));
+			}
 		});
 	}
 
@@ -101,81 +113,129 @@ class InvalidDiscoveryPropertiesTests {
 		this.contextRunner.withPropertyValues(property).run((context) -> assertThat(context).hasNotFailed());
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void missingServiceNameFailsStartUpWithAdvice() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(EtcdClientAutoConfiguration.class,
 					DiscoveryRegistrationAutoConfiguration.class))
 			.run((context) -> {
-				FailureAnalysis analysis = analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("'discovery.service-name'")
-					.contains("a service name is required");
-				assertThat(analysis.getAction()).contains("spring.application.name")
+				ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+				assertThat(failure.name()).isEqualTo("discovery.service-name");
+				assertThat(failure.reason()).contains("a service name is required")
+					.contains("spring.application.name")
 					.contains("discovery.register=false");
 			});
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
+	void registrationPropertiesAreNotCheckedWhenRegistrationIsOff() {
+		this.contextRunner
+			.withPropertyValues("discovery.register=false", "discovery.service-name=or ders", "discovery.port=0",
+					"discovery.instance-id=a/b", "discovery.heartbeat.threshold=0")
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void failureAnalysisShowsPropertyValueAndOrigin(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.properties("spring.application.name=orders", "discovery.etcd.endpoints=http://127.0.0.1:1",
+					"spring.main.banner-mode=off");
+		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> application.run("--discovery.ttl=1s"));
+		assertThat(output).contains("Property: discovery.ttl")
+			.contains("Value: \"PT1S\"")
+			.contains("Origin: \"discovery.ttl\" from property source \"commandLineArgs\"")
+			.contains("Reason: must be at least 2s, etcd's minimum lease TTL");
+	}
+
+	@Test
+	void failureAnalysisOfATimeoutThatDoesNotFitTheTtlShowsPropertyValueAndOrigin(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.properties("spring.application.name=orders", "discovery.etcd.endpoints=http://127.0.0.1:1",
+					"spring.main.banner-mode=off");
+		assertThatExceptionOfType(RuntimeException.class)
+			.isThrownBy(() -> application.run("--discovery.ttl=4s", "--discovery.etcd.request-timeout=5s"));
+		assertThat(output).contains("discovery.etcd.request-timeout")
+			.contains("'5s'")
+			.contains("commandLineArgs")
+			.contains("must not be longer than 'discovery.ttl' (4s)");
+	}
+
+	@Test
 	void requestTimeoutLongerThanTheTtlFailsStartUpNamingBoth() {
 		this.contextRunner.withPropertyValues("discovery.ttl=4s", "discovery.etcd.request-timeout=5s")
 			.run((context) -> {
-				FailureAnalysis analysis = analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription())
-					.contains("Invalid value '5s' for property 'discovery.etcd.request-timeout'")
-					.contains("must not be longer than 'discovery.ttl' (4s)");
-				assertThat(analysis.getAction()).contains("raise 'discovery.ttl'").contains("half the TTL");
+				ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+				assertThat(failure.name()).isEqualTo("discovery.etcd.request-timeout");
+				assertThat(failure.value()).isEqualTo("5s");
+				assertThat(failure.reason()).contains("must not be longer than 'discovery.ttl' (4s)")
+					.contains("raise 'discovery.ttl'")
+					.contains("half the TTL");
 			});
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void memberTimeoutThatLeavesNoTimeToRenewThroughAnotherMemberFailsStartUp() {
 		this.contextRunner.withPropertyValues("discovery.ttl=4s", "discovery.etcd.member-timeout=2s").run((context) -> {
-			FailureAnalysis analysis = analyze(context.getStartupFailure());
-			assertThat(analysis.getDescription())
-				.contains("Invalid value '2s' for property 'discovery.etcd.member-timeout'")
-				.contains("too long for 'discovery.ttl' (4s)")
-				.contains("at most 1666ms");
-			assertThat(analysis.getAction()).contains("at most 1666ms").contains("a sixth of the TTL");
+			ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+			assertThat(failure.name()).isEqualTo("discovery.etcd.member-timeout");
+			assertThat(failure.value()).isEqualTo("2s");
+			assertThat(failure.reason()).contains("too long for 'discovery.ttl' (4s)")
+				.contains("at most 1666ms")
+				.contains("a sixth of the TTL");
 		});
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
+	void sslBundleThatIsNotConfiguredFailsStartUpNamingIt() {
+		this.contextRunner
+			.withPropertyValues("discovery.etcd.ssl.bundle=missing", "discovery.etcd.endpoints=https://127.0.0.1:2379")
+			.run((context) -> {
+				ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+				assertThat(failure.name()).isEqualTo("discovery.etcd.ssl.bundle");
+				assertThat(failure.value()).isEqualTo("missing");
+				assertThat(failure.reason()).contains("no SSL bundle with that name is configured")
+					.contains("spring.ssl.bundle.pem.missing");
+			});
+	}
+
+	@Test
 	void sslBundleWithHttpEndpointsFailsStartUp() {
 		this.contextRunner
 			.withPropertyValues("discovery.etcd.ssl.bundle=etcd", "discovery.etcd.endpoints=http://127.0.0.1:2379")
 			.run((context) -> {
-				FailureAnalysis analysis = analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("'discovery.etcd.endpoints'").contains("http://");
-				assertThat(analysis.getAction()).contains("https://");
+				ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+				assertThat(failure.name()).isEqualTo("discovery.etcd.endpoints");
+				assertThat(failure.reason()).contains("http://").contains("https://");
 			});
 	}
 
-	@org.junit.jupiter.api.Test
+	@Test
 	void namespaceGuardRefusesANamespaceThatIsNotAllowed() {
 		this.contextRunner.withPropertyValues("discovery.allowed-namespaces=dev,staging", "discovery.namespace=prod")
 			.run((context) -> {
-				FailureAnalysis analysis = analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription()).contains("'prod'")
-					.contains("'discovery.namespace'")
-					.contains("[dev, staging]");
-				assertThat(analysis.getAction()).contains("DISCOVERY_NAMESPACE");
+				ReportedProperty failure = ReportedProperty.of(context.getStartupFailure());
+				assertThat(failure.name()).isEqualTo("discovery.namespace");
+				assertThat(failure.value()).isEqualTo("prod");
+				assertThat(failure.reason()).contains("[dev, staging]").contains("DISCOVERY_NAMESPACE");
 			});
 		this.contextRunner.withPropertyValues("discovery.allowed-namespaces=dev,staging", "discovery.namespace=dev")
 			.run((context) -> assertThat(context).hasNotFailed());
 	}
 
-	@org.junit.jupiter.api.Test
-	void passwordIsNeverShownInTheReport() {
-		this.contextRunner
-			.withPropertyValues("discovery.etcd.username=alice", "discovery.etcd.password=s3cr3t", "discovery.ttl=1s")
-			.run((context) -> {
-				FailureAnalysis analysis = analyze(context.getStartupFailure());
-				assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("s3cr3t");
-			});
+	@Test
+	void passwordIsNeverShownInTheReport(CapturedOutput output) {
+		SpringApplicationBuilder application = new SpringApplicationBuilder(App.class).web(WebApplicationType.NONE)
+			.properties("spring.application.name=orders", "discovery.etcd.endpoints=http://127.0.0.1:1",
+					"spring.main.banner-mode=off");
+		assertThatExceptionOfType(RuntimeException.class).isThrownBy(() -> application
+			.run("--discovery.etcd.username=alice", "--discovery.etcd.password=s3cr3t", "--discovery.ttl=1s"));
+		assertThat(output).contains("Property: discovery.ttl").doesNotContain("s3cr3t");
 	}
 
-	private static FailureAnalysis analyze(Throwable failure) {
-		return new DiscoveryPropertiesFailureAnalyzer().analyze(failure);
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	static class App {
+
 	}
 
 }

@@ -29,12 +29,12 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.PutResponse;
 import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.RegistrationState;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -205,7 +205,7 @@ class CloudEventsIT {
 	}
 
 	private static String value(String instanceId) {
-		return new String(new ServiceRegistrationCodec().encode(new ServiceRegistration("default", "orders", instanceId,
+		return new String(new NamingFormat().encode(new ServiceRegistration("default", "orders", instanceId,
 				"127.0.0.1", 8080, false, Map.of(), InstanceStatus.UP), Instant.now()), StandardCharsets.UTF_8);
 	}
 

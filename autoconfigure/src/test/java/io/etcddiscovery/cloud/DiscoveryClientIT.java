@@ -25,12 +25,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
-import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -255,7 +255,7 @@ class DiscoveryClientIT {
 	}
 
 	private void registerCallee(String instanceId, Map<String, String> metadata, InstanceStatus status) {
-		byte[] value = new ServiceRegistrationCodec().encode(
+		byte[] value = new NamingFormat().encode(
 				new ServiceRegistration("default", "callee", instanceId, "127.0.0.1", 8080, false, metadata, status),
 				Instant.now());
 		try (EtcdInspector inspector = new EtcdInspector(etcd.endpoints())) {
@@ -264,8 +264,8 @@ class DiscoveryClientIT {
 		}
 	}
 
-	private static List<String> ids(List<ServiceInstance> instances) {
-		return instances.stream().map(ServiceInstance::instanceId).toList();
+	private static List<String> ids(List<DiscoveredInstance> instances) {
+		return instances.stream().map(DiscoveredInstance::instanceId).toList();
 	}
 
 	private record Call(long startedAt, String calleeId) {

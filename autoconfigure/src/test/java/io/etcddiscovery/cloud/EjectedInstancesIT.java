@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import ch.qos.logback.classic.Level;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.registration.EtcdInspector;
 import io.etcddiscovery.test.EtcdExtension;
 import io.etcddiscovery.test.FaultySockets;
@@ -89,9 +90,11 @@ class EjectedInstancesIT {
 		etcd.deleteAllKeys();
 		this.inspector = new EtcdInspector(etcd.endpoints());
 		Client client = Client.builder().endpoints(etcd.endpoint()).waitForReady(false).build();
+		DiscoveryScheduler scheduler = new DiscoveryScheduler();
 		this.cache = new ServiceCache(client, PREFIX, Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), scheduler);
 		this.closeables.add(client);
+		this.closeables.add(scheduler);
 		this.closeables.add(this.cache);
 		this.cache.start();
 		this.ejected = new EjectedInstances(this.cache, Duration.ofMillis(100), Clock.systemUTC());

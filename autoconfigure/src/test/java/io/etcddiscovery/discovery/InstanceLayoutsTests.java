@@ -22,11 +22,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcddiscovery.discovery.InstanceTable.KeyChange;
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.InvalidInstanceValueException;
-import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.InvalidInstanceValueException;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -46,7 +46,7 @@ class InstanceLayoutsTests {
 
 	private static final KeyLayout LAYOUT = new KeyLayout("/services");
 
-	private final ServiceRegistrationCodec codec = new ServiceRegistrationCodec();
+	private final NamingFormat codec = new NamingFormat();
 
 	private final ServiceInstanceReader reader = new ServiceInstanceReader(PREFIX);
 
@@ -55,18 +55,17 @@ class InstanceLayoutsTests {
 
 	@Test
 	void keysFollowTheStatus() {
-		assertThat(LAYOUT.keyFor(this.registration)).isEqualTo("/services/default/orders/o1");
+		assertThat(keyFor(this.registration)).isEqualTo("/services/default/orders/o1");
 		for (InstanceStatus status : List.of(InstanceStatus.STARTING, InstanceStatus.DOWN,
 				InstanceStatus.OUT_OF_SERVICE, InstanceStatus.UNKNOWN)) {
-			assertThat(LAYOUT.keyFor(this.registration.withStatus(status)))
-				.isEqualTo("/services/default/~parked/orders/o1");
+			assertThat(keyFor(this.registration.withStatus(status))).isEqualTo("/services/default/~parked/orders/o1");
 		}
 	}
 
 	@Test
 	void aParkedKeyIsTheInstanceWithItsStatus() {
 		ServiceRegistration down = this.registration.withStatus(InstanceStatus.DOWN);
-		ServiceInstance instance = this.reader.read(LAYOUT.parkedKey(down), this.codec.encode(down, Instant.now()), 9);
+		DiscoveredInstance instance = this.reader.read(parkedKey(down), this.codec.encode(down, Instant.now()), 9);
 		assertThat(instance.service()).isEqualTo("orders");
 		assertThat(instance.instanceId()).isEqualTo("o1");
 		assertThat(instance.status()).isEqualTo(InstanceStatus.DOWN);
@@ -77,9 +76,10 @@ class InstanceLayoutsTests {
 
 	@Test
 	void aParkedKeyIsNeverUpSinceGoClientsNeverCallIt() {
-		assertThat(this.reader
-			.read(LAYOUT.parkedKey(this.registration), this.codec.encode(this.registration, Instant.now()), 9)
-			.status()).isEqualTo(InstanceStatus.UNKNOWN);
+		assertThat(
+				this.reader.read(parkedKey(this.registration), this.codec.encode(this.registration, Instant.now()), 9)
+					.status())
+			.isEqualTo(InstanceStatus.UNKNOWN);
 		assertThat(this.reader.read(PREFIX + "~parked/orders/o2", bytes("{\"Addr\":\"h:1\"}"), 9).status())
 			.isEqualTo(InstanceStatus.UNKNOWN);
 	}
@@ -99,12 +99,13 @@ class InstanceLayoutsTests {
 			throw new AssertionError(reason);
 		});
 		ServiceRegistration down = this.registration.withStatus(InstanceStatus.DOWN);
-		table.replace(List.of(new KeyChange(LAYOUT.instanceKey(this.registration),
-				this.codec.encode(this.registration, Instant.now()), 5)), 5);
+		table.replace(List
+			.of(new KeyChange(instanceKey(this.registration), this.codec.encode(this.registration, Instant.now()), 5)),
+				5);
 		// What the registrar's move transaction produces: a delete and a put at one
 		// revision, delivered in one watch response.
-		assertThat(table.apply(List.of(new KeyChange(LAYOUT.instanceKey(this.registration), null, 6),
-				new KeyChange(LAYOUT.parkedKey(down), this.codec.encode(down, Instant.now()), 6))))
+		assertThat(table.apply(List.of(new KeyChange(instanceKey(this.registration), null, 6),
+				new KeyChange(parkedKey(down), this.codec.encode(down, Instant.now()), 6))))
 			.containsExactly("orders");
 		ServiceInstances orders = table.instancesOf("orders", null);
 		assertThat(orders.all()).singleElement().satisfies((instance) -> {
@@ -118,7 +119,7 @@ class InstanceLayoutsTests {
 	void readsWhatGosEndpointsManagerWritesWithAMap() {
 		// json.Marshal of endpoints.Endpoint{Addr, Metadata:
 		// map[string]interface{}{...}}.
-		ServiceInstance instance = this.reader.read(PREFIX + "gosvc/go-1",
+		DiscoveredInstance instance = this.reader.read(PREFIX + "gosvc/go-1",
 				bytes("{\"Op\":0,\"Addr\":\"127.0.0.1:9000\",\"Metadata\":{\"status\":\"DOWN\",\"zone\":\"eu-1\"}}"),
 				3);
 		assertThat(instance.status()).isEqualTo(InstanceStatus.DOWN);
@@ -127,11 +128,11 @@ class InstanceLayoutsTests {
 
 	@Test
 	void readsWhatGosEndpointsManagerWritesWithAString() {
-		ServiceInstance instance = this.reader.read(PREFIX + "gosvc/go-1",
+		DiscoveredInstance instance = this.reader.read(PREFIX + "gosvc/go-1",
 				bytes("{\"Op\":0,\"Addr\":\"127.0.0.1:9000\",\"Metadata\":\"{\\\"zone\\\":\\\"eu-1\\\"}\"}"), 3);
 		assertThat(instance.status()).isEqualTo(InstanceStatus.UP);
 		assertThat(instance.metadata()).containsExactly(Map.entry("zone", "eu-1"));
-		ServiceInstance opaque = this.reader.read(PREFIX + "gosvc/go-2",
+		DiscoveredInstance opaque = this.reader.read(PREFIX + "gosvc/go-2",
 				bytes("{\"Op\":0,\"Addr\":\"127.0.0.1:9001\",\"Metadata\":\"v2\"}"), 3);
 		assertThat(opaque.status()).isEqualTo(InstanceStatus.UP);
 		assertThat(opaque.metadata()).isEmpty();
@@ -139,7 +140,7 @@ class InstanceLayoutsTests {
 
 	@Test
 	void readsLowercaseFieldNamesAsGoDoes() {
-		ServiceInstance instance = this.reader.read(PREFIX + "gosvc/go-1",
+		DiscoveredInstance instance = this.reader.read(PREFIX + "gosvc/go-1",
 				bytes("{\"op\":0,\"addr\":\"127.0.0.1:9000\",\"metadata\":{\"status\":\"up\",\"zone\":\"a\"}}"), 3);
 		assertThat(instance.port()).isEqualTo(9000);
 		assertThat(instance.status()).isEqualTo(InstanceStatus.UP);
@@ -148,18 +149,30 @@ class InstanceLayoutsTests {
 
 	@Test
 	void readsBareAddressesAsUp() {
-		ServiceInstance plain = this.reader.read(PREFIX + "kitsvc/127.0.0.1:9000", bytes("127.0.0.1:9000"), 3);
+		DiscoveredInstance plain = this.reader.read(PREFIX + "kitsvc/127.0.0.1:9000", bytes("127.0.0.1:9000"), 3);
 		assertThat(plain.host()).isEqualTo("127.0.0.1");
 		assertThat(plain.port()).isEqualTo(9000);
 		assertThat(plain.status()).isEqualTo(InstanceStatus.UP);
 		assertThat(plain.secure()).isFalse();
-		ServiceInstance url = this.reader.read(PREFIX + "kitsvc/k2", bytes("https://kit.internal:8443"), 3);
+		DiscoveredInstance url = this.reader.read(PREFIX + "kitsvc/k2", bytes("https://kit.internal:8443"), 3);
 		assertThat(url.uri()).hasToString("https://kit.internal:8443");
 		assertThat(url.address()).isEqualTo("kit.internal:8443");
 	}
 
 	private static byte[] bytes(String value) {
 		return value.getBytes(StandardCharsets.UTF_8);
+	}
+
+	private static String keyFor(ServiceRegistration registration) {
+		return registration.key(LAYOUT);
+	}
+
+	private static String instanceKey(ServiceRegistration registration) {
+		return LAYOUT.instanceKey(registration.namespace(), registration.service(), registration.instanceId());
+	}
+
+	private static String parkedKey(ServiceRegistration registration) {
+		return LAYOUT.parkedKey(registration.namespace(), registration.service(), registration.instanceId());
 	}
 
 }

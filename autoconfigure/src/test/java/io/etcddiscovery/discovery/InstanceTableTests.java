@@ -24,9 +24,9 @@ import java.util.Map;
 import java.util.Set;
 
 import io.etcddiscovery.discovery.InstanceTable.KeyChange;
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,7 +44,7 @@ class InstanceTableTests {
 
 	private static final Instant REGISTERED_AT = Instant.parse("2026-01-02T03:04:05Z");
 
-	private final ServiceRegistrationCodec codec = new ServiceRegistrationCodec();
+	private final NamingFormat codec = new NamingFormat();
 
 	private final ServiceInstanceReader reader = new ServiceInstanceReader(PREFIX);
 
@@ -149,8 +149,8 @@ class InstanceTableTests {
 		return value.getBytes(StandardCharsets.UTF_8);
 	}
 
-	private static List<String> ids(List<ServiceInstance> instances) {
-		return instances.stream().map(ServiceInstance::instanceId).toList();
+	private static List<String> ids(List<DiscoveredInstance> instances) {
+		return instances.stream().map(DiscoveredInstance::instanceId).toList();
 	}
 
 }

@@ -22,11 +22,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Level;
 import io.etcd.jetcd.ByteSequence;
@@ -34,11 +37,12 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
-import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,9 +74,11 @@ class ServiceCacheIT {
 
 	private static final String PREFIX = "/services/default/";
 
-	private final ServiceRegistrationCodec codec = new ServiceRegistrationCodec();
+	private final NamingFormat codec = new NamingFormat();
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
+
+	private final DiscoveryScheduler scheduler = new DiscoveryScheduler();
 
 	private EtcdInspector inspector;
 
@@ -95,6 +101,7 @@ class ServiceCacheIT {
 		for (AutoCloseable closeable : this.closeables) {
 			closeable.close();
 		}
+		this.scheduler.close();
 		this.inspector.close();
 	}
 
@@ -142,7 +149,7 @@ class ServiceCacheIT {
 		this.inspector.put(invalid.get(5), value("orders", "o9", 8089, InstanceStatus.UP), 0);
 		ServiceCache cache = startCache(etcd.endpoint());
 		assertThat(ids(cache.instances("orders"))).containsExactly("go", "o1");
-		ServiceInstance go = cache.instances("orders").get(0);
+		DiscoveredInstance go = cache.instances("orders").get(0);
 		assertThat(go.host()).isEqualTo("10.0.0.7");
 		assertThat(go.port()).isEqualTo(9000);
 		assertThat(go.status()).isEqualTo(InstanceStatus.UP);
@@ -249,23 +256,18 @@ class ServiceCacheIT {
 
 	@Test
 	void ignoresEventsDeliveredTwice() {
-		ServiceCache cache = startCache(etcd.endpoint());
+		RedeliveringClient client = new RedeliveringClient(
+				Client.builder().endpoints(etcd.endpoint()).waitForReady(false).build());
+		ServiceCache cache = startCache(client);
 		assertThat(cache.services()).isEmpty();
-		List<WatchEvent> seen = new CopyOnWriteArrayList<>();
-		// From a revision: the watch stream may be created after the puts below.
-		long from = this.inspector.revision() + 1;
-		Watch.Watcher watcher = this.inspector.client()
-			.getWatchClient()
-			.watch(bytes(PREFIX), WatchOption.builder().isPrefix(true).withRevision(from).build(),
-					(response) -> seen.addAll(response.getEvents()));
-		this.closeables.add(watcher);
+		await().atMost(TIMEOUT).until(() -> cache.stats().connected());
 		register("orders", "o1", 8081, InstanceStatus.UP);
 		register("orders", "o1", 8091, InstanceStatus.UP);
 		register("orders", "o2", 8082, InstanceStatus.UP);
 		this.inspector.delete(PREFIX + "orders/o2");
-		await().atMost(TIMEOUT).until(() -> seen.size() == 4);
 		await().atMost(TIMEOUT).until(() -> cache.stats().eventsApplied() == 4);
-		cache.redeliver(List.copyOf(seen));
+		// What jetcd may do when it resumes a watch: the same events again.
+		client.redeliver();
 		register("orders", "o3", 8083, InstanceStatus.UP);
 		await().atMost(TIMEOUT).until(() -> cache.stats().eventsApplied() >= 5);
 		assertThat(cache.stats().eventsApplied()).isEqualTo(5);
@@ -314,7 +316,8 @@ class ServiceCacheIT {
 		register("billing", "b1", 9091, InstanceStatus.UP);
 		await().atMost(TIMEOUT).until(() -> orders.size() == 2);
 		assertThat(orders.get(1)).containsExactly("o1");
-		assertThat(threads).allMatch((name) -> name.startsWith(ServiceCache.LISTENER_THREAD_NAME_PREFIX));
+		// The scheduler's workers, never jetcd's threads.
+		assertThat(threads).allMatch((name) -> name.startsWith(DiscoveryScheduler.WORKER_THREAD_NAME_PREFIX));
 		subscription.close();
 		register("orders", "o2", 8082, InstanceStatus.UP);
 		await().atMost(TIMEOUT).until(() -> all.contains("orders=[o1, o2]"));
@@ -323,28 +326,43 @@ class ServiceCacheIT {
 	}
 
 	@Test
-	void closeEndsItsThreads() {
+	void runsOnTheSchedulersThreadsWhichEndWhenItIsClosed() {
+		// Schedulers of other test classes may still run in this JVM: only the threads
+		// started from here on count.
+		Set<Thread> before = schedulerThreads();
 		ServiceCache cache = startCache(etcd.endpoint());
 		assertThat(cache.services()).isEmpty();
 		cache.subscribe("orders", (instances) -> {
 		});
-		await().atMost(TIMEOUT).until(() -> cacheThreads() == 2);
+		await().atMost(TIMEOUT).until(() -> !difference(schedulerThreads(), before).isEmpty());
 		cache.close();
-		await().atMost(TIMEOUT).until(() -> cacheThreads() == 0);
+		this.scheduler.close();
+		await().atMost(TIMEOUT).until(() -> difference(schedulerThreads(), before).isEmpty());
 	}
 
-	private static long cacheThreads() {
+	private static Set<Thread> schedulerThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.isAlive() && thread.getName().startsWith(ServiceCache.THREAD_NAME_PREFIX))
-			.count();
+			.filter((thread) -> thread.isAlive()
+					&& (thread.getName().startsWith(DiscoveryScheduler.WORKER_THREAD_NAME_PREFIX)
+							|| thread.getName().startsWith(DiscoveryScheduler.TIMER_THREAD_NAME_PREFIX)))
+			.collect(Collectors.toSet());
+	}
+
+	private static Set<Thread> difference(Set<Thread> threads, Set<Thread> without) {
+		Set<Thread> difference = new HashSet<>(threads);
+		difference.removeAll(without);
+		return difference;
 	}
 
 	private ServiceCache startCache(String endpoint) {
-		Client client = Client.builder().endpoints(endpoint).waitForReady(false).build();
+		return startCache(Client.builder().endpoints(endpoint).waitForReady(false).build());
+	}
+
+	private ServiceCache startCache(Client client) {
 		ServiceCache cache = new ServiceCache(client, PREFIX, Duration.ofSeconds(2), Duration.ofSeconds(1),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), this.scheduler);
 		this.closeables.add(client);
 		this.closeables.add(cache);
 		cache.start();
@@ -369,8 +387,8 @@ class ServiceCacheIT {
 		return count;
 	}
 
-	private static List<String> ids(List<ServiceInstance> instances) {
-		return instances.stream().map(ServiceInstance::instanceId).toList();
+	private static List<String> ids(List<DiscoveredInstance> instances) {
+		return instances.stream().map(DiscoveredInstance::instanceId).toList();
 	}
 
 	private static ByteSequence bytes(String value) {

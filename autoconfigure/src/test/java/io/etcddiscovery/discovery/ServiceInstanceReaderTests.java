@@ -20,10 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.InvalidInstanceValueException;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.InvalidInstanceValueException;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,13 +43,13 @@ class ServiceInstanceReaderTests {
 
 	private static final Instant REGISTERED_AT = Instant.parse("2026-01-02T03:04:05Z");
 
-	private final ServiceRegistrationCodec codec = new ServiceRegistrationCodec();
+	private final NamingFormat codec = new NamingFormat();
 
 	private final ServiceInstanceReader reader = new ServiceInstanceReader(PREFIX);
 
 	@Test
 	void readsAnInstanceWrittenByThisLibrary() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1", value("orders", "o1", InstanceStatus.DOWN),
+		DiscoveredInstance instance = this.reader.read(PREFIX + "orders/o1", value("orders", "o1", InstanceStatus.DOWN),
 				42);
 		assertThat(instance.service()).isEqualTo("orders");
 		assertThat(instance.instanceId()).isEqualTo("o1");
@@ -68,7 +68,8 @@ class ServiceInstanceReaderTests {
 
 	@Test
 	void readsAGoValueWithoutMetadataAsUp() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/go-1", bytes("{\"Addr\":\"10.0.0.2:9000\"}"), 7);
+		DiscoveredInstance instance = this.reader.read(PREFIX + "orders/go-1", bytes("{\"Addr\":\"10.0.0.2:9000\"}"),
+				7);
 		assertThat(instance.host()).isEqualTo("10.0.0.2");
 		assertThat(instance.port()).isEqualTo(9000);
 		assertThat(instance.status()).isEqualTo(InstanceStatus.UP);
@@ -78,7 +79,7 @@ class ServiceInstanceReaderTests {
 
 	@Test
 	void readsGoMetadataNextToTheStatusAsUserMetadata() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/go-1",
+		DiscoveredInstance instance = this.reader.read(PREFIX + "orders/go-1",
 				bytes("{\"Addr\":\"10.0.0.2:9000\",\"Metadata\":{\"status\":\"OUT_OF_SERVICE\",\"zone\":\"a\","
 						+ "\"weight\":3,\"tags\":[\"x\"]}}"),
 				7);
@@ -88,7 +89,7 @@ class ServiceInstanceReaderTests {
 
 	@Test
 	void readsAnUnknownStatusAsUnknown() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1",
+		DiscoveredInstance instance = this.reader.read(PREFIX + "orders/o1",
 				bytes("{\"Addr\":\"h:1\",\"Metadata\":{\"status\":\"MAINTENANCE\"}}"), 7);
 		assertThat(instance.status()).isEqualTo(InstanceStatus.UNKNOWN);
 		assertThat(instance.isUp()).isFalse();
@@ -96,7 +97,7 @@ class ServiceInstanceReaderTests {
 
 	@Test
 	void readsAnIpv6Address() {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1", bytes("{\"Addr\":\"[::1]:8080\"}"), 7);
+		DiscoveredInstance instance = this.reader.read(PREFIX + "orders/o1", bytes("{\"Addr\":\"[::1]:8080\"}"), 7);
 		assertThat(instance.host()).isEqualTo("::1");
 		assertThat(instance.port()).isEqualTo(8080);
 		assertThat(instance.uri()).hasToString("http://[::1]:8080");
@@ -181,7 +182,7 @@ class ServiceInstanceReaderTests {
 			{"Addr":"h:1","Metadata":{"metadata":{"emoji \\ud83d\\ude00":"caf\\u00e9"}}} | http://h:1
 			""")
 	void readsEveryHostAUriAccepts(String value, String uri) {
-		ServiceInstance instance = this.reader.read(PREFIX + "orders/o1", bytes(value), 1);
+		DiscoveredInstance instance = this.reader.read(PREFIX + "orders/o1", bytes(value), 1);
 		assertThat(instance.uri()).hasToString(uri);
 		assertThat(instance.uri().getHost()).isNotNull();
 	}

@@ -32,11 +32,12 @@ import ch.qos.logback.classic.Level;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.test.EtcdExtension;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
@@ -44,6 +45,7 @@ import io.grpc.NameResolver.ResolutionResult;
 import io.grpc.NameResolverRegistry;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,6 +63,13 @@ import static org.awaitility.Awaitility.await;
  * @author etcd-discovery authors
  */
 class EtcdNameResolverIT {
+
+	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
+
+	@AfterAll
+	static void closeScheduler() {
+		SCHEDULER.close();
+	}
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
@@ -89,7 +98,7 @@ class EtcdNameResolverIT {
 		this.inspector = new EtcdInspector(etcd.endpoints());
 		this.client = Client.builder().endpoints(etcd.endpoint()).waitForReady(false).build();
 		this.cache = new ServiceCache(this.client, "/services/default/", Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), SCHEDULER);
 		this.cache.start();
 		this.provider = new EtcdNameResolverProvider(new EtcdDiscoveryClient(this.cache, true));
 	}
@@ -177,7 +186,7 @@ class EtcdNameResolverIT {
 	}
 
 	private void register(String instanceId, int port, InstanceStatus status) {
-		byte[] value = new ServiceRegistrationCodec().encode(
+		byte[] value = new NamingFormat().encode(
 				new ServiceRegistration("default", "orders", instanceId, "127.0.0.1", port, false, Map.of(), status),
 				Instant.now());
 		this.inspector.put("/services/default/orders/" + instanceId, new String(value, StandardCharsets.UTF_8), 0);

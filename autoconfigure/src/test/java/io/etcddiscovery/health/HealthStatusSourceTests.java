@@ -17,7 +17,7 @@ package io.etcddiscovery.health;
 
 import java.util.Map;
 
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.health.contributor.CompositeHealthContributor;

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
-import io.etcddiscovery.registration.RegistrationLifecycle;
+import io.etcddiscovery.registration.InstanceLifecycle;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -175,11 +175,11 @@ class HeartbeatIT {
 		assertThat(etcdHealth.health().getDetails()).containsKeys("clusterId", "leader", "members");
 		etcd.stop();
 		assertThat(etcdHealth.health().getStatus()).isEqualTo(Status.DOWN);
-		assertThat(source.evaluate()).isEqualTo(io.etcddiscovery.registration.InstanceStatus.UP);
+		assertThat(source.evaluate()).isEqualTo(io.etcddiscovery.etcd.InstanceStatus.UP);
 		etcd.restart();
 		await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(status()));
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.context.getBean(RegistrationLifecycle.class).getHeartbeat().getLastBeat() != null);
+			.until(() -> this.context.getBean(InstanceLifecycle.class).getHeartbeat().getLastBeat() != null);
 	}
 
 	@Test

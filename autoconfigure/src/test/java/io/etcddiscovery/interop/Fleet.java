@@ -25,12 +25,14 @@ import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.registration.EtcdRegistrationStore;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
 import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.ServiceRegistration;
 
 import static org.awaitility.Awaitility.await;
@@ -42,6 +44,8 @@ import static org.awaitility.Awaitility.await;
  * @author etcd-discovery authors
  */
 final class Fleet implements AutoCloseable {
+
+	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
 
 	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -69,7 +73,7 @@ final class Fleet implements AutoCloseable {
 	 */
 	static ServiceCache cache(Client client) {
 		ServiceCache cache = new ServiceCache(client, "/services/default/", Duration.ofSeconds(2),
-				Duration.ofSeconds(5), BACKOFF, Clock.systemUTC());
+				Duration.ofSeconds(5), BACKOFF, Clock.systemUTC(), SCHEDULER);
 		cache.start();
 		return cache;
 	}
@@ -83,8 +87,9 @@ final class Fleet implements AutoCloseable {
 	 * @return the registrar
 	 */
 	InstanceRegistrar register(String id, HealthServer server, InstanceStatus status) {
-		InstanceRegistrar registrar = new InstanceRegistrar(new EtcdServiceRegistry(this.client, Duration.ofSeconds(2)),
-				new KeyLayout("/services"), Duration.ofSeconds(5), BACKOFF, Clock.systemUTC());
+		InstanceRegistrar registrar = new InstanceRegistrar(
+				new EtcdRegistrationStore(this.client, Duration.ofSeconds(2)), new KeyLayout("/services"),
+				Duration.ofSeconds(5), BACKOFF, Clock.systemUTC(), SCHEDULER);
 		this.registrars.add(registrar);
 		registrar.start(new ServiceRegistration("default", "orders", id, "127.0.0.1", server.port(), false,
 				Map.of("zone", "eu-1"), status));

@@ -26,10 +26,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
 import io.etcddiscovery.actuate.DiscoveryEndpoint.InstanceDescriptor;
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.test.EtcdExtension;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -128,7 +128,7 @@ class GoGrpcClientIT {
 		o1.stop(Duration.ZERO);
 		awaitCallsReach(go, servers.get(1));
 		assertNoCallReaches(go, servers.get(0), servers.get(2));
-		assertThat(cache.instances("orders")).extracting(ServiceInstance::instanceId).containsExactly("o2", "o3");
+		assertThat(cache.instances("orders")).extracting(DiscoveredInstance::instanceId).containsExactly("o2", "o3");
 		go.assertAlive();
 	}
 
@@ -216,7 +216,7 @@ class GoGrpcClientIT {
 		return cache.instances("orders")
 			.stream()
 			.filter((instance) -> instance.instanceId().equals(id))
-			.map(ServiceInstance::status)
+			.map(DiscoveredInstance::status)
 			.findFirst()
 			.orElse(null);
 	}

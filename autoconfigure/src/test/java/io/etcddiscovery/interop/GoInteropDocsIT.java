@@ -29,9 +29,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,7 +114,7 @@ class GoInteropDocsIT {
 						"127.0.0.1:" + port)) {
 			go.awaitLine("registered /services/default/orders/orders-go-1", TIMEOUT);
 			await().atMost(TIMEOUT).until(() -> cache.upInstances("orders").size() == 1);
-			ServiceInstance instance = cache.upInstances("orders").get(0);
+			DiscoveredInstance instance = cache.upInstances("orders").get(0);
 			assertThat(instance.instanceId()).isEqualTo("orders-go-1");
 			assertThat(instance.uri()).hasToString("http://127.0.0.1:" + port);
 			assertThat(instance.metadata()).containsExactly(Map.entry("zone", "eu-1"));

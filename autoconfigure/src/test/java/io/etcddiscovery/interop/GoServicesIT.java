@@ -25,9 +25,9 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.test.EtcdExtension;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -114,7 +114,7 @@ class GoServicesIT {
 		ServiceCache cache = caller.getBean(ServiceCache.class);
 		await().atMost(TIMEOUT).until(() -> cache.upInstances("gosvc").size() == 3);
 		assertThat(cache.instances("gosvc"))
-			.extracting(ServiceInstance::instanceId, ServiceInstance::status, ServiceInstance::metadata)
+			.extracting(DiscoveredInstance::instanceId, DiscoveredInstance::status, DiscoveredInstance::metadata)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("go-map", InstanceStatus.UP, Map.of("zone", "eu-1")),
 					org.assertj.core.groups.Tuple.tuple("go-none", InstanceStatus.UP, Map.of()),
 					org.assertj.core.groups.Tuple.tuple("go-string", InstanceStatus.UP, Map.of("zone", "eu-2")));
@@ -151,7 +151,7 @@ class GoServicesIT {
 		GoProcess url = goService("kitsvc", "kit-url", "url");
 		ServiceCache cache = caller.getBean(ServiceCache.class);
 		await().atMost(TIMEOUT).until(() -> cache.upInstances("kitsvc").size() == 2);
-		assertThat(cache.instances("kitsvc")).extracting(ServiceInstance::address)
+		assertThat(cache.instances("kitsvc")).extracting(DiscoveredInstance::address)
 			.containsExactly(address(plain), address(url));
 		RestClient http = caller.getBean(RestClient.Builder.class).build();
 		await().atMost(TIMEOUT).until(() -> httpCalls(http, "kitsvc", 20).equals(Set.of("kit-plain", "kit-url")));

@@ -22,10 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.registration.EtcdInspector;
-import io.etcddiscovery.registration.InstanceStatus;
 import io.etcddiscovery.test.EtcdExtension;
 import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterAll;
@@ -104,12 +104,12 @@ class RollingUpgradeIT {
 
 		await().atMost(TIMEOUT).until(() -> cache.instances("orders").size() == 4);
 		assertThat(cache.instances("orders"))
-			.extracting(ServiceInstance::instanceId, ServiceInstance::status, ServiceInstance::metadata)
+			.extracting(DiscoveredInstance::instanceId, DiscoveredInstance::status, DiscoveredInstance::metadata)
 			.containsExactly(Tuple.tuple("new-down", InstanceStatus.DOWN, Map.of("zone", "eu-1")),
 					Tuple.tuple("new-up", InstanceStatus.UP, Map.of("zone", "eu-1")),
 					Tuple.tuple("old-down", InstanceStatus.DOWN, Map.of("zone", "eu-1")),
 					Tuple.tuple("old-up", InstanceStatus.UP, Map.of("zone", "eu-1")));
-		assertThat(cache.upInstances("orders")).extracting(ServiceInstance::instanceId)
+		assertThat(cache.upInstances("orders")).extracting(DiscoveredInstance::instanceId)
 			.containsExactly("new-up", "old-up");
 
 		// What a Go resolver holds: every key under its prefix. The earlier version kept

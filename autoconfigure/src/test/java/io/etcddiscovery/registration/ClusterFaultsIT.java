@@ -299,7 +299,7 @@ class ClusterFaultsIT {
 						"spring.main.banner-mode=off")
 				.run();
 			this.contexts.add(context);
-			instances.add(new Instance(context.getBean(RegistrationLifecycle.class).getRegistrar(),
+			instances.add(new Instance(context.getBean(InstanceLifecycle.class).getRegistrar(),
 					context.getBean(ServiceCache.class), context.getBean(MemberFailover.class),
 					context.getBean(MeterRegistry.class)));
 		}

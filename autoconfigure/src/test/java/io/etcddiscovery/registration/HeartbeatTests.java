@@ -23,6 +23,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.etcd.StatusSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -39,9 +44,12 @@ class HeartbeatTests {
 
 	private final Client client = Client.builder().endpoints("http://127.0.0.1:1").build();
 
+	private final DiscoveryScheduler scheduler = new DiscoveryScheduler();
+
 	private final InstanceRegistrar registrar = new InstanceRegistrar(
-			new EtcdServiceRegistry(this.client, Duration.ofMillis(200)), new KeyLayout("/services"),
-			Duration.ofSeconds(10), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1), Clock.systemUTC());
+			new EtcdRegistrationStore(this.client, Duration.ofMillis(200)), new KeyLayout("/services"),
+			Duration.ofSeconds(10), new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1), Clock.systemUTC(),
+			this.scheduler);
 
 	private final List<String> published = new CopyOnWriteArrayList<>();
 
@@ -66,6 +74,7 @@ class HeartbeatTests {
 		}
 		this.registrar.stop(Duration.ZERO);
 		this.client.close();
+		this.scheduler.close();
 	}
 
 	@Test
@@ -112,7 +121,7 @@ class HeartbeatTests {
 
 	private Heartbeat heartbeat(int threshold, StatusSource source) {
 		return new Heartbeat(this.registrar, this.publisher, source, Duration.ofMillis(20), Duration.ofSeconds(1),
-				threshold, Duration.ofMillis(200), Clock.systemUTC());
+				threshold, Duration.ofMillis(200), Clock.systemUTC(), this.scheduler);
 	}
 
 }

@@ -78,7 +78,7 @@ class LeaseLossAccountingIT {
 		// stream seconds after the DELETE reached the own-key watch.
 		this.context = TestApplication.run(etcd.endpoints(), "orders", "discovery.instance-id=orders-1",
 				"discovery.ttl=9s");
-		this.registrar = this.context.getBean(RegistrationLifecycle.class).getRegistrar();
+		this.registrar = this.context.getBean(InstanceLifecycle.class).getRegistrar();
 		await().atMost(TIMEOUT).until(this::registeredWithLiveLease);
 	}
 

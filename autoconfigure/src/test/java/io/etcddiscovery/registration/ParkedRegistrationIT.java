@@ -24,6 +24,10 @@ import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.RegistrationState.Phase;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -43,6 +47,8 @@ import static org.awaitility.Awaitility.await;
  * @author etcd-discovery authors
  */
 class ParkedRegistrationIT {
+
+	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
@@ -72,6 +78,7 @@ class ParkedRegistrationIT {
 	static void disconnect() {
 		client.close();
 		inspector.close();
+		SCHEDULER.close();
 	}
 
 	@BeforeEach
@@ -212,9 +219,9 @@ class ParkedRegistrationIT {
 	}
 
 	private InstanceRegistrar start(ServiceRegistration registration) {
-		InstanceRegistrar registrar = new InstanceRegistrar(new EtcdServiceRegistry(client, Duration.ofSeconds(1)),
+		InstanceRegistrar registrar = new InstanceRegistrar(new EtcdRegistrationStore(client, Duration.ofSeconds(1)),
 				new KeyLayout("/services"), Duration.ofSeconds(3),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), SCHEDULER);
 		this.registrars.add(registrar);
 		registrar.start(registration);
 		return registrar;

@@ -74,7 +74,7 @@ class RegistrationHealingIT {
 	void register() {
 		etcd.deleteAllKeys();
 		this.context = TestApplication.run(etcd.endpoints(), "orders", "discovery.instance-id=orders-1");
-		this.registrar = this.context.getBean(RegistrationLifecycle.class).getRegistrar();
+		this.registrar = this.context.getBean(InstanceLifecycle.class).getRegistrar();
 		await().atMost(TIMEOUT).until(this::isRegisteredOnceWithLiveLease);
 	}
 

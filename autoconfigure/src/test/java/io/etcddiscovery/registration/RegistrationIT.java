@@ -41,9 +41,9 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
 import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
-import org.springframework.core.io.support.SpringFactoriesLoader;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -270,7 +270,7 @@ class RegistrationIT {
 		ConfigurableApplicationContext context = start(
 				TestApplication.builder(etcd.endpoints(), "orders", "discovery.instance-id=orders-1"));
 		await().atMost(TIMEOUT).until(() -> inspector.key("/services/default/orders/orders-1") != null);
-		RegistrationLifecycle lifecycle = context.getBean(RegistrationLifecycle.class);
+		InstanceLifecycle lifecycle = context.getBean(InstanceLifecycle.class);
 		lifecycle.stop();
 		assertThat(inspector.key("/services/default/orders/orders-1")).isNull();
 		lifecycle.stop();
@@ -289,7 +289,7 @@ class RegistrationIT {
 		String key = "/services/default/orders/orders-1";
 		await().atMost(TIMEOUT).until(() -> inspector.key(key) != null);
 		assertThat(inspector.keys("/services/")).hasSize(1);
-		assertThat(child.getBeanProvider(RegistrationLifecycle.class).stream()).hasSize(1);
+		assertThat(child.getBeanProvider(InstanceLifecycle.class).stream()).hasSize(1);
 		child.close();
 		assertThat(inspector.key(key)).as("still registered after the child closed").isNotNull();
 		root.close();
@@ -308,7 +308,7 @@ class RegistrationIT {
 	}
 
 	private static InstanceRegistrar registrar(ConfigurableApplicationContext context) {
-		return context.getBean(RegistrationLifecycle.class).getRegistrar();
+		return context.getBean(InstanceLifecycle.class).getRegistrar();
 	}
 
 	private static FailureAnalysis analyze(Throwable failure) {

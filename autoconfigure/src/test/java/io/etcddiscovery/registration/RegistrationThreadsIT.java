@@ -65,7 +65,7 @@ class RegistrationThreadsIT {
 			for (int cycle = 0; cycle < 10; cycle++) {
 				ConfigurableApplicationContext context = TestApplication.run(etcd.endpoints(), "orders",
 						"discovery.instance-id=orders-1");
-				InstanceRegistrar registrar = context.getBean(RegistrationLifecycle.class).getRegistrar();
+				InstanceRegistrar registrar = context.getBean(InstanceLifecycle.class).getRegistrar();
 				client = context.getBean(Client.class);
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> registrar.getState().phase() == RegistrationState.Phase.REGISTERED);

@@ -32,18 +32,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
-import io.etcddiscovery.registration.Backoff;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.EtcdInspector;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.registration.EtcdRegistrationStore;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.test.EtcdExtension;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -59,6 +62,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ChurnIT {
 
+	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
+
 	private static final Log logger = LogFactory.getLog(ChurnIT.class);
 
 	private static final int INSTANCES = 24;
@@ -68,6 +73,11 @@ class ChurnIT {
 	private static final Duration STEP = Duration.ofMillis(50);
 
 	private static final String PREFIX = "/services/default/churn/";
+
+	@AfterAll
+	static void closeScheduler() {
+		SCHEDULER.close();
+	}
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();
@@ -139,7 +149,7 @@ class ChurnIT {
 	private static Set<String> keys(ServiceCache cache) {
 		return cache.instances("churn")
 			.stream()
-			.map(ServiceInstance::key)
+			.map(DiscoveredInstance::key)
 			.collect(Collectors.toCollection(java.util.TreeSet::new));
 	}
 
@@ -149,13 +159,13 @@ class ChurnIT {
 
 	private static ServiceCache cache(Client client) {
 		return new ServiceCache(client, "/services/default/", Duration.ofSeconds(2), Duration.ofSeconds(5),
-				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC());
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), SCHEDULER);
 	}
 
 	private static InstanceRegistrar registrar(Client client) {
-		return new InstanceRegistrar(new EtcdServiceRegistry(client, Duration.ofSeconds(2)), new KeyLayout("/services"),
-				Duration.ofSeconds(3), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2),
-				Clock.systemUTC());
+		return new InstanceRegistrar(new EtcdRegistrationStore(client, Duration.ofSeconds(2)),
+				new KeyLayout("/services"), Duration.ofSeconds(3),
+				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), SCHEDULER);
 	}
 
 	private static ServiceRegistration registration(int slot) {

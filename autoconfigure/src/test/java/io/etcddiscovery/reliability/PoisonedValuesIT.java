@@ -40,15 +40,16 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
+import com.sun.net.httpserver.HttpServer;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.PutOption;
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
-import io.etcddiscovery.discovery.ServiceInstance;
 import io.etcddiscovery.discovery.Subscription;
 import io.etcddiscovery.grpc.EtcdNameResolverProvider;
 import io.etcddiscovery.reliability.PoisonValues.Poison;
@@ -58,7 +59,6 @@ import io.grpc.NameResolver;
 import io.grpc.Status;
 import io.grpc.SynchronizationContext;
 import io.micrometer.core.instrument.MeterRegistry;
-import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -414,7 +414,7 @@ class PoisonedValuesIT {
 			List<String> read = ids(discovery.allInstances("quoting"));
 			assertThat(read).contains("crlf", "escaped", "newline");
 			assertThat(read).doesNotContain("unquoted", "single", "string", "empty");
-			for (ServiceInstance instance : discovery.allInstances("quoting")) {
+			for (DiscoveredInstance instance : discovery.allInstances("quoting")) {
 				assertThat(instance.uri()).hasToString("http://" + addr);
 			}
 			assertThat(springDiscovery.getInstances("quoting")).hasSize(read.size());
@@ -450,10 +450,10 @@ class PoisonedValuesIT {
 	}
 
 	private static void assertEveryReaderSeesTheGoodInstances() throws Exception {
-		List<ServiceInstance> up = discovery.instances(SERVICE);
+		List<DiscoveredInstance> up = discovery.instances(SERVICE);
 		assertThat(ids(up)).containsAll(good);
 		for (String service : discovery.services()) {
-			for (ServiceInstance instance : discovery.allInstances(service)) {
+			for (DiscoveredInstance instance : discovery.allInstances(service)) {
 				assertThat(instance.uri().getHost()).as(instance.key()).isNotNull();
 				assertThat(instance.uri().getPort()).isEqualTo(instance.port());
 			}
@@ -566,7 +566,7 @@ class PoisonedValuesIT {
 
 	private static List<String> ids(List<?> instances) {
 		return instances.stream()
-			.map((instance) -> (instance instanceof ServiceInstance etcd) ? etcd.instanceId()
+			.map((instance) -> (instance instanceof DiscoveredInstance etcd) ? etcd.instanceId()
 					: ((org.springframework.cloud.client.ServiceInstance) instance).getInstanceId())
 			.toList();
 	}

@@ -43,8 +43,8 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -166,10 +166,9 @@ class SecureEtcdTlsIT {
 		SpringApplicationBuilder builder = SecuredApplication.builder(List.of("http://127.0.0.1:2379"),
 				"discovery.etcd.ssl.bundle=etcd",
 				"spring.ssl.bundle.pem.etcd.truststore.certificate=file:" + etcd.caCertificate());
-		assertThatThrownBy(builder::run)
-			.hasRootCauseInstanceOf(io.etcddiscovery.autoconfigure.InvalidDiscoveryPropertyException.class)
-			.rootCause()
-			.hasMessageContaining("'discovery.etcd.endpoints'")
+		assertThatThrownBy(builder::run).rootCause()
+			.isInstanceOf(org.springframework.boot.context.properties.bind.validation.BindValidationException.class)
+			.hasMessageContaining("discovery.etcd.endpoints")
 			.hasMessageContaining("http://");
 	}
 

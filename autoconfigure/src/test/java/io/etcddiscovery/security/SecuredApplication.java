@@ -19,8 +19,8 @@ package io.etcddiscovery.security;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.etcddiscovery.registration.InstanceLifecycle;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.RegistrationLifecycle;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -50,7 +50,7 @@ class SecuredApplication {
 	}
 
 	static InstanceRegistrar registrar(ConfigurableApplicationContext context) {
-		return context.getBean(RegistrationLifecycle.class).getRegistrar();
+		return context.getBean(InstanceLifecycle.class).getRegistrar();
 	}
 
 }

@@ -27,7 +27,7 @@ import javax.net.ssl.SSLHandshakeException;
 
 import io.etcd.jetcd.common.exception.ErrorCode;
 import io.etcd.jetcd.common.exception.EtcdExceptionFactory;
-import io.etcddiscovery.registration.EtcdErrors;
+import io.etcddiscovery.etcd.EtcdErrors;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
 

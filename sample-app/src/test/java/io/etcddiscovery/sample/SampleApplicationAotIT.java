@@ -34,9 +34,9 @@ import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.test.EtcdExtension;
 import io.grpc.Server;
 import io.grpc.netty.GrpcSslContexts;
@@ -148,7 +148,6 @@ class SampleApplicationAotIT {
 			.contains("\"io.etcddiscovery.actuate.CachedServices$CacheDescriptor\"")
 			.contains("\"io.etcddiscovery.actuate.CachedServices$ServiceDescriptor\"")
 			.contains("\"io.etcddiscovery.actuate.CachedServices$InstanceDescriptor\"")
-			.contains("\"io.etcddiscovery.autoconfigure.DiscoveryPropertiesFailureAnalyzer\"")
 			.contains("\"io.etcddiscovery.autoconfigure.RegistrationFailureAnalyzer\"");
 	}
 
@@ -237,7 +236,7 @@ class SampleApplicationAotIT {
 				grpcServer.getPort(), false, Map.of(), InstanceStatus.UP);
 		client.getKVClient()
 			.put(bytes("/services/default/greeter/greeter-1"),
-					ByteSequence.from(new ServiceRegistrationCodec().encode(registration, Instant.now())))
+					ByteSequence.from(new NamingFormat().encode(registration, Instant.now())))
 			.get(10, TimeUnit.SECONDS);
 		await().atMost(TIMEOUT).untilAsserted(() -> {
 			JsonNode answer = json(sample.get("/grpc-health/greeter"));

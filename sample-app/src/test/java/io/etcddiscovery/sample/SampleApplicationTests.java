@@ -19,7 +19,7 @@ package io.etcddiscovery.sample;
 import java.util.Map;
 
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.registration.ServiceRegistration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
+import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.ServiceInstance;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -103,7 +103,7 @@ public class DiscoveryLookupBenchmark {
 	 * @return the UP instances
 	 */
 	@Benchmark
-	public List<ServiceInstance> serviceCacheUpInstances() {
+	public List<DiscoveredInstance> serviceCacheUpInstances() {
 		return this.cache.upInstances(this.service);
 	}
 
@@ -113,7 +113,7 @@ public class DiscoveryLookupBenchmark {
 	 * @return the UP instances
 	 */
 	@Benchmark
-	public List<ServiceInstance> discoveryClientInstances() {
+	public List<DiscoveredInstance> discoveryClientInstances() {
 		return this.discoveryClient.instances(this.service);
 	}
 

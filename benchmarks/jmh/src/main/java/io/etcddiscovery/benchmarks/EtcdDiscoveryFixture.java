@@ -32,11 +32,12 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.ServiceRegistration;
-import io.etcddiscovery.registration.ServiceRegistrationCodec;
 import io.etcddiscovery.test.EtcdCluster;
 
 /**
@@ -68,6 +69,8 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 
 	private final Client client;
 
+	private final DiscoveryScheduler scheduler = new DiscoveryScheduler();
+
 	private final ServiceCache cache;
 
 	private final EtcdDiscoveryClient discovery;
@@ -81,7 +84,7 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 			register();
 			this.cache = new ServiceCache(this.client, KEYS.namespacePrefix(NAMESPACE), REQUEST_TIMEOUT,
 					INITIAL_LOOKUP_TIMEOUT, new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 2),
-					Clock.systemUTC());
+					Clock.systemUTC(), this.scheduler);
 			this.discovery = new EtcdDiscoveryClient(this.cache, true);
 			this.cache.start();
 			awaitListed();
@@ -140,7 +143,7 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 	}
 
 	private void register() {
-		ServiceRegistrationCodec codec = new ServiceRegistrationCodec();
+		NamingFormat codec = new NamingFormat();
 		Instant now = Instant.now();
 		List<CompletableFuture<?>> writes = new ArrayList<>(this.services);
 		for (int s = 0; s < this.services; s++) {
@@ -153,7 +156,9 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 				ServiceRegistration registration = new ServiceRegistration(NAMESPACE, serviceName(s),
 						"instance-%02d".formatted(i), "127.0.0.1", 20000 + s * this.instancesPerService + i, false,
 						Map.of("zone", "zone-" + (i % 3)), status);
-				puts.add(Op.put(bytes(KEYS.instanceKey(registration)),
+				puts.add(Op.put(
+						bytes(KEYS.instanceKey(registration.namespace(), registration.service(),
+								registration.instanceId())),
 						ByteSequence.from(codec.encode(registration, now)), PutOption.DEFAULT));
 			}
 			// One transaction per service keeps the number of round trips low.
@@ -195,6 +200,7 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 				}
 			}
 			finally {
+				this.scheduler.close();
 				this.etcd.close();
 			}
 		}

@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -109,15 +112,24 @@ class ProbeController implements DisposableBean {
 					break;
 				}
 				probe.deregisterAt = System.currentTimeMillis();
+				CompletionStage<?> withdrawn;
 				try {
-					registry.deregister(probe.handle);
+					withdrawn = registry.deregister(probe.handle);
 				}
 				catch (Exception ex) {
-					probe.error = ex.toString();
+					withdrawn = CompletableFuture.failedFuture(ex);
 				}
-				probe.deregisteredAt = System.currentTimeMillis();
 				probe.handle = null;
-				this.pending.decrementAndGet();
+				// Done when the client says so: a client that withdraws in the background
+				// is not waited for here, so withdrawals overlap as they would in a JVM
+				// that withdraws many at once.
+				withdrawn.whenComplete((result, ex) -> {
+					if (ex != null) {
+						probe.error = ex.toString();
+					}
+					probe.deregisteredAt = System.currentTimeMillis();
+					this.pending.decrementAndGet();
+				});
 				pause(intervalMs);
 			}
 		});
@@ -153,8 +165,14 @@ class ProbeController implements DisposableBean {
 		for (String service : services) {
 			instances += this.discoveryClient.getInstances(service).size();
 		}
+		// Live threads by name, numbers left out ("etcd-discovery-worker-N"), to tell who
+		// runs them.
+		Map<String, Integer> byName = new TreeMap<>();
+		for (Thread thread : Thread.getAllStackTraces().keySet()) {
+			byName.merge(thread.getName().replaceAll("[0-9]+", "N"), 1, Integer::sum);
+		}
 		return Map.of("threads", ManagementFactory.getThreadMXBean().getThreadCount(), "services", services.size(),
-				"instances", instances);
+				"instances", instances, "threadsByName", byName);
 	}
 
 	@Override

@@ -16,6 +16,8 @@
 
 package io.etcddiscovery.benchmarks.peers;
 
+import java.util.concurrent.CompletionStage;
+
 /**
  * Registers extra instances through the variant's own registry client, the way that
  * client registers the application itself, so that the harness can time many
@@ -48,10 +50,12 @@ interface ProbeRegistry<H> {
 
 	/**
 	 * Withdraw an instance the way a graceful shutdown does, and release what its
-	 * registration held.
+	 * registration held. A client that withdraws in the background returns at once; the
+	 * withdrawal counts as done when the returned stage completes.
 	 * @param registration the handle {@link #prepare} returned
+	 * @return completes when the instance is withdrawn and what it held released
 	 * @throws Exception if the client failed
 	 */
-	void deregister(H registration) throws Exception;
+	CompletionStage<?> deregister(H registration) throws Exception;
 
 }

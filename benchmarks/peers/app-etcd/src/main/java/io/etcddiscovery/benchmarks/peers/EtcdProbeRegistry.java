@@ -19,45 +19,56 @@ package io.etcddiscovery.benchmarks.peers;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 
 import io.etcddiscovery.autoconfigure.DiscoveryProperties;
-import io.etcddiscovery.registration.Backoff;
-import io.etcddiscovery.registration.EtcdServiceRegistry;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.InstanceRegistrar;
-import io.etcddiscovery.registration.InstanceStatus;
-import io.etcddiscovery.registration.KeyLayout;
+import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.ServiceRegistration;
 
 import org.springframework.stereotype.Component;
 
 /**
  * Extra registrations through this starter's {@link InstanceRegistrar}, built as the
- * auto-configuration builds the application's own (same client, TTL, key layout and
- * backoff): a lease of its own, kept alive on the client's keep-alive stream, and a watch
- * on its key. Withdrawn as on shutdown (delete the key, then revoke the lease), without
- * the drain delay, which only gives in-flight requests time to finish.
+ * auto-configuration builds the application's own (same store, TTL, key layout, backoff
+ * and scheduler): a lease of its own, kept alive on the client's keep-alive stream, and a
+ * watch on its key. Withdrawn as on shutdown (delete the key, then revoke the lease),
+ * without the drain delay, which only gives in-flight requests time to finish, and
+ * without waiting: {@link InstanceRegistrar#stopAsync} completes when the lease is
+ * revoked.
  *
  * @author etcd-discovery authors
  */
 @Component
 class EtcdProbeRegistry implements ProbeRegistry<EtcdProbeRegistry.Probe> {
 
-	private final EtcdServiceRegistry registry;
+	private final RegistrationStore store;
+
+	private final KeyLayout keyLayout;
+
+	private final Backoff backoff;
+
+	private final DiscoveryScheduler scheduler;
 
 	private final DiscoveryProperties properties;
 
-	EtcdProbeRegistry(EtcdServiceRegistry registry, DiscoveryProperties properties) {
-		this.registry = registry;
+	EtcdProbeRegistry(RegistrationStore store, KeyLayout keyLayout, Backoff backoff, DiscoveryScheduler scheduler,
+			DiscoveryProperties properties) {
+		this.store = store;
+		this.keyLayout = keyLayout;
+		this.backoff = backoff;
+		this.scheduler = scheduler;
 		this.properties = properties;
 	}
 
 	@Override
 	public Probe prepare(String service, String instanceId, int port) {
-		DiscoveryProperties.Retry retry = this.properties.getRetry();
-		InstanceRegistrar registrar = new InstanceRegistrar(this.registry,
-				new KeyLayout(this.properties.getEtcd().getKeyPrefix()), this.properties.getTtl(),
-				new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier()),
-				Clock.systemUTC());
+		InstanceRegistrar registrar = new InstanceRegistrar(this.store, this.keyLayout, this.properties.getTtl(),
+				this.backoff, Clock.systemUTC(), this.scheduler);
 		return new Probe(registrar, new ServiceRegistration(this.properties.getNamespace(), service, instanceId,
 				"127.0.0.1", port, false, Map.of(), InstanceStatus.UP));
 	}
@@ -68,8 +79,8 @@ class EtcdProbeRegistry implements ProbeRegistry<EtcdProbeRegistry.Probe> {
 	}
 
 	@Override
-	public void deregister(Probe probe) {
-		probe.registrar().stop(Duration.ZERO);
+	public CompletionStage<?> deregister(Probe probe) {
+		return probe.registrar().stopAsync(Duration.ZERO);
 	}
 
 	record Probe(InstanceRegistrar registrar, ServiceRegistration registration) {

@@ -17,12 +17,15 @@
 package io.etcddiscovery.benchmarks.peers;
 
 import java.util.HashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 import com.netflix.appinfo.ApplicationInfoManager;
 import com.netflix.appinfo.HealthCheckHandler;
+import com.netflix.discovery.shared.transport.jersey.TransportClientFactories;
 
 import org.springframework.beans.BeanUtils;
 import org.springframework.beans.factory.DisposableBean;
@@ -35,8 +38,6 @@ import org.springframework.cloud.netflix.eureka.serviceregistry.EurekaRegistrati
 import org.springframework.cloud.netflix.eureka.serviceregistry.EurekaServiceRegistry;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
-
-import com.netflix.discovery.shared.transport.jersey.TransportClientFactories;
 
 /**
  * Extra registrations through Spring Cloud Netflix's own {@link EurekaServiceRegistry}.
@@ -115,9 +116,10 @@ class EurekaProbeRegistry implements ProbeRegistry<EurekaRegistration>, Disposab
 	}
 
 	@Override
-	public void deregister(EurekaRegistration registration) {
+	public CompletionStage<?> deregister(EurekaRegistration registration) {
 		this.registry.deregister(registration);
 		this.shutdowns.execute(() -> registration.getEurekaClient().shutdown());
+		return CompletableFuture.completedFuture(null);
 	}
 
 	@Override

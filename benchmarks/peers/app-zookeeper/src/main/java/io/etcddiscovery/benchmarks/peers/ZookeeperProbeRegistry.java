@@ -16,6 +16,9 @@
 
 package io.etcddiscovery.benchmarks.peers;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 import org.springframework.cloud.zookeeper.serviceregistry.ServiceInstanceRegistration;
 import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperServiceRegistry;
 import org.springframework.stereotype.Component;
@@ -53,8 +56,9 @@ class ZookeeperProbeRegistry implements ProbeRegistry<ServiceInstanceRegistratio
 	}
 
 	@Override
-	public void deregister(ServiceInstanceRegistration registration) {
+	public CompletionStage<?> deregister(ServiceInstanceRegistration registration) {
 		this.registry.deregister(registration);
+		return CompletableFuture.completedFuture(null);
 	}
 
 }

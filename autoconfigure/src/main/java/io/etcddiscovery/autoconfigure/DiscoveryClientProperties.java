@@ -1,0 +1,166 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.Errors;
+import org.springframework.validation.Validator;
+
+/**
+ * Configuration properties of the discovery of other services,
+ * {@code discovery.client.*}: a local cache per namespace fed by an etcd watch, read by
+ * the discovery clients.
+ *
+ * @author etcd-discovery authors
+ */
+@ConfigurationProperties("discovery.client")
+public class DiscoveryClientProperties implements Validator {
+
+	/**
+	 * Whether to discover other services.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Whether lookups return only instances whose status is UP. The discovery endpoint
+	 * always shows every instance.
+	 */
+	private boolean onlyUp = true;
+
+	/**
+	 * Longest time the first lookup waits for the initial listing of etcd before it
+	 * answers from what it has.
+	 */
+	private Duration initialLookupTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Order of the etcd-backed Spring Cloud discovery clients (blocking and reactive)
+	 * within Spring Cloud's composite client, which asks lower values first. Spring
+	 * Cloud's simple discovery client has order 0.
+	 */
+	private int order;
+
+	/**
+	 * How long changes of the cache are collected into one Spring Cloud HeartbeatEvent,
+	 * the event that Gateway's discovery locator and Spring Boot Admin refresh on.
+	 * Published only when instances changed, never periodically.
+	 */
+	private Duration changeEventDelay = Duration.ofMillis(100);
+
+	private final Ejection ejection = new Ejection();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public boolean isOnlyUp() {
+		return this.onlyUp;
+	}
+
+	public void setOnlyUp(boolean onlyUp) {
+		this.onlyUp = onlyUp;
+	}
+
+	public Duration getInitialLookupTimeout() {
+		return this.initialLookupTimeout;
+	}
+
+	public void setInitialLookupTimeout(Duration initialLookupTimeout) {
+		this.initialLookupTimeout = initialLookupTimeout;
+	}
+
+	public int getOrder() {
+		return this.order;
+	}
+
+	public void setOrder(int order) {
+		this.order = order;
+	}
+
+	public Duration getChangeEventDelay() {
+		return this.changeEventDelay;
+	}
+
+	public void setChangeEventDelay(Duration changeEventDelay) {
+		this.changeEventDelay = changeEventDelay;
+	}
+
+	public Ejection getEjection() {
+		return this.ejection;
+	}
+
+	@Override
+	public boolean supports(Class<?> type) {
+		return DiscoveryClientProperties.class.isAssignableFrom(type);
+	}
+
+	@Override
+	public void validate(Object target, Errors errors) {
+		DiscoveryClientProperties properties = (DiscoveryClientProperties) target;
+		EtcdPropertiesValidator.positive(errors, "initialLookupTimeout", properties.getInitialLookupTimeout());
+		Duration delay = properties.getChangeEventDelay();
+		if (delay == null || delay.isNegative()) {
+			errors.rejectValue("changeEventDelay", "invalid",
+					"must not be negative: set it to a duration such as '100ms', or '0s'");
+		}
+		EtcdPropertiesValidator.positive(errors, "ejection.probeInterval", properties.getEjection().getProbeInterval());
+	}
+
+	/**
+	 * Passive ejection: an instance that refused a connection is skipped by every Spring
+	 * Cloud load balancer of this application until it accepts connections again or etcd
+	 * removes it.
+	 */
+	public static class Ejection {
+
+		/**
+		 * Whether instances that refused a connection, or did not accept one within the
+		 * HTTP client's connect timeout, are skipped by the load balancers.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often an ejected instance is probed with a TCP connection, also the timeout
+		 * of each probe. The ejection ends at the first probe it accepts.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(1);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
+		}
+
+	}
+
+}

@@ -1,0 +1,39 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.cloud;
+
+import java.util.Locale;
+
+/**
+ * What tells ejected instances apart: the service and the address.
+ *
+ * @param service the service
+ * @param host the host, in lower case
+ * @param port the port
+ * @author etcd-discovery authors
+ */
+record InstanceAddress(String service, String host, int port) {
+
+	InstanceAddress {
+		host = host.toLowerCase(Locale.ROOT);
+	}
+
+	String hostAndPort() {
+		return (this.host.indexOf(':') >= 0) ? "[" + this.host + "]:" + this.port : this.host + ":" + this.port;
+	}
+
+}

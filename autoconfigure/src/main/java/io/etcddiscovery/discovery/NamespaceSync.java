@@ -1,0 +1,356 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.discovery;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Response;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.etcddiscovery.discovery.InstanceTable.KeyChange;
+import io.etcddiscovery.discovery.NamespaceListing.Listing;
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.Durations;
+import io.etcddiscovery.etcd.EtcdErrors;
+import io.etcddiscovery.etcd.SerialExecutor;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keeps a {@link ServiceCache} in step with etcd: one {@link NamespaceListing} of the
+ * prefix, then one {@link NamespaceWatch} from the listing's revision, and a new listing
+ * whenever the watch ends (compaction past its revision, lost leader, cancellation) or
+ * answers from an older history than the cache has seen (etcd wiped or restored), with
+ * backoff, forever. jetcd resumes a watch by itself after a stream error. Every method
+ * runs on the cache's {@link SerialExecutor}.
+ *
+ * @author etcd-discovery authors
+ */
+final class NamespaceSync implements NamespaceWatch.Events {
+
+	private static final Log logger = LogFactory.getLog(ServiceCache.class);
+
+	private final ServiceCache cache;
+
+	private final Client client;
+
+	private final String prefix;
+
+	private final NamespaceListing listing;
+
+	private final Backoff backoff;
+
+	private final Clock clock;
+
+	private final SerialExecutor executor;
+
+	private final InstanceTable table;
+
+	private @Nullable NamespaceWatch watch;
+
+	private @Nullable ScheduledFuture<?> pendingListing;
+
+	private long raftTerm;
+
+	private long clusterId;
+
+	// Watches that ended or went back in time before being established in a row.
+	private int unstableWatches;
+
+	// What stats() shows, published whole by report().
+
+	private boolean connected;
+
+	private boolean synced;
+
+	private long revision;
+
+	private @Nullable Instant lastListedAt;
+
+	private @Nullable Instant lastEventAt;
+
+	private @Nullable Instant disconnectedSince;
+
+	private long listings;
+
+	private long valuesSkipped;
+
+	private @Nullable SkippedValue lastSkipped;
+
+	private int failures;
+
+	private @Nullable String lastError;
+
+	NamespaceSync(ServiceCache cache, Client client, NamespaceListing listing, Backoff backoff, Clock clock,
+			SerialExecutor executor) {
+		this.cache = cache;
+		this.client = client;
+		this.prefix = cache.getPrefix();
+		this.listing = listing;
+		this.backoff = backoff;
+		this.clock = clock;
+		this.executor = executor;
+		this.table = new InstanceTable(new ServiceInstanceReader(this.prefix), this::skipped);
+	}
+
+	/**
+	 * List etcd again on request.
+	 */
+	void resync() {
+		logger.info("Re-listing %s on request".formatted(this.prefix));
+		this.unstableWatches = 0;
+		list();
+	}
+
+	void list() {
+		this.pendingListing = null;
+		if (this.cache.isStopping()) {
+			return;
+		}
+		stopWatching();
+		Listing listed;
+		try {
+			listed = this.listing.fetch();
+		}
+		catch (RuntimeException ex) {
+			if (this.cache.isStopping()) {
+				return;
+			}
+			this.failures++;
+			this.lastError = ex.getMessage();
+			this.synced = false;
+			Duration delay = this.backoff.delay(this.failures);
+			String message = "Could not list %s (%s): lookups answer from the cache, retrying in %s, with backoff"
+				.formatted(this.prefix, ex.getMessage(), Durations.format(delay));
+			if (this.failures == 1) {
+				logger.warn(message);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug(message + " (attempt " + this.failures + ")");
+			}
+			report();
+			scheduleListing(delay);
+			return;
+		}
+		Response.Header header = listed.header();
+		long listedRevision = (header != null) ? header.getRevision() : 0;
+		boolean first = !this.cache.isListed();
+		Set<String> changed = this.table.replace(listed.kvs(), listedRevision);
+		this.revision = listedRevision;
+		this.raftTerm = (header != null) ? header.getRaftTerm() : 0;
+		this.clusterId = (header != null) ? header.getClusterId() : 0;
+		this.lastListedAt = this.clock.instant();
+		this.listings++;
+		int failed = this.failures;
+		this.failures = 0;
+		this.lastError = null;
+		long from = this.revision + 1;
+		boolean watching = true;
+		try {
+			this.watch = NamespaceWatch.start(this.client, this.prefix, from, this.executor, this);
+		}
+		catch (RuntimeException ex) {
+			// Only when the client is closed: nothing left to do.
+			logger.debug("Could not watch %s: %s".formatted(this.prefix, EtcdErrors.describe(ex)));
+			watching = false;
+		}
+		this.synced = watching;
+		report();
+		CacheSnapshot current = this.cache.publish(changed, this.table);
+		if (watching) {
+			int instances = current.services().stream().mapToInt((service) -> service.all().size()).sum();
+			logger.info("%s %s: %d instance%s of %d service%s at revision %d%s; watching from revision %d".formatted(
+					first ? "Listed" : "Re-listed", this.prefix, instances, (instances != 1) ? "s" : "",
+					current.names().size(), (current.names().size() != 1) ? "s" : "", this.revision,
+					(failed > 0) ? " after " + failed + " failed attempt" + ((failed > 1) ? "s" : "") : "", from));
+		}
+	}
+
+	@Override
+	public void received(NamespaceWatch from, WatchResponse response) {
+		if (from != this.watch) {
+			return;
+		}
+		Response.Header header = response.getHeader();
+		if (isBehind(header)) {
+			logger.warn(("History of etcd went back (revision %d in raft term %d after revision %d in raft term %d): "
+					+ "etcd was wiped or restored from a backup, or a lagging member answered. Re-listing %s")
+				.formatted(header.getRevision(), header.getRaftTerm(), this.revision, this.raftTerm, this.prefix));
+			relistAfterUnstableWatch();
+			return;
+		}
+		this.revision = Math.max(this.revision, header.getRevision());
+		this.raftTerm = Math.max(this.raftTerm, header.getRaftTerm());
+		if (response.isCreatedNotify()) {
+			watchEstablished(from, header.getRevision());
+			return;
+		}
+		apply(NamespaceWatch.changes(response.getEvents()));
+	}
+
+	private void apply(List<KeyChange> events) {
+		if (events.isEmpty()) {
+			report();
+			return;
+		}
+		long applied = this.table.eventsApplied();
+		Set<String> changed = this.table.apply(events);
+		if (this.table.eventsApplied() != applied) {
+			this.lastEventAt = this.clock.instant();
+		}
+		report();
+		this.cache.publish(changed, this.table);
+	}
+
+	private boolean isBehind(Response.Header header) {
+		// Revisions and raft terms never go back in one etcd cluster's life.
+		return header.getRevision() < this.revision || header.getRaftTerm() < this.raftTerm
+				|| (this.clusterId != 0 && header.getClusterId() != 0 && header.getClusterId() != this.clusterId);
+	}
+
+	private void watchEstablished(NamespaceWatch established, long atRevision) {
+		boolean resumed = established.established();
+		this.unstableWatches = 0;
+		if (!this.connected) {
+			this.connected = true;
+			this.disconnectedSince = null;
+			if (resumed) {
+				logger.info("Watch of %s resumed at revision %d".formatted(this.prefix, atRevision));
+			}
+		}
+		report();
+	}
+
+	@Override
+	public void failed(NamespaceWatch from, Throwable error) {
+		if (from != this.watch) {
+			return;
+		}
+		from.failed(error);
+		this.lastError = EtcdErrors.describe(error);
+		if (this.connected) {
+			this.connected = false;
+			this.disconnectedSince = this.clock.instant();
+			if (NamespaceWatch.isResumedByJetcd(error)) {
+				logger.info("Watch of %s interrupted (%s): resuming it, lookups answer from the cache meanwhile"
+					.formatted(this.prefix, EtcdErrors.describe(error)));
+			}
+		}
+		report();
+	}
+
+	@Override
+	public void completed(NamespaceWatch from) {
+		if (from != this.watch) {
+			return;
+		}
+		this.watch = null;
+		this.synced = false;
+		if (this.connected) {
+			this.connected = false;
+			this.disconnectedSince = this.clock.instant();
+		}
+		String reason = from.endReason();
+		report();
+		if (from.isEstablished()) {
+			logger.info("Watch of %s ended (%s): re-listing".formatted(this.prefix, reason));
+			this.unstableWatches = 0;
+			list();
+		}
+		else {
+			this.unstableWatches++;
+			Duration delay = this.backoff.delay(this.unstableWatches);
+			String message = "Watch of %s ended before it was established (%s): re-listing in %s".formatted(this.prefix,
+					reason, Durations.format(delay));
+			if (this.unstableWatches == 1) {
+				logger.warn(message);
+			}
+			else {
+				logger.debug(message);
+			}
+			scheduleListing(delay);
+		}
+	}
+
+	private void relistAfterUnstableWatch() {
+		stopWatching();
+		this.synced = false;
+		this.unstableWatches++;
+		report();
+		if (this.unstableWatches == 1) {
+			list();
+		}
+		else {
+			scheduleListing(this.backoff.delay(this.unstableWatches - 1));
+		}
+	}
+
+	private void scheduleListing(Duration delay) {
+		cancelPendingListing();
+		if (!this.cache.isStopping()) {
+			try {
+				this.pendingListing = this.executor.schedule(this::list, delay);
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping.
+			}
+		}
+	}
+
+	private void cancelPendingListing() {
+		ScheduledFuture<?> pending = this.pendingListing;
+		if (pending != null) {
+			pending.cancel(false);
+			this.pendingListing = null;
+		}
+	}
+
+	/**
+	 * Stop watching and listing.
+	 */
+	void stopWatching() {
+		cancelPendingListing();
+		NamespaceWatch current = this.watch;
+		this.watch = null;
+		if (current != null) {
+			current.close();
+		}
+		this.connected = false;
+	}
+
+	private void skipped(String key, long modRevision, String reason) {
+		SkippedValue skipped = new SkippedValue(SkippedValue.printable(key), modRevision, reason, this.clock.instant());
+		this.lastSkipped = skipped;
+		this.valuesSkipped++;
+		logger.warn("Skipping %s at revision %d: %s; the other instances stay usable".formatted(skipped.key(),
+				modRevision, reason));
+	}
+
+	private void report() {
+		this.cache.progress(new CacheProgress(this.connected, this.synced, this.revision, this.lastListedAt,
+				this.lastEventAt, this.disconnectedSince, this.table.eventsApplied(), this.listings, this.valuesSkipped,
+				this.table.invalidKeys(), this.lastSkipped, this.failures, this.lastError));
+	}
+
+}

@@ -1,0 +1,399 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.registration;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.LeaseOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.etcd.jetcd.support.CloseableClient;
+import io.etcd.jetcd.watch.WatchEvent;
+import io.etcd.jetcd.watch.WatchResponse;
+import io.etcddiscovery.etcd.EtcdCallException;
+import io.etcddiscovery.etcd.EtcdCalls;
+import io.etcddiscovery.etcd.EtcdErrors;
+import io.grpc.stub.StreamObserver;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * The {@link RegistrationStore} of an etcd cluster, through a jetcd {@link Client}:
+ * leases on the client's shared keep-alive stream, and transactions conditioned on the
+ * key being this process's own. Every call has a deadline.
+ *
+ * @author etcd-discovery authors
+ */
+public class EtcdRegistrationStore implements RegistrationStore {
+
+	private static final Log logger = LogFactory.getLog(EtcdRegistrationStore.class);
+
+	private final Client client;
+
+	private final Duration requestTimeout;
+
+	/**
+	 * Create a new store.
+	 * @param client the etcd client
+	 * @param requestTimeout the deadline of every call made without one
+	 */
+	public EtcdRegistrationStore(Client client, Duration requestTimeout) {
+		Assert.notNull(client, "'client' must not be null");
+		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
+		this.client = client;
+		this.requestTimeout = requestTimeout;
+	}
+
+	@Override
+	public Duration getRequestTimeout() {
+		return this.requestTimeout;
+	}
+
+	@Override
+	public CompletableFuture<GrantedLease> grantAsync(Duration ttl) {
+		long seconds = Math.max(1, (ttl.toMillis() + 999) / 1000);
+		return call(() -> this.client.getLeaseClient().grant(seconds), "granting a lease", this.requestTimeout)
+			.thenApply((response) -> new GrantedLease(response.getID(), response.getTTL()));
+	}
+
+	@Override
+	public CompletableFuture<Void> revokeAsync(long leaseId, Duration timeout) {
+		return call(() -> this.client.getLeaseClient().revoke(leaseId), "revoking lease " + Long.toHexString(leaseId),
+				timeout)
+			.thenApply((response) -> null);
+	}
+
+	@Override
+	public long timeToLive(long leaseId, Duration timeout) {
+		try {
+			return EtcdCalls
+				.await(this.client.getLeaseClient().timeToLive(leaseId, LeaseOption.DEFAULT),
+						"reading the TTL of lease " + Long.toHexString(leaseId), timeout)
+				.getTTL();
+		}
+		catch (EtcdCallException ex) {
+			if (ex.getCause() != null && EtcdErrors.isLeaseNotFound(ex.getCause())) {
+				return -1;
+			}
+			throw ex;
+		}
+	}
+
+	@Override
+	public AutoCloseable keepAlive(long leaseId, LeaseListener listener) {
+		CloseableClient keeper = this.client.getLeaseClient().keepAlive(leaseId, new KeepAliveObserver(listener));
+		return keeper::close;
+	}
+
+	@Override
+	public CompletableFuture<RegisteredKey> registerAsync(String key, String otherKey, byte[] value, long leaseId,
+			Predicate<ExistingKey> isOwn, Duration timeout) {
+		return new Registration(key, otherKey, value, leaseId, isOwn, timeout).attempt(0);
+	}
+
+	@Override
+	public @Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision,
+			Duration timeout) {
+		ByteSequence from = bytes(fromKey);
+		ByteSequence to = bytes(toKey);
+		ByteSequence v = ByteSequence.from(value);
+		TxnResponse moved = EtcdCalls.await(this.client.getKVClient()
+			.txn()
+			.If(new Cmp(from, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)),
+					new Cmp(to, Cmp.Op.EQUAL, CmpTarget.version(0)))
+			.Then(Op.delete(from, DeleteOption.DEFAULT),
+					Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()))
+			.commit(), "moving " + fromKey + " to " + toKey, timeout);
+		if (!moved.isSucceeded()) {
+			return null;
+		}
+		long revision = moved.getHeader().getRevision();
+		// The put created the key in this transaction: its create revision is the
+		// transaction's.
+		return new RegisteredKey(leaseId, revision, value, revision);
+	}
+
+	@Override
+	public boolean update(String key, byte[] value, long leaseId, long createRevision, Duration timeout) {
+		ByteSequence k = bytes(key);
+		return EtcdCalls
+			.await(this.client.getKVClient()
+				.txn()
+				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+				.Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(leaseId).build()))
+				.commit(), "updating " + key, timeout)
+			.isSucceeded();
+	}
+
+	@Override
+	public CompletableFuture<Boolean> withdrawAsync(String key, long createRevision, Duration timeout) {
+		ByteSequence k = bytes(key);
+		return call(() -> this.client.getKVClient()
+			.txn()
+			.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+			.Then(Op.delete(k, DeleteOption.DEFAULT))
+			.commit(), "withdrawing " + key, timeout).thenApply(TxnResponse::isSucceeded);
+	}
+
+	@Override
+	public @Nullable RegisteredKey read(String key, Duration timeout) {
+		GetResponse response = EtcdCalls.await(this.client.getKVClient().get(bytes(key)), "reading " + key, timeout);
+		KeyValue kv = first(List.of(response));
+		return (kv != null) ? new RegisteredKey(kv.getLease(), kv.getCreateRevision(), kv.getValue().getBytes(),
+				response.getHeader().getRevision()) : null;
+	}
+
+	/**
+	 * Watch one key from a revision, requiring a leader so that a member without quorum
+	 * ends the watch instead of going silent.
+	 */
+	@Override
+	public AutoCloseable watch(String key, long fromRevision, KeyListener listener) {
+		WatchOption option = WatchOption.builder().withRevision(fromRevision).withRequireLeader(true).build();
+		Watch.Watcher watcher = this.client.getWatchClient().watch(bytes(key), option, new KeyWatchListener(listener));
+		return watcher::close;
+	}
+
+	private static Cmp unchanged(ByteSequence key, @Nullable KeyValue seen) {
+		return (seen != null) ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(seen.getCreateRevision()))
+				: new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0));
+	}
+
+	private static ExistingKey existingKey(KeyValue kv) {
+		return new ExistingKey(kv.getLease(), kv.getCreateRevision());
+	}
+
+	private static @Nullable KeyValue first(List<GetResponse> responses) {
+		for (GetResponse response : responses) {
+			if (!response.getKvs().isEmpty()) {
+				return response.getKvs().get(0);
+			}
+		}
+		return null;
+	}
+
+	private static <T> CompletableFuture<T> call(Supplier<CompletableFuture<T>> call, String what, Duration timeout) {
+		try {
+			return EtcdCalls.call(call.get(), what, timeout);
+		}
+		catch (RuntimeException ex) {
+			// jetcd refuses some calls at once, a closed client for example.
+			return CompletableFuture
+				.failedFuture(new EtcdCallException(what + " failed: " + EtcdErrors.describe(ex), ex));
+		}
+	}
+
+	private static ByteSequence bytes(String value) {
+		return ByteSequence.from(value, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * One registration of a key: a transaction that creates it, or re-binds it when it is
+	 * this process's, retried when the keys change meanwhile, and a read back.
+	 */
+	private final class Registration {
+
+		private final String key;
+
+		private final String otherKey;
+
+		private final ByteSequence k;
+
+		private final ByteSequence other;
+
+		private final ByteSequence value;
+
+		private final long leaseId;
+
+		private final Predicate<ExistingKey> isOwn;
+
+		private final Duration timeout;
+
+		private final PutOption put;
+
+		Registration(String key, String otherKey, byte[] value, long leaseId, Predicate<ExistingKey> isOwn,
+				Duration timeout) {
+			this.key = key;
+			this.otherKey = otherKey;
+			this.k = bytes(key);
+			this.other = bytes(otherKey);
+			this.value = ByteSequence.from(value);
+			this.leaseId = leaseId;
+			this.isOwn = isOwn;
+			this.timeout = timeout;
+			this.put = PutOption.builder().withLeaseId(leaseId).build();
+		}
+
+		CompletableFuture<RegisteredKey> attempt(int attempt) {
+			if (attempt >= 3) {
+				return CompletableFuture.failedFuture(
+						new RegistrationException("Key " + this.key + " kept changing while it was being registered"));
+			}
+			return call(() -> EtcdRegistrationStore.this.client.getKVClient()
+				.txn()
+				.If(new Cmp(this.k, Cmp.Op.EQUAL, CmpTarget.version(0)),
+						new Cmp(this.other, Cmp.Op.EQUAL, CmpTarget.version(0)))
+				.Then(Op.put(this.k, this.value, this.put))
+				.Else(Op.get(this.k, GetOption.DEFAULT), Op.get(this.other, GetOption.DEFAULT))
+				.commit(), "registering " + this.key, this.timeout)
+				.thenCompose((created) -> created.isSucceeded() ? readBack() : rebind(created, attempt));
+		}
+
+		private CompletableFuture<RegisteredKey> rebind(TxnResponse created, int attempt) {
+			List<GetResponse> found = created.getGetResponses();
+			KeyValue existing = first(found.subList(0, 1));
+			KeyValue existingOther = first(found.subList(1, 2));
+			if (existing == null && existingOther == null) {
+				return attempt(attempt + 1);
+			}
+			if (existingOther != null && existingOther.getLease() != this.leaseId
+					&& !this.isOwn.test(existingKey(existingOther))) {
+				return CompletableFuture
+					.failedFuture(new InstanceIdConflictException(this.otherKey, existingOther.getLease()));
+			}
+			if (existing != null && existing.getLease() != this.leaseId && !this.isOwn.test(existingKey(existing))) {
+				return CompletableFuture.failedFuture(new InstanceIdConflictException(this.key, existing.getLease()));
+			}
+			boolean putNeeded = existing == null || existing.getLease() != this.leaseId
+					|| !existing.getValue().equals(this.value);
+			if (!putNeeded && existingOther == null) {
+				return readBack();
+			}
+			List<Op> ops = new ArrayList<>(2);
+			if (existingOther != null) {
+				ops.add(Op.delete(this.other, DeleteOption.DEFAULT));
+			}
+			if (putNeeded) {
+				ops.add(Op.put(this.k, this.value, this.put));
+			}
+			return call(() -> EtcdRegistrationStore.this.client.getKVClient()
+				.txn()
+				.If(unchanged(this.k, existing), unchanged(this.other, existingOther))
+				.Then(ops.toArray(Op[]::new))
+				.commit(), "re-binding " + this.key, this.timeout)
+				.thenCompose((replaced) -> replaced.isSucceeded() ? readBack() : attempt(attempt + 1));
+		}
+
+		private CompletableFuture<RegisteredKey> readBack() {
+			return call(() -> EtcdRegistrationStore.this.client.getKVClient().get(this.k), "reading " + this.key,
+					this.timeout)
+				.thenApply((response) -> {
+					KeyValue kv = first(List.of(response));
+					if (kv == null || kv.getLease() != this.leaseId || !kv.getValue().equals(this.value)) {
+						throw new RegistrationException("Key " + this.key + " changed while it was being registered");
+					}
+					return new RegisteredKey(kv.getLease(), kv.getCreateRevision(), kv.getValue().getBytes(),
+							response.getHeader().getRevision());
+				});
+		}
+
+	}
+
+	/**
+	 * Receives keep-alive replies of one lease on jetcd's threads.
+	 */
+	private static final class KeepAliveObserver implements StreamObserver<LeaseKeepAliveResponse> {
+
+		private final LeaseListener listener;
+
+		KeepAliveObserver(LeaseListener listener) {
+			this.listener = listener;
+		}
+
+		@Override
+		public void onNext(LeaseKeepAliveResponse response) {
+			if (response.getTTL() > 0) {
+				this.listener.renewed(response.getTTL());
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			if (EtcdErrors.isLeaseNotFound(error)) {
+				this.listener.ended("expired or revoked");
+			}
+			else if (logger.isDebugEnabled()) {
+				// Not terminal: jetcd restarts the keep-alive stream by itself.
+				logger.debug("Keep-alive stream error, jetcd retries: " + EtcdErrors.describe(error));
+			}
+		}
+
+		@Override
+		public void onCompleted() {
+			this.listener.ended("no keep-alive reply from etcd within the TTL");
+		}
+
+	}
+
+	/**
+	 * Receives the events of one watched key on jetcd's threads.
+	 */
+	private static final class KeyWatchListener implements Watch.Listener {
+
+		private final KeyListener listener;
+
+		KeyWatchListener(KeyListener listener) {
+			this.listener = listener;
+		}
+
+		@Override
+		public void onNext(WatchResponse response) {
+			for (WatchEvent event : response.getEvents()) {
+				KeyValue kv = event.getKeyValue();
+				if (event.getEventType() == WatchEvent.EventType.DELETE) {
+					this.listener.deleted();
+				}
+				else if (event.getEventType() == WatchEvent.EventType.PUT) {
+					this.listener.put(existingKey(kv));
+				}
+			}
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.listener.ended(EtcdErrors.describe(error));
+		}
+
+		@Override
+		public void onCompleted() {
+			this.listener.ended("completed");
+		}
+
+	}
+
+}

@@ -1,0 +1,200 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.registration;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import io.etcddiscovery.registration.RegistrationStore.LeaseListener;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Grants the leases of one registrar and keeps them alive: each renewal is recorded (how
+ * long the lease has left bounds the calls made for it), and the end of a lease is handed
+ * to the registrar's executor, never reported on the store's threads.
+ *
+ * @author etcd-discovery authors
+ */
+final class LeaseKeeper {
+
+	// A call for a lease that has (almost) run out still gets this long to find out.
+	static final long MIN_CALL_TIMEOUT_MILLIS = 100;
+
+	private final RegistrationStore store;
+
+	private final Duration ttl;
+
+	private final Clock clock;
+
+	private final Executor executor;
+
+	private final LossListener lossListener;
+
+	private volatile @Nullable Instant lastRenewal;
+
+	/**
+	 * Create a new keeper.
+	 * @param store where leases are granted
+	 * @param ttl the TTL to request
+	 * @param clock the clock of renewal times
+	 * @param executor where losses are reported
+	 * @param lossListener told when a lease ends while it is kept
+	 */
+	LeaseKeeper(RegistrationStore store, Duration ttl, Clock clock, Executor executor, LossListener lossListener) {
+		this.store = store;
+		this.ttl = ttl;
+		this.clock = clock;
+		this.executor = executor;
+		this.lossListener = lossListener;
+	}
+
+	/**
+	 * Grant a lease and start keeping it alive.
+	 * @return the lease, once granted
+	 */
+	CompletableFuture<Lease> grant() {
+		return this.store.grantAsync(this.ttl).thenApply((granted) -> {
+			Lease lease = new Lease(granted.id(), granted.ttlSeconds());
+			lease.renewed(granted.ttlSeconds());
+			lease.keeper = this.store.keepAlive(granted.id(), lease);
+			return lease;
+		});
+	}
+
+	/**
+	 * Return when the store last renewed a lease of this keeper.
+	 * @return the time, or {@code null} before the first lease
+	 */
+	@Nullable Instant lastRenewal() {
+		return this.lastRenewal;
+	}
+
+	Duration ttl() {
+		return this.ttl;
+	}
+
+	/**
+	 * Return how long a call made for a lease may wait: the request timeout, or what the
+	 * lease has left if that is less (at least {@value #MIN_CALL_TIMEOUT_MILLIS}ms, to
+	 * find out).
+	 * @param lease the lease, or {@code null} when there is none
+	 * @param requestTimeout the request timeout
+	 * @return the timeout of the call
+	 */
+	static Duration callTimeout(@Nullable Lease lease, Duration requestTimeout) {
+		if (lease == null) {
+			return requestTimeout;
+		}
+		long left = Math.max(MIN_CALL_TIMEOUT_MILLIS, lease.millisLeft());
+		return (left < requestTimeout.toMillis()) ? Duration.ofMillis(left) : requestTimeout;
+	}
+
+	/**
+	 * A lease this process holds and keeps alive.
+	 */
+	final class Lease implements LeaseListener {
+
+		private final long id;
+
+		private final long ttlSeconds;
+
+		private volatile @Nullable AutoCloseable keeper;
+
+		private volatile boolean closed;
+
+		// When the store last renewed the lease (System.nanoTime()) and for how long.
+		private volatile long renewedAt;
+
+		private volatile long renewedForMillis;
+
+		Lease(long id, long ttlSeconds) {
+			this.id = id;
+			this.ttlSeconds = ttlSeconds;
+		}
+
+		long id() {
+			return this.id;
+		}
+
+		long ttlSeconds() {
+			return this.ttlSeconds;
+		}
+
+		/**
+		 * Return how long the lease has left since its last renewal.
+		 * @return the milliseconds left, 0 or less once it has run out
+		 */
+		long millisLeft() {
+			return this.renewedForMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.renewedAt);
+		}
+
+		@Override
+		public void renewed(long ttlSeconds) {
+			if (!this.closed) {
+				this.renewedAt = System.nanoTime();
+				this.renewedForMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
+				LeaseKeeper.this.lastRenewal = LeaseKeeper.this.clock.instant();
+			}
+		}
+
+		@Override
+		public void ended(String reason) {
+			if (this.closed) {
+				return;
+			}
+			try {
+				LeaseKeeper.this.executor.execute(() -> LeaseKeeper.this.lossListener.lost(this, reason));
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopped: nothing to do any more.
+			}
+		}
+
+		/**
+		 * Stop keeping the lease alive, without revoking it.
+		 */
+		void close() {
+			this.closed = true;
+			AutoCloseable current = this.keeper;
+			if (current != null) {
+				try {
+					current.close();
+				}
+				catch (Exception ex) {
+					// Closing the keep-alive of one lease does not fail in jetcd.
+				}
+			}
+		}
+
+	}
+
+	/**
+	 * Told, on the registrar's executor, when a lease ended while it was kept alive.
+	 */
+	@FunctionalInterface
+	interface LossListener {
+
+		void lost(Lease lease, String reason);
+
+	}
+
+}

@@ -1,0 +1,383 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.registration;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.Durations;
+import io.etcddiscovery.etcd.EtcdCalls;
+import io.etcddiscovery.etcd.EtcdErrors;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.etcd.NamingFormat;
+import io.etcddiscovery.etcd.SerialExecutor;
+import io.etcddiscovery.registration.LeaseKeeper.Lease;
+import io.etcddiscovery.registration.RegistrationState.Phase;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * The state machine of one {@link InstanceRegistrar}: what it holds in etcd (the lease,
+ * the key and its create revision, the value), and what it does on each event (an
+ * attempt, a failure, a lost lease or key, an ended watch). Every method runs on the
+ * registrar's {@link SerialExecutor}; only {@link #state()} and the counters are read
+ * from other threads.
+ * <p>
+ * Phases: {@code NOT_REGISTERED} until the first attempt, {@code REGISTERED} while the
+ * key is in etcd, {@code RETRYING} (or {@code CONFLICT} while another process holds the
+ * key) between a failure or a loss and the next successful attempt, {@code DEREGISTERED}
+ * once withdrawn.
+ *
+ * @author etcd-discovery authors
+ */
+final class RegistrationMachine implements OwnKeyWatch.Events {
+
+	private static final Log logger = LogFactory.getLog(InstanceRegistrar.class);
+
+	final RegistrationStore store;
+
+	final KeyLayout keyLayout;
+
+	private final Backoff backoff;
+
+	final Clock clock;
+
+	final NamingFormat codec = new NamingFormat();
+
+	final SerialExecutor executor;
+
+	final LeaseKeeper leases;
+
+	final RegistrationReport report = new RegistrationReport();
+
+	private final RegistrationAttempt attempts = new RegistrationAttempt(this);
+
+	volatile boolean stopping;
+
+	// Withdrawn on request until registered again: nothing heals it.
+	volatile boolean deregistered;
+
+	volatile @Nullable ServiceRegistration published;
+
+	// Fields below are only touched on the executor.
+
+	@Nullable ServiceRegistration registration;
+
+	@Nullable String key;
+
+	byte @Nullable [] value;
+
+	@Nullable Instant registeredAt;
+
+	@Nullable Lease lease;
+
+	long createRevision;
+
+	final FormerKey former = new FormerKey();
+
+	@Nullable OwnKeyWatch keyWatch;
+
+	private @Nullable ScheduledFuture<?> retry;
+
+	int failures;
+
+	RegistrationMachine(RegistrationStore store, KeyLayout keyLayout, Duration ttl, Backoff backoff, Clock clock,
+			SerialExecutor executor) {
+		this.store = store;
+		this.keyLayout = keyLayout;
+		this.backoff = backoff;
+		this.clock = clock;
+		this.executor = executor;
+		this.leases = new LeaseKeeper(store, ttl, clock, executor, this::leaseLost);
+	}
+
+	RegistrationState state() {
+		return this.report.state();
+	}
+
+	void init(ServiceRegistration registration) {
+		this.registration = registration;
+		this.published = registration;
+		this.key = keyOf(registration);
+		publishState();
+	}
+
+	String keyOf(ServiceRegistration registration) {
+		return registration.key(this.keyLayout);
+	}
+
+	/**
+	 * Attempt to register, as one task of the executor that holds it until etcd has
+	 * answered ({@link SerialExecutor#submitAsync}): no other event of this registrar is
+	 * handled meanwhile, and no thread waits.
+	 * @param rethrow whether a failure fails the returned future instead of being retried
+	 * @return completes when the attempt is over
+	 */
+	CompletableFuture<Void> attempt(boolean rethrow) {
+		this.retry = null;
+		if (this.stopping || this.deregistered || this.registration == null) {
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.attempts.registerWithLiveLease().handle((registered, failure) -> {
+			if (failure == null) {
+				return CompletableFuture.<Void>completedFuture(null);
+			}
+			RuntimeException ex = runtime(failure);
+			if (this.stopping && !rethrow) {
+				return CompletableFuture.<Void>completedFuture(null);
+			}
+			this.failures++;
+			if (rethrow) {
+				publishState(Phase.RETRYING, ex);
+				return CompletableFuture.<Void>failedFuture(ex);
+			}
+			Duration delay = scheduleRetry(ex);
+			if (ex instanceof InstanceIdConflictException) {
+				logFirst("%s. Waiting for that key to expire or be withdrawn, retrying in %s; give each process "
+					.formatted(ex.getMessage(), Durations.format(delay)) + "its own 'discovery.instance-id'.");
+			}
+			else {
+				logFirst(
+						"Could not register %s in etcd (%s). The application keeps running; retrying in %s, with backoff"
+							.formatted(this.key, ex.getMessage(), Durations.format(delay)));
+			}
+			return CompletableFuture.<Void>completedFuture(null);
+		}).thenCompose((outcome) -> outcome);
+	}
+
+	private static RuntimeException runtime(Throwable failure) {
+		Throwable cause = EtcdCalls.unwrap(failure);
+		return (cause instanceof RuntimeException runtime) ? runtime
+				: new RegistrationException("Registration failed: " + EtcdErrors.describe(cause), cause);
+	}
+
+	void watchKey(long createRevision, long fromRevision) {
+		closeKeyWatch();
+		String current = this.key;
+		Assert.state(current != null, "Not started");
+		this.keyWatch = OwnKeyWatch.start(this.store, current, createRevision, fromRevision, this.executor, this);
+	}
+
+	private void leaseLost(Lease lost, String reason) {
+		if (this.stopping || this.lease != lost) {
+			return;
+		}
+		countLeaseLoss(lost, reason);
+		dropLease();
+		reconcileNow();
+	}
+
+	void countLeaseLoss(Lease lost, String reason) {
+		this.report.leaseLosses.incrementAndGet();
+		logger.warn("Lease %s of %s was lost (%s): registering again".formatted(Long.toHexString(lost.id()), this.key,
+				reason));
+	}
+
+	/*
+	 * The key is gone: because its lease ended (expired or revoked, which etcd tells
+	 * apart from nothing else), or because someone deleted it while the lease lives.
+	 */
+	void keyGone(@Nullable OwnKeyWatch watch, boolean deleted) {
+		if (this.stopping || (watch != null && this.keyWatch != watch) || this.createRevision == 0) {
+			return;
+		}
+		String how = deleted ? "deleted by someone else" : "found missing by the heartbeat";
+		Lease active = this.lease;
+		if (active == null) {
+			keyLost(watch, how);
+			return;
+		}
+		long ttl;
+		try {
+			ttl = this.store.timeToLive(active.id(), callTimeout());
+		}
+		catch (RuntimeException ex) {
+			// Cannot tell: putting the key again tells, and counts a lost lease then.
+			keyLost(watch, (deleted ? "deleted by someone else or with its lease" : how)
+					+ "; the lease could not be checked: " + ex.getMessage());
+			return;
+		}
+		if (ttl <= 0) {
+			leaseLost(active, "expired or revoked; its key was deleted with it");
+		}
+		else {
+			keyLost(watch, deleted ? how + "; lease " + Long.toHexString(active.id()) + " is alive" : how);
+		}
+	}
+
+	/*
+	 * How long a call made for the current lease may wait: the request timeout, or what
+	 * the lease has left if that is less.
+	 */
+	Duration callTimeout() {
+		return LeaseKeeper.callTimeout(this.lease, this.store.getRequestTimeout());
+	}
+
+	void dropLease() {
+		Lease lost = this.lease;
+		if (lost == null) {
+			return;
+		}
+		lost.close();
+		this.lease = null;
+		if (this.createRevision != 0) {
+			// The key may outlive the lost lease (etcd unreachable): recognise it as
+			// ours.
+			this.former.remember(lost.id(), this.createRevision);
+		}
+		this.createRevision = 0;
+		closeKeyWatch();
+		publishState(Phase.RETRYING, null);
+	}
+
+	void keyLost(@Nullable OwnKeyWatch watch, String reason) {
+		if (this.stopping || (watch != null && this.keyWatch != watch) || this.createRevision == 0) {
+			return;
+		}
+		logger.warn("Key %s was lost (%s): registering again".formatted(this.key, reason));
+		this.former.rememberKey(this.createRevision);
+		this.createRevision = 0;
+		closeKeyWatch();
+		publishState(Phase.RETRYING, null);
+		reconcileNow();
+	}
+
+	private void watchEnded(OwnKeyWatch watch, String reason) {
+		if (this.stopping || this.keyWatch != watch) {
+			return;
+		}
+		logger.debug("Watch of %s ended (%s): checking the key and watching again".formatted(this.key, reason));
+		closeKeyWatch();
+		// Give a failing etcd a moment; the check re-creates the watch.
+		scheduleAttempt(this.backoff.delay(1));
+	}
+
+	void keyLostByMove() {
+		this.former.rememberKey(this.createRevision);
+		this.createRevision = 0;
+		publishState(Phase.RETRYING, null);
+		reconcileNow();
+	}
+
+	void reconcileNow() {
+		cancelRetry();
+		attemptNext();
+	}
+
+	/**
+	 * Attempt to register as the executor's next task.
+	 */
+	void attemptNext() {
+		try {
+			this.executor.submitAsync(() -> attempt(false));
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopped.
+		}
+	}
+
+	Duration scheduleRetry(RuntimeException ex) {
+		Duration delay = this.backoff.delay(Math.max(1, this.failures));
+		Duration rescue = this.leases.ttl().dividedBy(2);
+		if (this.former.holdsLease() && delay.compareTo(rescue) > 0) {
+			// The old key may still be in etcd: when etcd answers again, a new leader
+			// gives its lease about one more TTL. Retry in time to re-bind it instead of
+			// letting it expire under a live instance.
+			delay = rescue;
+		}
+		publishState((ex instanceof InstanceIdConflictException) ? Phase.CONFLICT : Phase.RETRYING, ex);
+		scheduleAttempt(delay);
+		return delay;
+	}
+
+	private void scheduleAttempt(Duration delay) {
+		cancelRetry();
+		if (!this.stopping) {
+			try {
+				this.retry = this.executor.schedule(this::attemptNext, delay);
+			}
+			catch (RejectedExecutionException ex) {
+				// The context is closing.
+			}
+		}
+	}
+
+	void cancelRetry() {
+		ScheduledFuture<?> pending = this.retry;
+		if (pending != null) {
+			pending.cancel(false);
+			this.retry = null;
+		}
+	}
+
+	void closeKeyWatch() {
+		OwnKeyWatch watch = this.keyWatch;
+		this.keyWatch = null;
+		if (watch != null) {
+			watch.close();
+		}
+	}
+
+	private void logFirst(String message) {
+		if (this.failures == 1) {
+			logger.warn(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug(message + " (attempt " + this.failures + ")");
+		}
+	}
+
+	void publishState() {
+		publishState(state().phase(), null);
+	}
+
+	void publishState(Phase phase, @Nullable Throwable failure) {
+		Lease active = this.lease;
+		ServiceRegistration current = this.registration;
+		InstanceStatus status = (current != null) ? current.status() : InstanceStatus.STARTING;
+		String lastError = (failure != null) ? failure.getMessage()
+				: (phase == Phase.REGISTERED) ? null : state().lastError();
+		this.report.publish(new RegistrationState(phase, this.key, (active != null) ? active.id() : 0,
+				(active != null) ? active.ttlSeconds() : 0, status,
+				(this.createRevision != 0) ? this.registeredAt : null, null, this.failures, lastError));
+	}
+
+	@Override
+	public void deleted(OwnKeyWatch watch) {
+		keyGone(watch, true);
+	}
+
+	@Override
+	public void lost(OwnKeyWatch watch, String reason) {
+		keyLost(watch, reason);
+	}
+
+	@Override
+	public void ended(OwnKeyWatch watch, String reason) {
+		watchEnded(watch, reason);
+	}
+
+}

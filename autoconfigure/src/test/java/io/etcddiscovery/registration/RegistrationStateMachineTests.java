@@ -1,0 +1,196 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+
+package io.etcddiscovery.registration;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.DiscoveryScheduler;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.KeyLayout;
+import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for the registrar's state machine ({@link InstanceRegistrar},
+ * {@link RegistrationMachine}) against a store in memory: every transition between
+ * phases, what it writes, and what it counts, with no etcd and no mock.
+ *
+ * @author etcd-discovery authors
+ */
+class RegistrationStateMachineTests {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String KEY = "/services/default/orders/o1";
+
+	private static final String PARKED = "/services/default/~parked/orders/o1";
+
+	private final InMemoryRegistrationStore store = new InMemoryRegistrationStore();
+
+	private final DiscoveryScheduler scheduler = new DiscoveryScheduler(2);
+
+	private final InstanceRegistrar registrar = new InstanceRegistrar(this.store, new KeyLayout("/services"),
+			Duration.ofSeconds(10), new Backoff(Duration.ofMillis(20), Duration.ofMillis(50), 2), Clock.systemUTC(),
+			this.scheduler);
+
+	private final List<Phase> phases = new CopyOnWriteArrayList<>();
+
+	private final ServiceRegistration registration = new ServiceRegistration("default", "orders", "o1", "10.0.0.1",
+			8080, false, Map.of(), InstanceStatus.UP);
+
+	@AfterEach
+	void stop() {
+		this.registrar.stop(Duration.ZERO);
+		this.scheduler.close();
+	}
+
+	@Test
+	void registersWithALeaseAndTellsItsListeners() {
+		start();
+		RegisteredKey key = this.store.key(KEY);
+		assertThat(key).isNotNull();
+		assertThat(key.leaseId()).isEqualTo(this.registrar.getState().leaseId());
+		assertThat(this.store.value(KEY)).contains("\"status\":\"UP\"");
+		assertThat(this.phases).containsExactly(Phase.REGISTERED);
+		assertThat(this.registrar.getReRegistrations()).isZero();
+	}
+
+	@Test
+	void retriesWithBackoffWhileTheStoreFailsThenRegisters() {
+		this.store.failNextCalls(3);
+		this.registrar.addStateListener((state) -> this.phases.add(state.phase()));
+		this.registrar.start(this.registration);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.REGISTERED);
+		assertThat(this.phases).containsExactly(Phase.RETRYING, Phase.REGISTERED);
+		assertThat(this.registrar.getState().consecutiveFailures()).isZero();
+		assertThat(this.registrar.getState().lastError()).isNull();
+		assertThat(this.registrar.getLeaseLosses()).isZero();
+	}
+
+	@Test
+	void aLostLeaseIsCountedAndReplacedByANewOne() {
+		start();
+		long first = this.registrar.getState().leaseId();
+		this.store.expire(first);
+		await().atMost(TIMEOUT)
+			.until(() -> this.registrar.getState().phase() == Phase.REGISTERED
+					&& this.registrar.getState().leaseId() != first);
+		assertThat(this.registrar.getLeaseLosses()).isEqualTo(1);
+		assertThat(this.registrar.getReRegistrations()).isEqualTo(1);
+		assertThat(this.store.key(KEY).leaseId()).isEqualTo(this.registrar.getState().leaseId());
+		assertThat(this.phases).containsExactly(Phase.REGISTERED, Phase.RETRYING, Phase.REGISTERED);
+	}
+
+	@Test
+	void aKeyDeletedByAnotherProcessIsPutAgainWithTheSameLease() {
+		start();
+		long lease = this.registrar.getState().leaseId();
+		this.store.deleteByOther(KEY);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getReRegistrations() == 1);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.REGISTERED);
+		assertThat(this.store.key(KEY).leaseId()).isEqualTo(lease);
+		assertThat(this.registrar.getLeaseLosses()).isZero();
+		assertThat(this.store.calls()).contains("timeToLive");
+	}
+
+	@Test
+	void waitsInConflictWhileAnotherProcessHoldsTheKey() {
+		long other = this.store.putByOther(KEY, "theirs");
+		this.registrar.addStateListener((state) -> this.phases.add(state.phase()));
+		this.registrar.start(this.registration);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.CONFLICT);
+		assertThat(this.registrar.getState().lastError()).contains(KEY).contains("held by another process");
+		assertThat(this.store.value(KEY)).isEqualTo("theirs");
+		this.store.expire(other);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.REGISTERED);
+		assertThat(this.phases).containsExactly(Phase.CONFLICT, Phase.REGISTERED);
+	}
+
+	@Test
+	void aStatusOtherThanUpParksTheKeyWithTheSameLeaseAndUpMovesItBack() {
+		start();
+		long lease = this.registrar.getState().leaseId();
+		this.registrar.setStatus(InstanceStatus.DOWN);
+		await().atMost(TIMEOUT).until(() -> this.store.key(PARKED) != null);
+		assertThat(this.store.key(KEY)).isNull();
+		assertThat(this.store.key(PARKED).leaseId()).isEqualTo(lease);
+		assertThat(this.store.value(PARKED)).contains("\"status\":\"DOWN\"");
+		assertThat(this.registrar.getState().key()).isEqualTo(PARKED);
+		this.registrar.setStatus(InstanceStatus.OUT_OF_SERVICE);
+		await().atMost(TIMEOUT).until(() -> this.store.value(PARKED).contains("OUT_OF_SERVICE"));
+		this.registrar.setStatus(InstanceStatus.UP);
+		await().atMost(TIMEOUT).until(() -> this.store.key(KEY) != null);
+		assertThat(this.store.key(PARKED)).isNull();
+		assertThat(this.registrar.getStatusChanges()).isEqualTo(3);
+		assertThat(this.registrar.getReRegistrations()).isZero();
+		assertThat(this.phases).containsExactly(Phase.REGISTERED);
+	}
+
+	@Test
+	void stopWithdrawsTheKeyThenRevokesTheLease() {
+		start();
+		long lease = this.registrar.getState().leaseId();
+		this.registrar.stop(Duration.ZERO);
+		assertThat(this.store.key(KEY)).isNull();
+		assertThat(this.store.hasLease(lease)).isFalse();
+		assertThat(this.store.calls()).containsSubsequence("withdraw " + KEY, "revoke " + Long.toHexString(lease));
+		assertThat(this.registrar.getState().phase()).isEqualTo(Phase.DEREGISTERED);
+		assertThat(this.registrar.verify()).isCompletedExceptionally();
+	}
+
+	@Test
+	void deregisteredOnRequestStaysWithdrawnUntilRegisteredAgain() {
+		start();
+		this.registrar.deregister();
+		assertThat(this.registrar.isDeregistered()).isTrue();
+		assertThat(this.store.key(KEY)).isNull();
+		assertThat(this.registrar.verify()).succeedsWithin(TIMEOUT);
+		assertThat(this.registrar.getState().phase()).isEqualTo(Phase.DEREGISTERED);
+		this.registrar.registerAgain();
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.REGISTERED);
+		assertThat(this.store.key(KEY)).isNotNull();
+		assertThat(this.phases).containsExactly(Phase.REGISTERED, Phase.DEREGISTERED, Phase.REGISTERED);
+	}
+
+	@Test
+	void theHeartbeatsCheckFindsAMissingKeyAndRegistersAgain() {
+		start();
+		this.store.deleteByOtherUnwatched(KEY);
+		assertThat(this.registrar.verify()).failsWithin(TIMEOUT)
+			.withThrowableThat()
+			.withMessageContaining("was missing: registering again");
+		await().atMost(TIMEOUT).until(() -> this.store.key(KEY) != null);
+		assertThat(this.registrar.getReRegistrations()).isEqualTo(1);
+	}
+
+	private void start() {
+		this.registrar.addStateListener((state) -> this.phases.add(state.phase()));
+		this.registrar.start(this.registration);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.REGISTERED);
+	}
+
+}
