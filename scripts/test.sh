@@ -42,6 +42,8 @@ fi
 scripts/install-etcd.sh
 # Go and Debian's Go sources, for the Go interoperability tests (docs/go-interop.md).
 scripts/install-go.sh
+# Node.js and npm's etcd3 package, for the Node.js interoperability test (NodeInteropIT).
+scripts/install-node.sh
 
 tmp=${TMPDIR:-/tmp}
 # Marks the etcd processes this run's tests start (they inherit the environment; not ETCD_*, which

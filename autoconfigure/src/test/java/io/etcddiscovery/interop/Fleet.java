@@ -59,7 +59,7 @@ final class Fleet implements AutoCloseable {
 
 	private final List<InstanceRegistrar> registrars = new ArrayList<>();
 
-	private final List<GoProcess> programs = new ArrayList<>();
+	private final List<InteropProcess> programs = new ArrayList<>();
 
 	Fleet(Client client, String endpoint) {
 		this.client = client;
@@ -102,9 +102,9 @@ final class Fleet implements AutoCloseable {
 	 * @param policy the load-balancing policy
 	 * @return the client
 	 */
-	GoProcess grpcClient(String policy) {
-		GoProcess go = start(GoPrograms.binary("grpcclient"), "-etcd", this.endpoint, "-target", GO_TARGET, "-policy",
-				policy);
+	InteropProcess grpcClient(String policy) {
+		InteropProcess go = start(GoPrograms.binary("grpcclient"), "-etcd", this.endpoint, "-target", GO_TARGET,
+				"-policy", policy);
 		go.awaitLine("started", TIMEOUT);
 		return go;
 	}
@@ -115,15 +115,15 @@ final class Fleet implements AutoCloseable {
 	 * @param arguments its arguments
 	 * @return the process
 	 */
-	GoProcess start(Path binary, String... arguments) {
-		GoProcess go = GoProcess.start(binary, arguments);
+	InteropProcess start(Path binary, String... arguments) {
+		InteropProcess go = InteropProcess.start(binary, arguments);
 		this.programs.add(go);
 		return go;
 	}
 
 	@Override
 	public void close() {
-		this.programs.forEach(GoProcess::close);
+		this.programs.forEach(InteropProcess::close);
 		this.registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
 	}
 

@@ -111,7 +111,7 @@ class GoGrpcClientIT {
 	void roundRobinCallsEveryUpInstanceAndNoneThatIsNot() {
 		InstanceRegistrar o1 = this.fleet.register("o1", servers.get(0), InstanceStatus.UP);
 		InstanceRegistrar o2 = this.fleet.register("o2", servers.get(1), InstanceStatus.UP);
-		GoProcess go = this.fleet.grpcClient("round_robin");
+		InteropProcess go = this.fleet.grpcClient("round_robin");
 		awaitCallsReach(go, servers.get(0), servers.get(1));
 		InstanceRegistrar o3 = this.fleet.register("o3", servers.get(2), InstanceStatus.UP);
 		awaitCallsReach(go, servers.get(0), servers.get(1), servers.get(2));
@@ -137,7 +137,7 @@ class GoGrpcClientIT {
 		Map<String, InstanceRegistrar> byAddress = Map.of(servers.get(0).address(),
 				this.fleet.register("o1", servers.get(0), InstanceStatus.UP), servers.get(1).address(),
 				this.fleet.register("o2", servers.get(1), InstanceStatus.UP));
-		GoProcess go = this.fleet.grpcClient("pick_first");
+		InteropProcess go = this.fleet.grpcClient("pick_first");
 		await().atMost(TIMEOUT).until(() -> {
 			go.assertAlive();
 			Set<String> peers = go.lastPeers(20);
@@ -175,7 +175,7 @@ class GoGrpcClientIT {
 					"spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=discovery",
 					"spring.main.banner-mode=off")
 			.run()) {
-			GoProcess go = this.fleet.grpcClient("round_robin");
+			InteropProcess go = this.fleet.grpcClient("round_robin");
 			awaitCallsReach(go, servers.get(0), springServer);
 			long downAt = System.nanoTime();
 			health.set(Status.DOWN);
@@ -222,7 +222,7 @@ class GoGrpcClientIT {
 	}
 
 	// Round robin: the last calls reach exactly these servers.
-	static void awaitCallsReach(GoProcess go, HealthServer... expected) {
+	static void awaitCallsReach(InteropProcess go, HealthServer... expected) {
 		Set<String> addresses = addresses(expected);
 		await().atMost(TIMEOUT).until(() -> {
 			go.assertAlive();
@@ -231,7 +231,7 @@ class GoGrpcClientIT {
 	}
 
 	// Once the client has left them, the next calls do not come back to them.
-	static void assertNoCallReaches(GoProcess go, HealthServer... left) {
+	static void assertNoCallReaches(InteropProcess go, HealthServer... left) {
 		int from = go.calls();
 		await().atMost(TIMEOUT).until(() -> go.calls() >= from + 50);
 		assertThat(go.lastCalls(go.calls() - from)).doesNotContainAnyElementsOf(addresses(left));

@@ -95,7 +95,7 @@ class GoInteropDocsIT {
 		try (Fleet fleet = new Fleet(client, etcd.endpoint())) {
 			fleet.register("orders-1", servers.get(0), InstanceStatus.UP);
 			fleet.register("orders-2", servers.get(1), InstanceStatus.UP);
-			GoProcess go = fleet.start(programs.resolve("docclient"), "-etcd", etcd.endpoint());
+			InteropProcess go = fleet.start(programs.resolve("docclient"), "-etcd", etcd.endpoint());
 			assertThat(go.awaitExit(TIMEOUT)).as(go.stderr()).isZero();
 			assertThat(go.lines()).hasSize(10)
 				.containsOnly("answered by " + servers.get(0).address(), "answered by " + servers.get(1).address())
@@ -110,8 +110,8 @@ class GoInteropDocsIT {
 	void theServiceIsFoundBySpringWithItsMetadataAndLeavesWhenStopped() throws Exception {
 		int port = freePort();
 		try (ServiceCache cache = Fleet.cache(client);
-				GoProcess go = GoProcess.start(programs.resolve("docservice"), "-etcd", etcd.endpoint(), "-addr",
-						"127.0.0.1:" + port)) {
+				InteropProcess go = InteropProcess.start(programs.resolve("docservice"), "-etcd", etcd.endpoint(),
+						"-addr", "127.0.0.1:" + port)) {
 			go.awaitLine("registered /services/default/orders/orders-go-1", TIMEOUT);
 			await().atMost(TIMEOUT).until(() -> cache.upInstances("orders").size() == 1);
 			DiscoveredInstance instance = cache.upInstances("orders").get(0);

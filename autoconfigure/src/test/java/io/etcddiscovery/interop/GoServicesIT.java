@@ -79,7 +79,7 @@ class GoServicesIT {
 
 	private static ConfigurableApplicationContext caller;
 
-	private final List<GoProcess> programs = new ArrayList<>();
+	private final List<InteropProcess> programs = new ArrayList<>();
 
 	@BeforeAll
 	static void startCaller() {
@@ -103,14 +103,14 @@ class GoServicesIT {
 
 	@AfterEach
 	void stopPrograms() {
-		this.programs.forEach(GoProcess::close);
+		this.programs.forEach(InteropProcess::close);
 	}
 
 	@Test
 	void goServicesOfEtcdsEndpointsManagerAreCalledByNameAndLeaveBothClientsAtOnce() {
-		GoProcess map = goService("gosvc", "go-map", "endpoints-map", "-zone", "eu-1");
-		GoProcess string = goService("gosvc", "go-string", "endpoints-string", "-zone", "eu-2");
-		GoProcess none = goService("gosvc", "go-none", "endpoints-none");
+		InteropProcess map = goService("gosvc", "go-map", "endpoints-map", "-zone", "eu-1");
+		InteropProcess string = goService("gosvc", "go-string", "endpoints-string", "-zone", "eu-2");
+		InteropProcess none = goService("gosvc", "go-none", "endpoints-none");
 		ServiceCache cache = caller.getBean(ServiceCache.class);
 		await().atMost(TIMEOUT).until(() -> cache.upInstances("gosvc").size() == 3);
 		assertThat(cache.instances("gosvc"))
@@ -147,8 +147,8 @@ class GoServicesIT {
 	@Test
 	void goServicesThatWriteABareAddressAreFoundAndCalled() {
 		// What go-kit's sd/etcdv3 registrar and go-zero store: the value as given.
-		GoProcess plain = goService("kitsvc", "kit-plain", "plain");
-		GoProcess url = goService("kitsvc", "kit-url", "url");
+		InteropProcess plain = goService("kitsvc", "kit-plain", "plain");
+		InteropProcess url = goService("kitsvc", "kit-url", "url");
 		ServiceCache cache = caller.getBean(ServiceCache.class);
 		await().atMost(TIMEOUT).until(() -> cache.upInstances("kitsvc").size() == 2);
 		assertThat(cache.instances("kitsvc")).extracting(DiscoveredInstance::address)
@@ -158,18 +158,18 @@ class GoServicesIT {
 		assertThat(caller.getBean(ServiceCache.class).stats().valuesSkipped()).isZero();
 	}
 
-	private GoProcess goService(String service, String id, String format, String... arguments) {
+	private InteropProcess goService(String service, String id, String format, String... arguments) {
 		List<String> all = new ArrayList<>(List.of("-etcd", etcd.endpoint(), "-target", "/services/default/" + service,
 				"-id", id, "-format", format));
 		all.addAll(List.of(arguments));
-		GoProcess go = GoProcess.start(GoPrograms.binary("goservice"), all.toArray(String[]::new));
+		InteropProcess go = InteropProcess.start(GoPrograms.binary("goservice"), all.toArray(String[]::new));
 		this.programs.add(go);
 		go.awaitLine("registered ", TIMEOUT);
 		return go;
 	}
 
 	// "registered <key> <host:port>"
-	private static String address(GoProcess go) {
+	private static String address(InteropProcess go) {
 		String[] words = go.awaitLine("registered ", TIMEOUT).split(" ");
 		return words[2];
 	}

@@ -115,7 +115,7 @@ class RollingUpgradeIT {
 		// What a Go resolver holds: every key under its prefix. The earlier version kept
 		// a
 		// DOWN instance there, as Go clients always saw it; an upgraded one is parked.
-		GoProcess watch = this.fleet.start(GoPrograms.binary("endpointwatch"), "-etcd", etcd.endpoint(), "-target",
+		InteropProcess watch = this.fleet.start(GoPrograms.binary("endpointwatch"), "-etcd", etcd.endpoint(), "-target",
 				"/services/default/orders");
 		await().atMost(TIMEOUT).until(() -> {
 			watch.assertAlive();
@@ -125,7 +125,7 @@ class RollingUpgradeIT {
 				.equals(watch.lastLine("endpoints"));
 		});
 
-		GoProcess pickFirst = this.fleet.grpcClient("pick_first");
+		InteropProcess pickFirst = this.fleet.grpcClient("pick_first");
 		await().atMost(TIMEOUT).until(() -> {
 			pickFirst.assertAlive();
 			return pickFirst.calls() >= 20
@@ -138,7 +138,7 @@ class RollingUpgradeIT {
 	void roundRobinCrashesOnTheEarlierLayoutAndWorksOnceTheLastEarlierInstanceIsUpgraded() {
 		putEarlierLayout("orders-1", servers.get(0), InstanceStatus.UP);
 		this.fleet.register("orders-2", servers.get(1), InstanceStatus.UP);
-		GoProcess crashing = this.fleet.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
+		InteropProcess crashing = this.fleet.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
 				Fleet.GO_TARGET, "-policy", "round_robin");
 		assertThat(crashing.awaitExit(TIMEOUT)).isNotZero();
 		assertThat(crashing.stderr()).contains("panic: runtime error: hash of unhashable type map[string]interface {}");
@@ -146,7 +146,7 @@ class RollingUpgradeIT {
 		// orders-1 is upgraded: it stops, and comes back registered by this version.
 		inspector.delete("/services/default/orders/orders-1");
 		this.fleet.register("orders-1", servers.get(0), InstanceStatus.UP);
-		GoProcess go = this.fleet.grpcClient("round_robin");
+		InteropProcess go = this.fleet.grpcClient("round_robin");
 		GoGrpcClientIT.awaitCallsReach(go, servers.get(0), servers.get(1));
 		go.assertAlive();
 	}

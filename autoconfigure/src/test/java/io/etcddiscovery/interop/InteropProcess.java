@@ -37,23 +37,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A running Go program of {@code interop/go/}: its standard output is collected line by
- * line, its standard error goes to a file in {@code target/go-interop/logs/}, and it ends
+ * A running program of the interoperability tests (a Go program of {@code interop/go/}, a
+ * Node.js program of {@code interop/node/}): its standard output is collected line by
+ * line, its standard error goes to a file in {@code target/interop-logs/}, and it ends
  * when its standard input closes (every program exits then), so that no program outlives
  * the test JVM.
  *
  * @author etcd-discovery authors
  */
-final class GoProcess implements AutoCloseable {
+final class InteropProcess implements AutoCloseable {
 
-	private static final Set<GoProcess> running = ConcurrentHashMap.newKeySet();
+	private static final Set<InteropProcess> running = ConcurrentHashMap.newKeySet();
 
 	private static final AtomicInteger started = new AtomicInteger();
 
 	static {
 		Runtime.getRuntime()
 			.addShutdownHook(new Thread(() -> running.forEach((process) -> process.process.destroyForcibly()),
-					"go-interop-reaper"));
+					"interop-reaper"));
 	}
 
 	private final String name;
@@ -68,12 +69,12 @@ final class GoProcess implements AutoCloseable {
 
 	private final Thread reader;
 
-	private GoProcess(String name, Process process, Path stderr) {
+	private InteropProcess(String name, Process process, Path stderr) {
 		this.name = name;
 		this.process = process;
 		this.stdin = process.getOutputStream();
 		this.stderr = stderr;
-		this.reader = new Thread(this::readOutput, "go-" + name + "-stdout");
+		this.reader = new Thread(this::readOutput, "interop-" + name + "-stdout");
 		this.reader.setDaemon(true);
 		this.reader.start();
 	}
@@ -84,16 +85,16 @@ final class GoProcess implements AutoCloseable {
 	 * @param arguments its arguments
 	 * @return the process
 	 */
-	static GoProcess start(Path binary, String... arguments) {
+	static InteropProcess start(Path binary, String... arguments) {
 		String name = binary.getFileName().toString();
 		try {
-			Path logs = Files.createDirectories(Path.of("target/go-interop/logs"));
+			Path logs = Files.createDirectories(Path.of("target/interop-logs"));
 			Path stderr = logs
 				.resolve(name + "-" + ProcessHandle.current().pid() + "-" + started.incrementAndGet() + ".log");
 			List<String> command = new ArrayList<>(List.of(binary.toString()));
 			command.addAll(List.of(arguments));
 			Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
-			GoProcess started = new GoProcess(name, process, stderr);
+			InteropProcess started = new InteropProcess(name, process, stderr);
 			running.add(started);
 			return started;
 		}
