@@ -134,10 +134,12 @@ class DiscoverySchedulerTests {
 	void shutdownNowInterruptsTheTaskUnderWay() throws Exception {
 		SerialExecutor executor = this.scheduler.serialExecutor("interrupted");
 		CountDownLatch started = new CountDownLatch(1);
+		CountDownLatch never = new CountDownLatch(1);
 		CompletableFuture<Boolean> interrupted = executor.submit(() -> {
 			started.countDown();
 			try {
-				Thread.sleep(10_000);
+				// A task that blocks until it is interrupted.
+				never.await(10, TimeUnit.SECONDS);
 				return false;
 			}
 			catch (InterruptedException ex) {
