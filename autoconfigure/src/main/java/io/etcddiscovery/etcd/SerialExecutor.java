@@ -88,17 +88,7 @@ public final class SerialExecutor implements Executor {
 			}
 			this.draining = true;
 		}
-		try {
-			this.scheduler.execute(this::drain);
-		}
-		catch (RejectedExecutionException ex) {
-			synchronized (this.tasks) {
-				this.draining = false;
-				this.tasks.clear();
-				this.tasks.notifyAll();
-			}
-			throw ex;
-		}
+		scheduleDrain();
 	}
 
 	/**
@@ -282,20 +272,22 @@ public final class SerialExecutor implements Executor {
 			}
 		}
 		// More to do: back in line behind the other objects' tasks.
-		try {
-			this.scheduler.execute(this::drain);
-		}
-		catch (RejectedExecutionException ex) {
-			synchronized (this.tasks) {
-				this.draining = false;
-				this.tasks.clear();
-				this.tasks.notifyAll();
-			}
-		}
+		resume();
 	}
 
 	private void resume() {
 		try {
+			scheduleDrain();
+		}
+		catch (RejectedExecutionException ex) {
+			// The scheduler is closed: what was queued was dropped.
+		}
+	}
+
+	// Hands the queue to the scheduler; when the scheduler refuses (it is closed), the
+	// queued tasks are dropped and whoever waits for the queue to empty is woken.
+	private void scheduleDrain() {
+		try {
 			this.scheduler.execute(this::drain);
 		}
 		catch (RejectedExecutionException ex) {
@@ -304,6 +296,7 @@ public final class SerialExecutor implements Executor {
 				this.tasks.clear();
 				this.tasks.notifyAll();
 			}
+			throw ex;
 		}
 	}
 
