@@ -75,7 +75,7 @@ final class LeaseKeeper {
 		return this.store.grantAsync(this.ttl).thenApply((granted) -> {
 			Lease lease = new Lease(granted.id(), granted.ttlSeconds());
 			lease.renewed(granted.ttlSeconds());
-			lease.keeper = this.store.keepAlive(granted.id(), lease);
+			lease.keepAlive();
 			return lease;
 		});
 	}
@@ -111,13 +111,14 @@ final class LeaseKeeper {
 	/**
 	 * A lease this process holds and keeps alive.
 	 */
-	final class Lease implements LeaseListener {
+	final class Lease {
 
 		private final long id;
 
 		private final long ttlSeconds;
 
-		private volatile @Nullable AutoCloseable keeper;
+		// The keep-alive whose callbacks count; one it replaced says nothing any more.
+		private volatile @Nullable KeepAlive keepAlive;
 
 		private volatile boolean closed;
 
@@ -147,8 +148,32 @@ final class LeaseKeeper {
 			return this.renewedForMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.renewedAt);
 		}
 
-		@Override
-		public void renewed(long ttlSeconds) {
+		/**
+		 * Keep the lease alive on a new keep-alive, after etcd confirmed that the lease
+		 * is alive (a key was put with it). The store's keep-alive drops a lease for good
+		 * once no reply came within its TTL, measured from the last reply this process
+		 * saw: after etcd was unreachable or restarted for about a TTL, it would drop a
+		 * lease that etcd kept (a restarted etcd extends every lease), a moment after the
+		 * registration was confirmed with it. A new keep-alive starts with a renewal at
+		 * once and a deadline of its own.
+		 */
+		void resumeKeepAlive() {
+			if (!this.closed) {
+				KeepAlive replaced = this.keepAlive;
+				keepAlive();
+				if (replaced != null) {
+					replaced.close();
+				}
+			}
+		}
+
+		private void keepAlive() {
+			KeepAlive started = new KeepAlive(this);
+			this.keepAlive = started;
+			started.start();
+		}
+
+		private void renewed(long ttlSeconds) {
 			if (!this.closed) {
 				this.renewedAt = System.nanoTime();
 				this.renewedForMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
@@ -156,13 +181,18 @@ final class LeaseKeeper {
 			}
 		}
 
-		@Override
-		public void ended(String reason) {
-			if (this.closed) {
+		private void ended(KeepAlive ended, String reason) {
+			if (this.closed || this.keepAlive != ended) {
 				return;
 			}
 			try {
-				LeaseKeeper.this.executor.execute(() -> LeaseKeeper.this.lossListener.lost(this, reason));
+				LeaseKeeper.this.executor.execute(() -> {
+					// Replaced meanwhile by a keep-alive that etcd's confirmation
+					// started.
+					if (!this.closed && this.keepAlive == ended) {
+						LeaseKeeper.this.lossListener.lost(this, reason);
+					}
+				});
 			}
 			catch (RejectedExecutionException ex) {
 				// Stopped: nothing to do any more.
@@ -174,7 +204,54 @@ final class LeaseKeeper {
 		 */
 		void close() {
 			this.closed = true;
-			AutoCloseable current = this.keeper;
+			KeepAlive current = this.keepAlive;
+			if (current != null) {
+				current.close();
+			}
+		}
+
+	}
+
+	/**
+	 * One keep-alive of a lease in the store: its callbacks count while it is the lease's
+	 * current one.
+	 */
+	private final class KeepAlive implements LeaseListener {
+
+		private final Lease lease;
+
+		private volatile @Nullable AutoCloseable handle;
+
+		private volatile boolean closed;
+
+		KeepAlive(Lease lease) {
+			this.lease = lease;
+		}
+
+		void start() {
+			this.handle = LeaseKeeper.this.store.keepAlive(this.lease.id(), this);
+			if (this.closed) {
+				close();
+			}
+		}
+
+		@Override
+		public void renewed(long ttlSeconds) {
+			if (!this.closed) {
+				this.lease.renewed(ttlSeconds);
+			}
+		}
+
+		@Override
+		public void ended(String reason) {
+			if (!this.closed) {
+				this.lease.ended(this, reason);
+			}
+		}
+
+		void close() {
+			this.closed = true;
+			AutoCloseable current = this.handle;
 			if (current != null) {
 				try {
 					current.close();

@@ -90,12 +90,17 @@ final class RegistrationAttempt {
 			return machine.store
 				.registerAsync(target, current.otherKey(machine.keyLayout, target), encoded, active.id(), isOwn,
 						machine.callTimeout())
-				.thenAccept((registered) -> registered(target, active, registered));
+				.thenAccept((registered) -> registered(target, active, active == held, registered));
 		});
 	}
 
-	private void registered(String target, Lease active, RegisteredKey registered) {
+	private void registered(String target, Lease active, boolean heldBefore, RegisteredKey registered) {
 		RegistrationMachine machine = this.machine;
+		if (heldBefore) {
+			// etcd took the key with this lease: it is alive, whatever the keep-alive's
+			// own deadline says after a time without replies.
+			active.resumeKeepAlive();
+		}
 		boolean newKey = registered.createRevision() != machine.createRevision;
 		machine.createRevision = registered.createRevision();
 		OwnKeyWatch watch = machine.keyWatch;

@@ -174,6 +174,15 @@ class InMemoryRegistrationStore implements RegistrationStore {
 		return (ttl != null) ? ttl : -1;
 	}
 
+	/**
+	 * Return the listener of a lease's current keep-alive.
+	 * @param leaseId the lease
+	 * @return the listener, or {@code null} when the lease is not kept alive
+	 */
+	synchronized @Nullable LeaseListener keepAliveListener(long leaseId) {
+		return this.keepAlives.get(leaseId);
+	}
+
 	@Override
 	public synchronized AutoCloseable keepAlive(long leaseId, LeaseListener listener) {
 		this.keepAlives.put(leaseId, listener);

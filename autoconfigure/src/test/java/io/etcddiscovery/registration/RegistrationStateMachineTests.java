@@ -27,6 +27,7 @@ import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.etcddiscovery.registration.RegistrationStore.LeaseListener;
 import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -115,6 +116,30 @@ class RegistrationStateMachineTests {
 		assertThat(this.store.key(KEY).leaseId()).isEqualTo(lease);
 		assertThat(this.registrar.getLeaseLosses()).isZero();
 		assertThat(this.store.calls()).contains("timeToLive");
+	}
+
+	@Test
+	void aLeaseConfirmedByPuttingTheKeyAgainIsKeptAliveAfresh() {
+		// jetcd's keep-alive ends a lease once no reply came within the TTL, counted from
+		// the last reply it saw: after etcd was down for about a TTL, it would end a
+		// lease
+		// that etcd kept and the registration was just confirmed with.
+		start();
+		long lease = this.registrar.getState().leaseId();
+		LeaseListener stale = this.store.keepAliveListener(lease);
+		assertThat(stale).isNotNull();
+		this.store.deleteByOther(KEY);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getReRegistrations() == 1);
+		await().atMost(TIMEOUT).until(() -> this.registrar.getState().phase() == Phase.REGISTERED);
+		LeaseListener resumed = this.store.keepAliveListener(lease);
+		assertThat(resumed).isNotNull().isNotSameAs(stale);
+		stale.ended("no keep-alive reply from etcd within the TTL");
+		resumed.renewed(10);
+		await().during(Duration.ofMillis(200)).atMost(TIMEOUT).until(() -> this.registrar.getLeaseLosses() == 0);
+		assertThat(this.registrar.getState().leaseId()).isEqualTo(lease);
+		// The current keep-alive still counts.
+		resumed.ended("no keep-alive reply from etcd within the TTL");
+		await().atMost(TIMEOUT).until(() -> this.registrar.getLeaseLosses() == 1);
 	}
 
 	@Test
