@@ -17,6 +17,7 @@
 package io.etcddiscovery.autoconfigure;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
 import io.etcddiscovery.health.EtcdHealthIndicator;
 import io.etcddiscovery.health.HealthStatusSource;
@@ -55,8 +56,10 @@ public final class DiscoveryHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("etcd")
 	EtcdHealthIndicator etcdHealthIndicator(Client etcdClient, EtcdConnectionDetails connectionDetails,
-			DiscoveryProperties properties, EtcdProperties etcd) {
+			KeyLayout keyLayout, DiscoveryProperties properties, EtcdProperties etcd) {
+		// The namespace's prefix: the least-privilege role lets the application read it.
 		return new EtcdHealthIndicator(etcdClient, connectionDetails.getEndpoints(),
+				keyLayout.namespacePrefix(properties.getNamespace()),
 				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
 	}
 

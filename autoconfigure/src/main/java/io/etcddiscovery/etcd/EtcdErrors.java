@@ -145,7 +145,7 @@ public final class EtcdErrors {
 			return " (if etcd serves TLS, use https:// endpoints)";
 		}
 		if (message.contains("permission denied")) {
-			return " (the roles of the etcd user do not grant access to this key)";
+			return " (the roles of the etcd user do not permit this request)";
 		}
 		if (message.contains("user name is empty")) {
 			return " (etcd requires authentication: configure a user name and password)";
@@ -206,6 +206,24 @@ public final class EtcdErrors {
 			}
 			if (cause.getMessage() != null && cause.getMessage().contains("requested lease not found")) {
 				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether etcd refused a call because the user's roles do not permit it: an
+	 * answer from a member that works.
+	 * @param failure the failure
+	 * @return whether the call was refused for want of permission
+	 */
+	public static boolean isPermissionDenied(Throwable failure) {
+		for (Throwable cause : causes(failure)) {
+			if (cause instanceof EtcdException etcd) {
+				return etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.PERMISSION_DENIED;
+			}
+			if (cause instanceof StatusRuntimeException || cause instanceof StatusException) {
+				return Status.fromThrowable(cause).getCode() == Status.Code.PERMISSION_DENIED;
 			}
 		}
 		return false;

@@ -139,11 +139,19 @@ class SecurityFailureDescriptionTests {
 	}
 
 	@Test
-	void permissionDeniedSaysTheRoleDoesNotGrantTheKey() {
+	void permissionDeniedSaysTheRoleDoesNotPermitTheRequestWhateverItWas() {
+		// etcd says the same for a key and for an admin call such as a member's status:
+		// the caller names the call ("registering <key> failed: ...").
 		Throwable failure = EtcdExceptionFactory.newEtcdException(ErrorCode.PERMISSION_DENIED,
 				"etcdserver: permission denied");
 		assertThat(EtcdErrors.describe(failure)).isEqualTo(
-				"PERMISSION_DENIED: etcdserver: permission denied (the roles of the etcd user do not grant access to this key)");
+				"PERMISSION_DENIED: etcdserver: permission denied (the roles of the etcd user do not permit this request)");
+		assertThat(EtcdErrors.isPermissionDenied(failure)).isTrue();
+		assertThat(EtcdErrors.isPermissionDenied(Status.PERMISSION_DENIED.asRuntimeException())).isTrue();
+		assertThat(EtcdErrors.isPermissionDenied(Status.UNAVAILABLE.asRuntimeException())).isFalse();
+		assertThat(EtcdErrors.isPermissionDenied(
+				EtcdExceptionFactory.newEtcdException(ErrorCode.UNAUTHENTICATED, "etcdserver: invalid auth token")))
+			.isFalse();
 	}
 
 	@Test
