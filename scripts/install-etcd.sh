@@ -1,7 +1,24 @@
 #!/usr/bin/env bash
-# Makes sure etcd and etcdctl are installed: prints their versions when they are on the
-# PATH, otherwise installs Debian's etcd-server and etcd-client packages. Safe to run again.
+# Makes sure the etcd releases the tests run on are there. Safe to run again.
+#  - etcd and etcdctl on the PATH: prints their versions when they are there, otherwise installs
+#    Debian's etcd-server and etcd-client packages (etcd 3.4.23 on Debian 12).
+#  - With --lines (what scripts/test.sh asks for), also the 3.5 releases, as files in folders of
+#    the build, never over the system (scripts/debian-files.sh): Debian trixie's (stable, 3.5.16)
+#    in .tools/etcd-3.5 and Debian sid's, the newest 3.5 Debian has (3.5.30 when written), in
+#    .tools/etcd-newest. The test launcher takes the one ETCD_BINARY names.
 set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+lines=false
+[[ ${1:-} == --lines ]] && lines=true
+
+install_lines() {
+	"$root/scripts/debian-files.sh" trixie "$root/.tools/etcd-3.5" etcd-server etcd-client
+	"$root/scripts/debian-files.sh" sid "$root/.tools/etcd-newest" etcd-server etcd-client
+	for line in etcd-3.5 etcd-newest; do
+		echo "$line: $("$root/.tools/$line/usr/bin/etcd" --version | sed -n 1p)"
+	done
+}
 # Versions are printed with sed -n 1p, not head -n 1: head's early exit would make the writer
 # die of SIGPIPE, which pipefail turns into a failure.
 
@@ -11,6 +28,9 @@ if command -v etcd >/dev/null 2>&1 && command -v etcdctl >/dev/null 2>&1; then
 	echo "etcd is installed: $(command -v etcd)"
 	etcd --version | sed -n 1p
 	ETCDCTL_API=3 etcdctl version | sed -n 1p
+	if $lines; then
+		install_lines
+	fi
 	exit 0
 fi
 
@@ -47,3 +67,6 @@ fi
 
 etcd --version | sed -n 1p
 ETCDCTL_API=3 etcdctl version | sed -n 1p
+if $lines; then
+	install_lines
+fi
