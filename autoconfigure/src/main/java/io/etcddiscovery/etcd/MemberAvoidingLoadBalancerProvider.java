@@ -162,14 +162,19 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 	}
 
 	/**
-	 * Picks again, up to a bound, while the pick is a member the call avoids; when every
-	 * ready member is avoided, the first pick stands: a member that may answer is better
-	 * than none.
+	 * Picks again while the pick is a member the call avoids, until round robin comes
+	 * back to the first pick; when every ready member is avoided, the first pick stands:
+	 * a member that may answer is better than none.
+	 * <p>
+	 * Stopping on the first pick, rather than after a fixed number of picks, keeps calls
+	 * spread when every member is avoided: going once round the ring moves round robin on
+	 * by one member per call, where a fixed number that is a multiple of the number of
+	 * ready members would send every call to the same one.
 	 */
 	private static final class MemberAvoidingPicker extends LoadBalancer.SubchannelPicker {
 
-		// Round robin moves on by one member per pick: enough for any realistic cluster.
-		private static final int MAX_PICKS = 9;
+		// A bound in case the delegate never comes back to the first pick.
+		private static final int MAX_PICKS = 16;
 
 		private final LoadBalancer.SubchannelPicker delegate;
 
@@ -187,7 +192,7 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 			LoadBalancer.PickResult result = first;
 			for (int i = 1; i < MAX_PICKS && target.avoids(result.getSubchannel()); i++) {
 				LoadBalancer.PickResult next = this.delegate.pickSubchannel(args);
-				if (next.getSubchannel() == null) {
+				if (next.getSubchannel() == null || next.getSubchannel() == first.getSubchannel()) {
 					break;
 				}
 				result = next;
