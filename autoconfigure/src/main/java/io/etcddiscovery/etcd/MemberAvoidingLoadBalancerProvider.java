@@ -53,7 +53,9 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 	private static volatile boolean registered;
 
 	/**
-	 * Register the policy with gRPC's default registry, once.
+	 * Register the policy with gRPC's default registry, once. The registry is
+	 * process-wide (one per class loader of gRPC) and never forgets a provider: the name
+	 * stays taken for every channel of the application.
 	 */
 	static void register() {
 		if (!registered) {
