@@ -53,7 +53,9 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 	private static volatile boolean registered;
 
 	/**
-	 * Register the policy with gRPC's default registry, once.
+	 * Register the policy with gRPC's default registry, once. The registry is
+	 * process-wide (one per class loader of gRPC) and never forgets a provider: the name
+	 * stays taken for every channel of the application.
 	 */
 	static void register() {
 		if (!registered) {
@@ -162,14 +164,19 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 	}
 
 	/**
-	 * Picks again, up to a bound, while the pick is a member the call avoids; when every
-	 * ready member is avoided, the first pick stands: a member that may answer is better
-	 * than none.
+	 * Picks again while the pick is a member the call avoids, until round robin comes
+	 * back to the first pick; when every ready member is avoided, the first pick stands:
+	 * a member that may answer is better than none.
+	 * <p>
+	 * Stopping on the first pick, rather than after a fixed number of picks, keeps calls
+	 * spread when every member is avoided: going once round the ring moves round robin on
+	 * by one member per call, where a fixed number that is a multiple of the number of
+	 * ready members would send every call to the same one.
 	 */
 	private static final class MemberAvoidingPicker extends LoadBalancer.SubchannelPicker {
 
-		// Round robin moves on by one member per pick: enough for any realistic cluster.
-		private static final int MAX_PICKS = 9;
+		// A bound in case the delegate never comes back to the first pick.
+		private static final int MAX_PICKS = 16;
 
 		private final LoadBalancer.SubchannelPicker delegate;
 
@@ -187,7 +194,7 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 			LoadBalancer.PickResult result = first;
 			for (int i = 1; i < MAX_PICKS && target.avoids(result.getSubchannel()); i++) {
 				LoadBalancer.PickResult next = this.delegate.pickSubchannel(args);
-				if (next.getSubchannel() == null) {
+				if (next.getSubchannel() == null || next.getSubchannel() == first.getSubchannel()) {
 					break;
 				}
 				result = next;

@@ -46,7 +46,9 @@ import org.springframework.util.Assert;
  * <p>
  * {@link #configure(ClientBuilder)} installs it on a client's builder: an interceptor,
  * and a load balancing policy that is {@code round_robin} apart from avoiding such
- * members.
+ * members. The policy, {@code etcd_discovery_round_robin}, is registered in gRPC's
+ * default {@code LoadBalancerRegistry}, which every gRPC channel of the application
+ * shares, and stays there; channels that do not ask for it by name are not affected.
  *
  * @author etcd-discovery authors
  */

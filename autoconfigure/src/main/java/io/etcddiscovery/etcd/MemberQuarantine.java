@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
 
 import io.etcd.jetcd.api.MaintenanceGrpc;
 import io.etcd.jetcd.api.StatusRequest;
@@ -52,6 +53,9 @@ import org.jspecify.annotations.Nullable;
  * <em>unresponsive</em>: every call still on it is moved to the other members, and it is
  * asked again periodically until it answers.
  * <p>
+ * "Answers" means that the member sent anything back, an error included: see
+ * {@link #isAnswer(Status.Code)}.
+ * <p>
  * State changes happen on the watchdog's scheduler thread; {@link #avoids} is read by
  * gRPC's pickers on any thread.
  *
@@ -71,6 +75,8 @@ final class MemberQuarantine {
 
 	private final BiConsumer<SocketAddress, String> moveCalls;
 
+	private final LongSupplier nanoTime;
+
 	private final AtomicLong failovers = new AtomicLong();
 
 	/**
@@ -82,10 +88,24 @@ final class MemberQuarantine {
 	 */
 	MemberQuarantine(Duration timeout, Duration probeInterval, ScheduledExecutorService scheduler,
 			BiConsumer<SocketAddress, String> moveCalls) {
+		this(timeout, probeInterval, scheduler, moveCalls, System::nanoTime);
+	}
+
+	/**
+	 * Create a new quarantine that reads the time from the given clock.
+	 * @param timeout how long a member may take to answer a status request
+	 * @param probeInterval how often an unresponsive member is asked again
+	 * @param scheduler the thread that owns the state
+	 * @param moveCalls moves every call on a member, given its address and the reason
+	 * @param nanoTime the clock, {@link System#nanoTime()} outside tests
+	 */
+	MemberQuarantine(Duration timeout, Duration probeInterval, ScheduledExecutorService scheduler,
+			BiConsumer<SocketAddress, String> moveCalls, LongSupplier nanoTime) {
 		this.timeout = timeout;
 		this.probeInterval = probeInterval;
 		this.scheduler = scheduler;
 		this.moveCalls = moveCalls;
+		this.nanoTime = nanoTime;
 	}
 
 	/**
@@ -125,7 +145,11 @@ final class MemberQuarantine {
 		}
 		member.state = State.SUSPECT;
 		member.reason = what;
-		member.since = System.nanoTime();
+		member.since = this.nanoTime.getAsLong();
+		if (logger.isDebugEnabled()) {
+			logger.debug("etcd member %s left %s unanswered for more than %dms: avoiding it and asking for its status"
+				.formatted(describe(address), what, this.timeout.toMillis()));
+		}
 		probe(member);
 	}
 
@@ -150,6 +174,36 @@ final class MemberQuarantine {
 			.toList();
 	}
 
+	/**
+	 * Return whether a probe that ended with the given code was answered by the member.
+	 * <p>
+	 * Any status the member itself sends back is an answer: the question is whether it is
+	 * alive, not whether it grants the request. The probe carries no auth token (it goes
+	 * over the bare connection, past jetcd's interceptors), and etcd refuses
+	 * {@code Status} to anyone but an admin when authentication is on (etcd 3.6 since
+	 * etcd-io/etcd#14663, 3.5 since 3.5.28: etcd-io/etcd#21663): {@code INVALID_ARGUMENT}
+	 * "user name is empty" without a token, {@code PERMISSION_DENIED} for a user without
+	 * the root role. Counting those as silence would quarantine every healthy member it
+	 * asks.
+	 * <p>
+	 * Silence is what the client makes up itself when nothing came back: our deadline
+	 * passed (a hung member), the connection was refused, lost or shut down
+	 * ({@code UNAVAILABLE}), the call was cancelled, and what grpc-java's Netty transport
+	 * reports for a stream broken by an HTTP/2 error ({@code INTERNAL}) or an unexpected
+	 * exception ({@code UNKNOWN}). etcd's {@code Status} returns neither of the last two
+	 * itself. Decided on the code alone, never on the description.
+	 * @param code how the probe ended
+	 * @return whether the member answered
+	 */
+	static boolean isAnswer(Status.Code code) {
+		return switch (code) {
+			case DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, UNKNOWN, INTERNAL -> false;
+			case OK, INVALID_ARGUMENT, NOT_FOUND, ALREADY_EXISTS, PERMISSION_DENIED, RESOURCE_EXHAUSTED,
+					FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED, DATA_LOSS, UNAUTHENTICATED ->
+				true;
+		};
+	}
+
 	private void probe(Member member) {
 		Subchannel subchannel = member.subchannel;
 		if (subchannel == null) {
@@ -157,6 +211,11 @@ final class MemberQuarantine {
 			return;
 		}
 		try {
+			// Maintenance.Status, not Cluster.MemberList: etcd serves both locally,
+			// without a leader, but a learner refuses MemberList with UNAVAILABLE,
+			// which reads as silence, and answers Status. Nor does MemberList avoid
+			// the refusals isAnswer accepts: since the fix for GHSA-q8m4-xhhv-38mg
+			// (3.5.28, 3.6.9) etcd refuses it too without a token when auth is on.
 			ClientCall<StatusRequest, StatusResponse> call = subchannel.asChannel()
 				.newCall(MaintenanceGrpc.getStatusMethod(),
 						CallOptions.DEFAULT.withDeadlineAfter(this.timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -187,14 +246,14 @@ final class MemberQuarantine {
 		if (member.state == State.ANSWERING) {
 			return;
 		}
-		if (status.isOk()) {
+		if (isAnswer(status.getCode())) {
 			if (member.state == State.UNRESPONSIVE) {
 				logger.info("etcd member %s answers again after %dms: sending calls to it again"
 					.formatted(describe(member.address), elapsedMillis(member.since)));
 			}
 			else if (logger.isDebugEnabled()) {
-				logger.debug("etcd member %s left %s unanswered for %dms but answers: it was slow, not hung"
-					.formatted(describe(member.address), member.reason, elapsedMillis(member.since)));
+				logger.debug("etcd member %s left %s unanswered for %dms but answers (%s): it was slow, not hung"
+					.formatted(describe(member.address), member.reason, elapsedMillis(member.since), status.getCode()));
 			}
 			member.state = State.ANSWERING;
 			return;
@@ -202,8 +261,8 @@ final class MemberQuarantine {
 		if (member.state == State.SUSPECT) {
 			member.state = State.UNRESPONSIVE;
 			this.failovers.incrementAndGet();
-			String reason = "%s unanswered for %dms and no status within %dms".formatted(member.reason,
-					elapsedMillis(member.since), this.timeout.toMillis());
+			String reason = "%s unanswered for %dms and no status within %dms, %s".formatted(member.reason,
+					elapsedMillis(member.since), this.timeout.toMillis(), status.getCode());
 			logger.warn("etcd member %s stopped answering (%s): moving its calls to the other members"
 				.formatted(describe(member.address), reason));
 			this.moveCalls.accept(member.address,
@@ -226,8 +285,8 @@ final class MemberQuarantine {
 		}
 	}
 
-	private static long elapsedMillis(long since) {
-		return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+	private long elapsedMillis(long since) {
+		return TimeUnit.NANOSECONDS.toMillis(this.nanoTime.getAsLong() - since);
 	}
 
 	static String describe(@Nullable SocketAddress address) {

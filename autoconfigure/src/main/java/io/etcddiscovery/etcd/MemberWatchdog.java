@@ -20,6 +20,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 import io.etcd.jetcd.api.WatchProgressRequest;
 import io.etcd.jetcd.api.WatchRequest;
@@ -73,6 +74,8 @@ final class MemberWatchdog implements ClientInterceptor {
 
 	private final Duration timeout;
 
+	private final LongSupplier nanoTime;
+
 	private @Nullable MemberQuarantine quarantine;
 
 	/**
@@ -82,9 +85,21 @@ final class MemberWatchdog implements ClientInterceptor {
 	 * asked for its progress
 	 */
 	MemberWatchdog(Duration timeout, Duration idleWatchInterval) {
+		this(timeout, idleWatchInterval, System::nanoTime);
+	}
+
+	/**
+	 * Create a new watchdog that reads the time from the given clock.
+	 * @param timeout how long a member may leave an exchange unanswered
+	 * @param idleWatchInterval how long a watch stream may receive nothing before it is
+	 * asked for its progress
+	 * @param nanoTime the clock, {@link System#nanoTime()} outside tests
+	 */
+	MemberWatchdog(Duration timeout, Duration idleWatchInterval, LongSupplier nanoTime) {
 		this.timeout = timeout;
 		this.timeoutNanos = timeout.toNanos();
 		this.idleWatchNanos = idleWatchInterval.toNanos();
+		this.nanoTime = nanoTime;
 	}
 
 	void setQuarantine(MemberQuarantine quarantine) {
@@ -111,7 +126,7 @@ final class MemberWatchdog implements ClientInterceptor {
 		if (current == null) {
 			return;
 		}
-		long now = System.nanoTime();
+		long now = this.nanoTime.getAsLong();
 		for (TrackedCall<?, ?> call : this.calls) {
 			call.check(now, current);
 		}
@@ -177,7 +192,7 @@ final class MemberWatchdog implements ClientInterceptor {
 
 		private final CallTarget target;
 
-		// Since when a request is unanswered (System.nanoTime()), 0 when none is.
+		// Since when a request is unanswered (the watchdog's clock), 0 when none is.
 		private volatile long pendingSince;
 
 		private volatile long lastReceived;
@@ -206,14 +221,14 @@ final class MemberWatchdog implements ClientInterceptor {
 		@Override
 		public synchronized void start(Listener<RespT> responseListener, Metadata headers) {
 			MemberWatchdog.this.calls.add(this);
-			this.lastReceived = System.nanoTime();
+			this.lastReceived = MemberWatchdog.this.nanoTime.getAsLong();
 			super.start(new TrackingListener(responseListener), headers);
 		}
 
 		@Override
 		public synchronized void sendMessage(ReqT message) {
 			if (this.pendingSince == 0) {
-				this.pendingSince = nonZero(System.nanoTime());
+				this.pendingSince = nonZero(MemberWatchdog.this.nanoTime.getAsLong());
 			}
 			super.sendMessage(message);
 		}
@@ -272,7 +287,7 @@ final class MemberWatchdog implements ClientInterceptor {
 				return;
 			}
 			this.progressRequested = true;
-			this.pendingSince = nonZero(System.nanoTime());
+			this.pendingSince = nonZero(MemberWatchdog.this.nanoTime.getAsLong());
 			try {
 				super.sendMessage((ReqT) WatchRequest.newBuilder()
 					.setProgressRequest(WatchProgressRequest.getDefaultInstance())
@@ -302,7 +317,7 @@ final class MemberWatchdog implements ClientInterceptor {
 			this.pendingSince = 0;
 			this.reported = false;
 			this.received = true;
-			this.lastReceived = System.nanoTime();
+			this.lastReceived = MemberWatchdog.this.nanoTime.getAsLong();
 		}
 
 		private boolean isProgressReply(RespT message) {
