@@ -39,10 +39,10 @@ JAVA25_ITS=(
 ETCD34_ITS=(
 	ClusterFaultsIT RegistrationHealingIT LeaseLossAccountingIT ParkedRegistrationIT HeartbeatIT
 	ServiceCacheIT SecureEtcdAuthIT EtcdHealthIndicatorIT GoGrpcClientIT GoServicesIT RollingUpgradeIT
-	NodeInteropIT EtcdClusterIT EtcdAuthIT
+	NodeInteropIT EtcdClusterIT EtcdAuthIT MemberQuarantineIT
 )
 # Integration tests that also run on the newest 3.5: authentication and permissions.
-ETCD_NEWEST_ITS=(SecureEtcdAuthIT EtcdHealthIndicatorIT EtcdAuthIT)
+ETCD_NEWEST_ITS=(SecureEtcdAuthIT EtcdHealthIndicatorIT EtcdAuthIT MemberQuarantineIT)
 JAVA25_HOME=${JAVA25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
 STAGING=target/staging-deploy
 
