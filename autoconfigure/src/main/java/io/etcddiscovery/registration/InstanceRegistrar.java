@@ -69,8 +69,6 @@ public final class InstanceRegistrar {
 
 	private final RegistrationMachine machine;
 
-	private final Withdrawal withdrawal;
-
 	private final StatusWriter statusWriter;
 
 	private final CompletableFuture<Void> stopped = new CompletableFuture<>();
@@ -95,7 +93,6 @@ public final class InstanceRegistrar {
 		this.store = store;
 		this.executor = scheduler.serialExecutor("registration");
 		this.machine = new RegistrationMachine(store, keyLayout, ttl, backoff, clock, this.executor);
-		this.withdrawal = new Withdrawal(this.machine);
 		this.statusWriter = new StatusWriter(this.machine);
 	}
 
@@ -157,7 +154,7 @@ public final class InstanceRegistrar {
 		}
 		this.machine.deregistered = true;
 		CompletableFuture<Void> withdrawn = this.executor.submitAsync(() -> (this.machine.registration != null)
-				? this.withdrawal.withdraw(Duration.ZERO) : CompletableFuture.completedFuture(null));
+				? this.machine.withdraw(Duration.ZERO) : CompletableFuture.completedFuture(null));
 		await(withdrawn, this.store.getRequestTimeout().toMillis() * 4, "Deregistration");
 	}
 
@@ -334,7 +331,7 @@ public final class InstanceRegistrar {
 			}
 			this.machine.stopping = true;
 		}
-		this.executor.submitAsync(() -> this.withdrawal.withdraw(drainDelay))
+		this.executor.submitAsync(() -> this.machine.withdraw(drainDelay))
 			.whenComplete((withdrawn, failure) -> this.stopped.complete(null));
 		return this.stopped;
 	}

@@ -75,6 +75,8 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 
 	private final RegistrationAttempt attempts = new RegistrationAttempt(this);
 
+	private final Withdrawal withdrawal;
+
 	volatile boolean stopping;
 
 	// Withdrawn on request until registered again: nothing heals it.
@@ -112,6 +114,7 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 		this.clock = clock;
 		this.executor = executor;
 		this.leases = new LeaseKeeper(store, ttl, clock, executor, this::leaseLost);
+		this.withdrawal = new Withdrawal(store, executor);
 	}
 
 	RegistrationState state() {
@@ -172,6 +175,30 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 		Throwable cause = EtcdCalls.unwrap(failure);
 		return (cause instanceof RuntimeException runtime) ? runtime
 				: new RegistrationException("Registration failed: " + EtcdErrors.describe(cause), cause);
+	}
+
+	/**
+	 * Withdraw the instance, as one task of the executor that holds it until the lease is
+	 * released: no thread waits for etcd nor for the drain delay.
+	 * @param drainDelay how long to wait between deleting the key and revoking the lease
+	 * @return completes when the lease is released
+	 */
+	CompletableFuture<Void> withdraw(Duration drainDelay) {
+		cancelRetry();
+		closeKeyWatch();
+		Lease active = this.lease;
+		String current = this.key;
+		long held = this.createRevision;
+		this.lease = null;
+		this.createRevision = 0;
+		if (active == null && held == 0) {
+			publishState(Phase.DEREGISTERED, null);
+			return CompletableFuture.completedFuture(null);
+		}
+		return this.withdrawal.withdraw(current, held, active, drainDelay).thenAccept((outcome) -> {
+			publishState(Phase.DEREGISTERED, null);
+			logger.info("Deregistered %s: %s".formatted(current, outcome.describe()));
+		});
 	}
 
 	void watchKey(long createRevision, long fromRevision) {
