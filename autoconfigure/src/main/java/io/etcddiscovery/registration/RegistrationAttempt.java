@@ -107,7 +107,7 @@ final class RegistrationAttempt {
 		if (watch == null || !watch.follows(target, registered.createRevision())) {
 			machine.watchKey(registered.createRevision(), registered.revision() + 1);
 		}
-		machine.former.release(active.id(), machine.store, machine.callTimeout());
+		machine.releaseFormerLease(active.id());
 		int failed = machine.failures;
 		machine.failures = 0;
 		machine.report.registered(target, active.id(), active.ttlSeconds(), newKey, failed);

@@ -98,7 +98,7 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 
 	long createRevision;
 
-	final FormerKey former = new FormerKey();
+	FormerKey former = FormerKey.NONE;
 
 	@Nullable OwnKeyWatch keyWatch;
 
@@ -273,7 +273,7 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 		if (this.createRevision != 0) {
 			// The key may outlive the lost lease (etcd unreachable): recognise it as
 			// ours.
-			this.former.remember(lost.id(), this.createRevision);
+			this.former = FormerKey.lease(lost.id(), this.createRevision);
 		}
 		this.createRevision = 0;
 		closeKeyWatch();
@@ -285,7 +285,7 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 			return;
 		}
 		logger.warn("Key %s was lost (%s): registering again".formatted(this.key, reason));
-		this.former.rememberKey(this.createRevision);
+		this.former = this.former.key(this.createRevision);
 		this.createRevision = 0;
 		closeKeyWatch();
 		publishState(Phase.RETRYING, null);
@@ -303,10 +303,30 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 	}
 
 	void keyLostByMove() {
-		this.former.rememberKey(this.createRevision);
+		this.former = this.former.key(this.createRevision);
 		this.createRevision = 0;
 		publishState(Phase.RETRYING, null);
 		reconcileNow();
+	}
+
+	/*
+	 * Revoke the lease lost before once the registration holds with another one, and
+	 * forget it.
+	 */
+	void releaseFormerLease(long currentLeaseId) {
+		FormerKey previous = this.former;
+		if (!previous.isReplacedBy(currentLeaseId)) {
+			return;
+		}
+		this.former = FormerKey.NONE;
+		long lost = previous.leaseId();
+		this.store.revokeAsync(lost, callTimeout()).whenComplete((revoked, failure) -> {
+			if (failure != null && logger.isDebugEnabled()) {
+				// Most likely expired already; otherwise it expires by itself.
+				logger.debug("Could not revoke lost lease %s: %s".formatted(Long.toHexString(lost),
+						EtcdCalls.unwrap(failure).getMessage()));
+			}
+		});
 	}
 
 	void reconcileNow() {
