@@ -69,8 +69,6 @@ public final class InstanceRegistrar {
 
 	private final RegistrationMachine machine;
 
-	private final StatusWriter statusWriter;
-
 	private final CompletableFuture<Void> stopped = new CompletableFuture<>();
 
 	/**
@@ -93,7 +91,6 @@ public final class InstanceRegistrar {
 		this.store = store;
 		this.executor = scheduler.serialExecutor("registration");
 		this.machine = new RegistrationMachine(store, keyLayout, ttl, backoff, clock, this.executor);
-		this.statusWriter = new StatusWriter(this.machine);
 	}
 
 	/**
@@ -197,7 +194,7 @@ public final class InstanceRegistrar {
 	 * @param status the status
 	 */
 	public void setStatus(InstanceStatus status) {
-		submit(() -> this.statusWriter.write(status));
+		submit(() -> this.machine.writeStatus(status));
 	}
 
 	/**

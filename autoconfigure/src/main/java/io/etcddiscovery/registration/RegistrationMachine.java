@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Predicate;
 
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.Durations;
@@ -33,6 +34,8 @@ import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.etcd.SerialExecutor;
 import io.etcddiscovery.registration.LeaseKeeper.Lease;
 import io.etcddiscovery.registration.RegistrationState.Phase;
+import io.etcddiscovery.registration.RegistrationStore.ExistingKey;
+import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -42,9 +45,9 @@ import org.springframework.util.Assert;
 /**
  * The state machine of one {@link InstanceRegistrar}: what it holds in etcd (the lease,
  * the key and its create revision, the value), and what it does on each event (an
- * attempt, a failure, a lost lease or key, an ended watch). Every method runs on the
- * registrar's {@link SerialExecutor}; only {@link #state()} and the counters are read
- * from other threads.
+ * attempt, a failure, a lost lease or key, an ended watch, a new status, a withdrawal).
+ * Every method runs on the registrar's {@link SerialExecutor}; only {@link #state()} and
+ * the counters are read from other threads.
  * <p>
  * Phases: {@code NOT_REGISTERED} until the first attempt, {@code REGISTERED} while the
  * key is in etcd, {@code RETRYING} (or {@code CONFLICT} while another process holds the
@@ -72,8 +75,6 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 	final LeaseKeeper leases;
 
 	final RegistrationReport report = new RegistrationReport();
-
-	private final RegistrationAttempt attempts = new RegistrationAttempt(this);
 
 	private final Withdrawal withdrawal;
 
@@ -144,7 +145,7 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 		if (this.stopping || this.deregistered || this.registration == null) {
 			return CompletableFuture.completedFuture(null);
 		}
-		return this.attempts.registerWithLiveLease().handle((registered, failure) -> {
+		return registerWithLiveLease().handle((registered, failure) -> {
 			if (failure == null) {
 				return CompletableFuture.<Void>completedFuture(null);
 			}
@@ -169,6 +170,153 @@ final class RegistrationMachine implements OwnKeyWatch.Events {
 			}
 			return CompletableFuture.<Void>completedFuture(null);
 		}).thenCompose((outcome) -> outcome);
+	}
+
+	CompletableFuture<Void> registerWithLiveLease() {
+		return register().exceptionallyCompose((failure) -> {
+			if (!EtcdErrors.isLeaseNotFound(failure) || this.stopping) {
+				return CompletableFuture.failedFuture(failure);
+			}
+			// The lease is gone (revoked, expired, etcd wiped) and the keep-alive stream
+			// has not said so yet: a lease loss all the same; start over with a new one.
+			Lease lost = this.lease;
+			if (lost != null) {
+				countLeaseLoss(lost, "expired or revoked");
+			}
+			dropLease();
+			return register();
+		});
+	}
+
+	private CompletableFuture<Void> register() {
+		ServiceRegistration current = this.registration;
+		String target = this.key;
+		Assert.state(current != null && target != null, "Not started");
+		Lease held = this.lease;
+		CompletableFuture<Lease> leased = (held != null) ? CompletableFuture.completedFuture(held)
+				: this.leases.grant().thenApply((granted) -> {
+					if (this.stopping) {
+						// Withdrawn meanwhile: nothing may hold this lease.
+						granted.close();
+						this.store.revokeAsync(granted.id(), this.store.getRequestTimeout());
+						throw new RegistrationException("Stopping");
+					}
+					this.lease = granted;
+					return granted;
+				});
+		return leased.thenCompose((active) -> {
+			byte[] encoded = this.value;
+			if (this.createRevision == 0 || encoded == null) {
+				Instant now = this.clock.instant();
+				this.registeredAt = now;
+				encoded = this.codec.encode(current, now);
+				this.value = encoded;
+			}
+			Predicate<ExistingKey> isOwn = this.former.isOwn(this.createRevision);
+			return this.store
+				.registerAsync(target, current.otherKey(this.keyLayout, target), encoded, active.id(), isOwn,
+						callTimeout())
+				.thenAccept((registered) -> registered(target, active, active == held, registered));
+		});
+	}
+
+	private void registered(String target, Lease active, boolean heldBefore, RegisteredKey registered) {
+		if (heldBefore) {
+			// etcd took the key with this lease: it is alive, whatever the keep-alive's
+			// own deadline says after a time without replies.
+			active.resumeKeepAlive();
+		}
+		boolean newKey = registered.createRevision() != this.createRevision;
+		this.createRevision = registered.createRevision();
+		OwnKeyWatch watch = this.keyWatch;
+		if (watch == null || !watch.follows(target, registered.createRevision())) {
+			watchKey(registered.createRevision(), registered.revision() + 1);
+		}
+		releaseFormerLease(active.id());
+		int failed = this.failures;
+		this.failures = 0;
+		this.report.registered(target, active.id(), active.ttlSeconds(), newKey, failed);
+		publishState(Phase.REGISTERED, null);
+	}
+
+	/**
+	 * Publish another status.
+	 * @param status the status
+	 */
+	void writeStatus(InstanceStatus status) {
+		ServiceRegistration current = this.registration;
+		if (current == null || current.status() == status) {
+			return;
+		}
+		InstanceStatus previous = current.status();
+		ServiceRegistration changed = current.withStatus(status);
+		this.registration = changed;
+		this.published = changed;
+		this.value = (this.registeredAt != null) ? this.codec.encode(changed, this.registeredAt) : null;
+		String target = keyOf(changed);
+		Lease lease = this.lease;
+		byte[] value = this.value;
+		if (lease == null || this.createRevision == 0 || value == null) {
+			// Not registered: the next attempt registers under the new key.
+			if (!target.equals(this.key)) {
+				closeKeyWatch();
+				this.key = target;
+			}
+			publishState();
+			return;
+		}
+		publishState();
+		this.report.statusChanges.incrementAndGet();
+		if (target.equals(this.key)) {
+			logger.info("Status of %s changed from %s to %s".formatted(this.key, previous, status));
+			updateStatus(target, value, lease, status);
+		}
+		else {
+			moveKey(target, value, lease, previous, status);
+		}
+	}
+
+	private void updateStatus(String key, byte[] value, Lease lease, InstanceStatus status) {
+		try {
+			if (!this.store.update(key, value, lease.id(), this.createRevision, callTimeout())) {
+				keyLost(null, "it was deleted or replaced");
+			}
+		}
+		catch (RuntimeException ex) {
+			// The key keeps its old status until the next attempt succeeds.
+			logger.warn("Could not publish status %s of %s (%s): retrying".formatted(status, key, ex.getMessage()));
+			scheduleRetry(ex);
+		}
+	}
+
+	private void moveKey(String target, byte[] value, Lease lease, InstanceStatus previous, InstanceStatus status) {
+		String from = this.key;
+		logger.info("Status of %s changed from %s to %s: moving it to %s%s".formatted(from, previous, status, target,
+				(status == InstanceStatus.UP) ? " (Go clients call it again)" : " (Go clients stop calling it)"));
+		// The old key's watch would report the move as a deletion.
+		closeKeyWatch();
+		this.key = target;
+		RegisteredKey moved;
+		try {
+			moved = this.store.move(String.valueOf(from), target, value, lease.id(), this.createRevision,
+					callTimeout());
+		}
+		catch (RuntimeException ex) {
+			// Moved or not, the next attempt registers under the new key and deletes this
+			// process's old one.
+			logger.warn("Could not move %s to %s (%s): retrying".formatted(from, target, ex.getMessage()));
+			this.createRevision = 0;
+			scheduleRetry(ex);
+			return;
+		}
+		if (moved == null) {
+			logger.warn("Key %s was lost (it was deleted or replaced): registering %s again".formatted(from, target));
+			keyLostByMove();
+			return;
+		}
+		this.createRevision = moved.createRevision();
+		watchKey(moved.createRevision(), moved.revision() + 1);
+		publishState();
 	}
 
 	private static RuntimeException runtime(Throwable failure) {
