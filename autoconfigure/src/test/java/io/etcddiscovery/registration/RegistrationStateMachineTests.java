@@ -36,9 +36,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for the registrar's state machine ({@link InstanceRegistrar},
- * {@link RegistrationMachine}) against a store in memory: every transition between
- * phases, what it writes, and what it counts, with no etcd and no mock.
+ * Tests for the registrar's state machine ({@link InstanceRegistrar}) against a store in
+ * memory: every transition between phases, what it writes, and what it counts, with no
+ * etcd and no mock.
  *
  * @author etcd-discovery authors
  */
