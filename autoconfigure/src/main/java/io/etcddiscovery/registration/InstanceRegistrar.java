@@ -62,8 +62,8 @@ import org.springframework.util.Assert;
  * The key follows the status ({@link KeyLayout#keyFor}): an instance that stops being UP
  * is moved, in one transaction and with the same lease, to its parked key, where Go
  * clients do not see it, and back when it is UP again. Everything that guards the key
- * (the own-key watch, the heartbeat's check, conflict detection, withdrawal) follows the
- * current key.
+ * (the own-key watch, the health check loop's check, conflict detection, withdrawal)
+ * follows the current key.
  * <p>
  * The registrar is the state machine of the registration and the only owner of its state:
  * the lease, the key, its create revision and value, what was held before a loss
@@ -291,7 +291,7 @@ public final class InstanceRegistrar {
 
 	/**
 	 * Check that this instance's key is still in etcd and still this process's, and
-	 * register again if it is not. Used by the {@link Heartbeat}.
+	 * register again if it is not. Used by the {@link HealthCheckLoop}.
 	 * @return a future that completes when the check is done, exceptionally with a
 	 * {@link RegistrationException} when the key could not be confirmed
 	 */
@@ -640,8 +640,8 @@ public final class InstanceRegistrar {
 	}
 
 	/*
-	 * The heartbeat's check: the key is still in etcd, bound to the lease and created at
-	 * the revision this process holds.
+	 * The health check loop's check: the key is still in etcd, bound to the lease and
+	 * created at the revision this process holds.
 	 */
 	private void verifyKey() {
 		if (this.deregistered && !this.stopping) {
