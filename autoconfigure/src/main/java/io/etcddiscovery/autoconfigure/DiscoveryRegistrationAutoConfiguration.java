@@ -18,6 +18,7 @@ package io.etcddiscovery.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
@@ -60,8 +61,12 @@ public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegistrationStore registrationStore(Client etcdClient, DiscoveryProperties properties, EtcdProperties etcd) {
-		return new EtcdRegistrationStore(etcdClient, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
+	RegistrationStore registrationStore(Client etcdClient, DiscoveryProperties properties, EtcdProperties etcd,
+			ObjectProvider<EtcdConnectionDetails> connectionDetails) {
+		// The endpoints the client connects to, named when a registration fails start-up.
+		EtcdConnectionDetails details = connectionDetails.getIfAvailable();
+		return new EtcdRegistrationStore(etcdClient, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
+				(details != null) ? details.getEndpoints() : List.of());
 	}
 
 	@Bean

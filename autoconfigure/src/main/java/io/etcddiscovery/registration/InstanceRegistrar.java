@@ -190,7 +190,8 @@ public final class InstanceRegistrar {
 	 * Register now and fail if the first attempt fails. Afterwards the registration is
 	 * kept and healed in the background as with {@link #start}.
 	 * @param registration what to register
-	 * @throws RegistrationException if the first attempt failed
+	 * @throws RegistrationException if the first attempt failed, naming the store's
+	 * endpoints ({@link RegistrationStore#getEndpoints()})
 	 */
 	public void startAndWait(ServiceRegistration registration) {
 		CompletableFuture<Void> first = this.executor.submitAsync(() -> {
@@ -202,21 +203,23 @@ public final class InstanceRegistrar {
 		}
 		catch (ExecutionException ex) {
 			Throwable cause = ex.getCause();
-			if (cause instanceof RegistrationException registrationException) {
-				throw registrationException;
+			if (cause instanceof InstanceIdConflictException conflict) {
+				// Another process, not etcd, is in the way.
+				throw conflict;
 			}
-			if (cause instanceof EtcdCallException call) {
-				throw new RegistrationException(String.valueOf(call.getMessage()), call);
+			if (cause instanceof RegistrationException || cause instanceof EtcdCallException) {
+				throw new RegistrationException(String.valueOf(cause.getMessage()), cause, this.store.getEndpoints());
 			}
-			throw new RegistrationException("Registration failed: " + EtcdErrors.describe(ex), ex);
+			throw new RegistrationException("Registration failed: " + EtcdErrors.describe(ex), ex,
+					this.store.getEndpoints());
 		}
 		catch (TimeoutException ex) {
 			first.cancel(true);
-			throw new RegistrationException("Registration did not finish in time");
+			throw new RegistrationException("Registration did not finish in time", null, this.store.getEndpoints());
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			throw new RegistrationException("Registration was interrupted");
+			throw new RegistrationException("Registration was interrupted", null, this.store.getEndpoints());
 		}
 	}
 

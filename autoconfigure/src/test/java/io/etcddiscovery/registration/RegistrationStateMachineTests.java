@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -90,6 +91,16 @@ class RegistrationStateMachineTests {
 		assertThat(this.registrar.getState().consecutiveFailures()).isZero();
 		assertThat(this.registrar.getState().lastError()).isNull();
 		assertThat(this.registrar.getLeaseLosses()).isZero();
+	}
+
+	@Test
+	void aFailedFirstRegistrationNamesTheStoresEndpoints() {
+		this.store.failNextCalls(1);
+		assertThatExceptionOfType(RegistrationException.class)
+			.isThrownBy(() -> this.registrar.startAndWait(this.registration))
+			.withMessageContaining("grant failed: UNAVAILABLE")
+			.satisfies((ex) -> assertThat(ex.getEndpoints()).containsExactly("memory://registrations"));
+		assertThat(this.registrar.getState().phase()).isEqualTo(Phase.RETRYING);
 	}
 
 	@Test
