@@ -23,7 +23,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcddiscovery.etcd.InstanceStatus;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.RegistrationState;
 import io.etcddiscovery.registration.ServiceRegistration;
@@ -51,7 +51,7 @@ public class DiscoveryEndpoint {
 
 	private final @Nullable InstanceRegistrar registrar;
 
-	private final @Nullable Heartbeat heartbeat;
+	private final @Nullable HealthCheckLoop heartbeat;
 
 	private final @Nullable StatusPublisher statusPublisher;
 
@@ -76,7 +76,7 @@ public class DiscoveryEndpoint {
 	 * @param discoveredServices what this instance discovered, or {@code null}
 	 * @param clock the clock
 	 */
-	public DiscoveryEndpoint(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat,
+	public DiscoveryEndpoint(@Nullable InstanceRegistrar registrar, @Nullable HealthCheckLoop heartbeat,
 			@Nullable StatusPublisher statusPublisher, String namespace, List<String> endpoints,
 			@Nullable DiscoveredServices discoveredServices, Clock clock) {
 		this(registrar, heartbeat, statusPublisher, namespace, endpoints, discoveredServices, null, clock);
@@ -94,7 +94,7 @@ public class DiscoveryEndpoint {
 	 * @param loadBalancer what this application's load balancers skip, or {@code null}
 	 * @param clock the clock
 	 */
-	public DiscoveryEndpoint(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat,
+	public DiscoveryEndpoint(@Nullable InstanceRegistrar registrar, @Nullable HealthCheckLoop heartbeat,
 			@Nullable StatusPublisher statusPublisher, String namespace, List<String> endpoints,
 			@Nullable DiscoveredServices discoveredServices, @Nullable LoadBalancerView loadBalancer, Clock clock) {
 		Assert.notNull(namespace, "'namespace' must not be null");
@@ -141,7 +141,7 @@ public class DiscoveryEndpoint {
 		}
 		RegistrationState state = this.registrar.getState();
 		ServiceRegistration registration = this.registrar.getRegistration();
-		Heartbeat.Beat beat = (this.heartbeat != null) ? this.heartbeat.getLastBeat() : null;
+		HealthCheckLoop.Beat beat = (this.heartbeat != null) ? this.heartbeat.getLastBeat() : null;
 		Duration leaseTimeLeft = null;
 		if (state.leaseId() != 0 && state.lastRenewal() != null) {
 			Duration left = Duration.between(this.clock.instant(), state.lastRenewal().plusSeconds(state.ttlSeconds()));
@@ -278,7 +278,7 @@ public class DiscoveryEndpoint {
 	public record HeartbeatDescriptor(Instant at, boolean success, @Nullable String failure, Duration duration,
 			@Nullable InstanceStatus health) {
 
-		HeartbeatDescriptor(Heartbeat.Beat beat) {
+		HeartbeatDescriptor(HealthCheckLoop.Beat beat) {
 			this(beat.at(), beat.success(), beat.failure(), beat.duration(), beat.health());
 		}
 

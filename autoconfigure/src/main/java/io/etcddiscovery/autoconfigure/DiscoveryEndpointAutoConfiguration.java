@@ -24,7 +24,7 @@ import io.etcddiscovery.actuate.DiscoveryEndpoint;
 import io.etcddiscovery.actuate.DiscoveryEndpointRuntimeHints;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.StatusPublisher;
 
@@ -55,7 +55,7 @@ public final class DiscoveryEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
-			ObjectProvider<Heartbeat> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
+			ObjectProvider<HealthCheckLoop> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
 			ObjectProvider<ServiceCache> serviceCache, ObjectProvider<EjectedInstances> ejectedInstances,
 			ObjectProvider<EtcdConnectionDetails> connectionDetails, DiscoveryProperties properties) {
 		EtcdConnectionDetails etcd = connectionDetails.getIfAvailable();

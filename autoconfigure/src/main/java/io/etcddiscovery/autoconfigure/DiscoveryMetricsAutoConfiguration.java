@@ -22,7 +22,7 @@ import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.metrics.DiscoveryMetrics;
 import io.etcddiscovery.metrics.EjectionMetrics;
 import io.etcddiscovery.metrics.MemberFailoverMetrics;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -46,8 +46,8 @@ public final class DiscoveryMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	DiscoveryMetrics discoveryMetrics(ObjectProvider<InstanceRegistrar> registrar, ObjectProvider<Heartbeat> heartbeat,
-			ObjectProvider<ServiceCache> serviceCache) {
+	DiscoveryMetrics discoveryMetrics(ObjectProvider<InstanceRegistrar> registrar,
+			ObjectProvider<HealthCheckLoop> heartbeat, ObjectProvider<ServiceCache> serviceCache) {
 		return new DiscoveryMetrics(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
 				serviceCache.getIfAvailable());
 	}

@@ -18,6 +18,7 @@ package io.etcddiscovery.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
@@ -25,7 +26,7 @@ import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
 import io.etcddiscovery.registration.EtcdRegistrationStore;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceLifecycle;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.ReadinessStatusListener;
@@ -60,8 +61,12 @@ public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegistrationStore registrationStore(Client etcdClient, DiscoveryProperties properties, EtcdProperties etcd) {
-		return new EtcdRegistrationStore(etcdClient, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
+	RegistrationStore registrationStore(Client etcdClient, DiscoveryProperties properties, EtcdProperties etcd,
+			ObjectProvider<EtcdConnectionDetails> connectionDetails) {
+		// The endpoints the client connects to, named when a registration fails start-up.
+		EtcdConnectionDetails details = connectionDetails.getIfAvailable();
+		return new EtcdRegistrationStore(etcdClient, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
+				(details != null) ? details.getEndpoints() : List.of());
 	}
 
 	@Bean
@@ -85,13 +90,13 @@ public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Heartbeat heartbeat(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
+	HealthCheckLoop healthCheckLoop(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
 			ObjectProvider<StatusSource> statusSource, DiscoveryScheduler discoveryScheduler,
 			DiscoveryProperties properties, EtcdProperties etcd) {
 		HeartbeatProperties heartbeat = properties.getHeartbeat();
 		Duration interval = (heartbeat.getInterval() != null) ? heartbeat.getInterval()
 				: properties.getTtl().dividedBy(3);
-		return new Heartbeat(instanceRegistrar, statusPublisher,
+		return new HealthCheckLoop(instanceRegistrar, statusPublisher,
 				heartbeat.isEnabled() ? statusSource.getIfAvailable() : null, interval, heartbeat.getHealthTimeout(),
 				heartbeat.getThreshold(), EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), Clock.systemUTC(),
 				discoveryScheduler);
@@ -99,11 +104,11 @@ public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	InstanceLifecycle instanceLifecycle(InstanceRegistrar instanceRegistrar, Heartbeat heartbeat,
+	InstanceLifecycle instanceLifecycle(InstanceRegistrar instanceRegistrar, HealthCheckLoop healthCheckLoop,
 			DiscoveryProperties properties, Environment environment, ApplicationContext applicationContext) {
 		return new InstanceLifecycle(instanceRegistrar,
 				new ServiceRegistrationFactory(properties, serviceName(properties, environment), applicationContext),
-				heartbeat, properties.isFailFast(), properties.getShutdown().getDrainDelay());
+				healthCheckLoop, properties.isFailFast(), properties.getShutdown().getDrainDelay());
 	}
 
 	private static String serviceName(DiscoveryProperties properties, Environment environment) {

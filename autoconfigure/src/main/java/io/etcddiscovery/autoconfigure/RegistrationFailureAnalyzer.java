@@ -21,24 +21,17 @@ import java.util.List;
 import io.etcddiscovery.registration.InstanceIdConflictException;
 import io.etcddiscovery.registration.RegistrationException;
 
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
-import org.springframework.core.env.Environment;
 
 /**
- * Reports a failed first registration when {@code discovery.fail-fast=true}.
+ * Reports a failed first registration when {@code discovery.fail-fast=true}, naming the
+ * endpoints the exception carries: those the client connected to, whether they came from
+ * {@code discovery.etcd.endpoints} or from an {@link EtcdConnectionDetails} bean.
  *
  * @author etcd-discovery authors
  */
 class RegistrationFailureAnalyzer extends AbstractFailureAnalyzer<RegistrationException> {
-
-	private final Environment environment;
-
-	RegistrationFailureAnalyzer(Environment environment) {
-		this.environment = environment;
-	}
 
 	private static String action(String message) {
 		if (message.contains("TLS handshake")) {
@@ -64,11 +57,10 @@ class RegistrationFailureAnalyzer extends AbstractFailureAnalyzer<RegistrationEx
 							+ "If the other process has just crashed, its key disappears when its lease expires.",
 					cause);
 		}
-		List<String> endpoints = Binder.get(this.environment)
-			.bind("discovery.etcd.endpoints", Bindable.listOf(String.class))
-			.orElse(List.of("http://127.0.0.1:2379"));
+		List<String> endpoints = cause.getEndpoints();
+		String where = endpoints.isEmpty() ? "" : " at " + endpoints;
 		return new FailureAnalysis(
-				"Could not register this application in etcd at %s: %s.".formatted(endpoints, cause.getMessage()),
+				"Could not register this application in etcd%s: %s.".formatted(where, cause.getMessage()),
 				action(String.valueOf(cause.getMessage())) + " Or set 'discovery.fail-fast=false' to start anyway "
 						+ "and register as soon as etcd answers.",
 				cause);

@@ -49,7 +49,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class NamespaceSync implements NamespaceWatch.Events {
 
-	private static final Log logger = LogFactory.getLog(ServiceCache.class);
+	private static final Log logger = LogFactory.getLog(NamespaceSync.class);
 
 	private final ServiceCache cache;
 

@@ -25,7 +25,7 @@ import java.util.stream.Collectors;
 import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.InstanceStatus;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.RegistrationState;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -60,7 +60,7 @@ public class DiscoveryMetrics implements MeterBinder {
 
 	private final @Nullable InstanceRegistrar registrar;
 
-	private final @Nullable Heartbeat heartbeat;
+	private final @Nullable HealthCheckLoop heartbeat;
 
 	private final @Nullable ServiceCache cache;
 
@@ -72,7 +72,7 @@ public class DiscoveryMetrics implements MeterBinder {
 	 * @param cache the discovery cache, or {@code null} when this application does not
 	 * discover others
 	 */
-	public DiscoveryMetrics(@Nullable InstanceRegistrar registrar, @Nullable Heartbeat heartbeat,
+	public DiscoveryMetrics(@Nullable InstanceRegistrar registrar, @Nullable HealthCheckLoop heartbeat,
 			@Nullable ServiceCache cache) {
 		this.registrar = registrar;
 		this.heartbeat = heartbeat;

@@ -67,21 +67,41 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	private final Duration requestTimeout;
 
+	private final List<String> endpoints;
+
 	/**
-	 * Create a new store.
+	 * Create a new store whose endpoints are not known.
 	 * @param client the etcd client
 	 * @param requestTimeout the deadline of every call made without one
 	 */
 	public EtcdRegistrationStore(Client client, Duration requestTimeout) {
+		this(client, requestTimeout, List.of());
+	}
+
+	/**
+	 * Create a new store.
+	 * @param client the etcd client
+	 * @param requestTimeout the deadline of every call made without one
+	 * @param endpoints the endpoints the client connects to, named when a registration
+	 * fails start-up
+	 */
+	public EtcdRegistrationStore(Client client, Duration requestTimeout, List<String> endpoints) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
+		Assert.notNull(endpoints, "'endpoints' must not be null");
 		this.client = client;
 		this.requestTimeout = requestTimeout;
+		this.endpoints = List.copyOf(endpoints);
 	}
 
 	@Override
 	public Duration getRequestTimeout() {
 		return this.requestTimeout;
+	}
+
+	@Override
+	public List<String> getEndpoints() {
+		return this.endpoints;
 	}
 
 	@Override

@@ -16,48 +16,46 @@
 
 package io.etcddiscovery.registration;
 
-import java.time.Duration;
 import java.util.function.Predicate;
 
-import io.etcddiscovery.etcd.EtcdCalls;
 import io.etcddiscovery.registration.RegistrationStore.ExistingKey;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 /**
  * What this process held before it lost its lease or key: the lease, and the create
  * revision of a key that may outlive it (etcd was unreachable, a new leader gave the
  * lease one more TTL). A key bound to that lease, or created at that revision and left
  * without a lease, is recognised as this process's own when registering again, and the
- * old lease is revoked once the new registration holds. Touched on the registrar's
- * executor only.
+ * old lease is revoked once the new registration holds. A value: the registrar holds the
+ * current one and replaces it whole.
  *
+ * @param leaseId the lost lease, 0 for none
+ * @param createRevision the create revision of the lost key, 0 for none
  * @author etcd-discovery authors
  */
-final class FormerKey {
-
-	private static final Log logger = LogFactory.getLog(InstanceRegistrar.class);
-
-	private long leaseId;
-
-	private long createRevision;
+record FormerKey(long leaseId, long createRevision) {
 
 	/**
-	 * Remember a lost lease and the key that was bound to it.
+	 * Nothing held before.
+	 */
+	static final FormerKey NONE = new FormerKey(0, 0);
+
+	/**
+	 * Return what is remembered after a lost lease and the key that was bound to it.
 	 * @param leaseId the lease
 	 * @param createRevision the key's create revision
+	 * @return what is remembered
 	 */
-	void remember(long leaseId, long createRevision) {
-		this.leaseId = leaseId;
-		this.createRevision = createRevision;
+	static FormerKey lease(long leaseId, long createRevision) {
+		return new FormerKey(leaseId, createRevision);
 	}
 
 	/**
-	 * Remember a lost key whose lease is still held.
+	 * Return what is remembered after a lost key whose lease is still held.
 	 * @param createRevision the key's create revision
+	 * @return what is remembered: this lease, if any, and the key
 	 */
-	void rememberKey(long createRevision) {
-		this.createRevision = createRevision;
+	FormerKey key(long createRevision) {
+		return new FormerKey(this.leaseId, createRevision);
 	}
 
 	/**
@@ -69,42 +67,27 @@ final class FormerKey {
 	}
 
 	/**
+	 * Return whether the remembered lease is to be revoked now that the registration
+	 * holds with the given one.
+	 * @param currentLeaseId the lease now held
+	 * @return whether another lease is remembered
+	 */
+	boolean isReplacedBy(long currentLeaseId) {
+		return this.leaseId != 0 && this.leaseId != currentLeaseId;
+	}
+
+	/**
 	 * Return what recognises a key bound to another lease than the current one as this
 	 * process's: bound to the remembered lease, or created at the remembered or the
-	 * current revision and left without a lease. It reads a copy of what is remembered
-	 * now, so that the store may call it on its own threads.
+	 * current revision and left without a lease. The store may call it on its own
+	 * threads.
 	 * @param ownRevision the create revision of this process's current key, 0 for none
 	 * @return the test
 	 */
 	Predicate<ExistingKey> isOwn(long ownRevision) {
-		long lease = this.leaseId;
-		long created = this.createRevision;
-		return (existing) -> (lease != 0 && existing.leaseId() == lease)
-				|| (existing.leaseId() == 0 && existing.createRevision() != 0
-						&& (existing.createRevision() == ownRevision || existing.createRevision() == created));
-	}
-
-	/**
-	 * Revoke the remembered lease once the registration holds with another one, and
-	 * forget it.
-	 * @param currentLeaseId the lease now held
-	 * @param store where to revoke it
-	 * @param timeout the deadline of the call
-	 */
-	void release(long currentLeaseId, RegistrationStore store, Duration timeout) {
-		long previous = this.leaseId;
-		if (previous == 0 || previous == currentLeaseId) {
-			return;
-		}
-		this.leaseId = 0;
-		this.createRevision = 0;
-		store.revokeAsync(previous, timeout).whenComplete((revoked, failure) -> {
-			if (failure != null && logger.isDebugEnabled()) {
-				// Most likely expired already; otherwise it expires by itself.
-				logger.debug("Could not revoke lost lease %s: %s".formatted(Long.toHexString(previous),
-						EtcdCalls.unwrap(failure).getMessage()));
-			}
-		});
+		return (existing) -> (this.leaseId != 0 && existing.leaseId() == this.leaseId) || (existing.leaseId() == 0
+				&& existing.createRevision() != 0
+				&& (existing.createRevision() == ownRevision || existing.createRevision() == this.createRevision));
 	}
 
 }

@@ -53,7 +53,7 @@ public class InstanceLifecycle
 
 	private final Supplier<ServiceRegistration> registration;
 
-	private final Heartbeat heartbeat;
+	private final HealthCheckLoop healthCheckLoop;
 
 	private final boolean failFast;
 
@@ -67,18 +67,18 @@ public class InstanceLifecycle
 	 * Create a new lifecycle.
 	 * @param registrar the registrar
 	 * @param registration what to register, resolved when the application is ready
-	 * @param heartbeat the heartbeat, started once registration starts
+	 * @param healthCheckLoop the health check loop, started once registration starts
 	 * @param failFast whether a failed first registration fails start-up
 	 * @param drainDelay how long to wait between withdrawing the key and revoking the
 	 * lease
 	 */
 	public InstanceLifecycle(InstanceRegistrar registrar, Supplier<ServiceRegistration> registration,
-			Heartbeat heartbeat, boolean failFast, Duration drainDelay) {
+			HealthCheckLoop healthCheckLoop, boolean failFast, Duration drainDelay) {
 		Assert.notNull(registrar, "'registrar' must not be null");
 		Assert.notNull(registration, "'registration' must not be null");
-		Assert.notNull(heartbeat, "'heartbeat' must not be null");
-		this.heartbeat = heartbeat;
+		Assert.notNull(healthCheckLoop, "'healthCheckLoop' must not be null");
 		Assert.notNull(drainDelay, "'drainDelay' must not be null");
+		this.healthCheckLoop = healthCheckLoop;
 		this.registrar = registrar;
 		this.registration = registration;
 		this.failFast = failFast;
@@ -96,14 +96,14 @@ public class InstanceLifecycle
 			return;
 		}
 		// Health first, so that an unhealthy instance is never published as UP.
-		ServiceRegistration instance = this.registration.get().withStatus(this.heartbeat.evaluateNow());
+		ServiceRegistration instance = this.registration.get().withStatus(this.healthCheckLoop.evaluateNow());
 		if (this.failFast) {
 			this.registrar.startAndWait(instance);
 		}
 		else {
 			this.registrar.start(instance);
 		}
-		this.heartbeat.start();
+		this.healthCheckLoop.start();
 	}
 
 	@Override
@@ -114,7 +114,7 @@ public class InstanceLifecycle
 	@Override
 	public void stop() {
 		this.running = false;
-		this.heartbeat.stop();
+		this.healthCheckLoop.stop();
 		this.registrar.stop(this.drainDelay);
 	}
 
@@ -129,11 +129,11 @@ public class InstanceLifecycle
 	}
 
 	/**
-	 * Return the heartbeat.
-	 * @return the heartbeat
+	 * Return the health check loop.
+	 * @return the health check loop
 	 */
-	public Heartbeat getHeartbeat() {
-		return this.heartbeat;
+	public HealthCheckLoop getHealthCheckLoop() {
+		return this.healthCheckLoop;
 	}
 
 	/**

@@ -88,6 +88,10 @@ final class LeaseKeeper {
 		return this.lastRenewal;
 	}
 
+	private void renewed() {
+		this.lastRenewal = this.clock.instant();
+	}
+
 	Duration ttl() {
 		return this.ttl;
 	}
@@ -177,7 +181,7 @@ final class LeaseKeeper {
 			if (!this.closed) {
 				this.renewedAt = System.nanoTime();
 				this.renewedForMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
-				LeaseKeeper.this.lastRenewal = LeaseKeeper.this.clock.instant();
+				LeaseKeeper.this.renewed();
 			}
 		}
 

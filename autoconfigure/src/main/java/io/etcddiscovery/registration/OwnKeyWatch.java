@@ -64,8 +64,12 @@ final class OwnKeyWatch implements KeyListener {
 	static OwnKeyWatch start(RegistrationStore store, String key, long createRevision, long fromRevision,
 			Executor executor, Events events) {
 		OwnKeyWatch watch = new OwnKeyWatch(key, createRevision, executor, events);
-		watch.handle = store.watch(key, fromRevision, watch);
+		watch.watch(store, fromRevision);
 		return watch;
+	}
+
+	private void watch(RegistrationStore store, long fromRevision) {
+		this.handle = store.watch(this.key, fromRevision, this);
 	}
 
 	/**

@@ -16,19 +16,29 @@
 
 package io.etcddiscovery.registration;
 
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
 /**
- * Thrown when this instance could not be registered in etcd or kept there.
+ * Thrown when this instance could not be registered in etcd or kept there. When it fails
+ * start-up, it names the etcd endpoints the registration was made against, so that the
+ * report names those the client used, wherever they were configured.
  *
  * @author etcd-discovery authors
  */
 public class RegistrationException extends RuntimeException {
+
+	private final List<String> endpoints;
 
 	/**
 	 * Create a new exception.
 	 * @param message what failed, in one line
 	 */
 	public RegistrationException(String message) {
-		super(message);
+		this(message, null, List.of());
 	}
 
 	/**
@@ -37,7 +47,28 @@ public class RegistrationException extends RuntimeException {
 	 * @param cause the cause
 	 */
 	public RegistrationException(String message, Throwable cause) {
+		this(message, cause, List.of());
+	}
+
+	/**
+	 * Create a new exception.
+	 * @param message what failed, in one line
+	 * @param cause the cause, or {@code null}
+	 * @param endpoints the endpoints of the etcd cluster the registration was made
+	 * against, empty when they are not known
+	 */
+	public RegistrationException(String message, @Nullable Throwable cause, List<String> endpoints) {
 		super(message, cause);
+		Assert.notNull(endpoints, "'endpoints' must not be null");
+		this.endpoints = List.copyOf(endpoints);
+	}
+
+	/**
+	 * Return the endpoints of the etcd cluster the registration was made against.
+	 * @return the endpoints, empty when they are not known
+	 */
+	public List<String> getEndpoints() {
+		return this.endpoints;
 	}
 
 }

@@ -17,6 +17,7 @@
 package io.etcddiscovery.registration;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 
@@ -43,6 +44,15 @@ public interface RegistrationStore {
 	 * @return the request timeout
 	 */
 	Duration getRequestTimeout();
+
+	/**
+	 * Return the endpoints of the etcd cluster this store writes to, for the report of a
+	 * failed registration.
+	 * @return the endpoints, empty when they are not known
+	 */
+	default List<String> getEndpoints() {
+		return List.of();
+	}
 
 	/**
 	 * Grant a lease, within the request timeout.

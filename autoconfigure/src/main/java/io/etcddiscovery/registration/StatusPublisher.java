@@ -25,7 +25,7 @@ import org.springframework.util.Assert;
  * Decides the status this instance publishes from three inputs, strongest first: an
  * operator's override (for example {@code OUT_OF_SERVICE} set through the actuator
  * endpoint), readiness (an application refusing traffic is {@code OUT_OF_SERVICE}), and
- * health as reported by the {@link Heartbeat}.
+ * health as reported by the {@link HealthCheckLoop}.
  *
  * @author etcd-discovery authors
  */

@@ -21,93 +21,161 @@ import java.util.concurrent.CompletableFuture;
 
 import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.EtcdCalls;
+import io.etcddiscovery.etcd.SerialExecutor;
 import io.etcddiscovery.registration.LeaseKeeper.Lease;
-import io.etcddiscovery.registration.RegistrationState.Phase;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Withdraws the instance of a {@link RegistrationMachine}: deletes its key (only if it is
- * still this process's), lets watchers and load balancers notice for the drain delay (a
- * timer, no thread waits), then revokes the lease. Runs on the machine's executor.
+ * Withdraws a registration from etcd: deletes the key (only if it is still this
+ * process's), lets watchers and load balancers notice for the drain delay (a timer, no
+ * thread waits), then stops keeping the lease alive and revokes it. It holds no state:
+ * the registrar hands it what it held and is told what was done, as an {@link Outcome}.
  *
  * @author etcd-discovery authors
  */
 final class Withdrawal {
 
-	private static final Log logger = LogFactory.getLog(InstanceRegistrar.class);
+	private final RegistrationStore store;
 
-	private static final String DELETED = "key deleted";
+	private final SerialExecutor executor;
 
-	private final RegistrationMachine machine;
-
-	Withdrawal(RegistrationMachine machine) {
-		this.machine = machine;
+	/**
+	 * Create a new withdrawal.
+	 * @param store where the key and the lease are
+	 * @param executor the registrar's executor, whose timer measures the drain delay
+	 */
+	Withdrawal(RegistrationStore store, SerialExecutor executor) {
+		this.store = store;
+		this.executor = executor;
 	}
 
 	/**
-	 * Withdraw the instance, as one task of the machine's executor that holds it until
-	 * the lease is released: no thread waits for etcd nor for the drain delay.
+	 * Withdraw a registration, within one task of the registrar's executor that holds it
+	 * until the lease is released: no thread waits for etcd nor for the drain delay.
+	 * @param key the key, or {@code null} when there is none
+	 * @param createRevision the key's create revision, 0 when this process holds no key
+	 * @param lease the lease, or {@code null} when there is none
 	 * @param drainDelay how long to wait between deleting the key and revoking the lease
-	 * @return completes when the lease is released
+	 * @return what was done, once the lease is released
 	 */
-	CompletableFuture<Void> withdraw(Duration drainDelay) {
-		RegistrationMachine machine = this.machine;
-		machine.cancelRetry();
-		machine.closeKeyWatch();
-		Lease active = machine.lease;
-		String current = machine.key;
-		long createRevision = machine.createRevision;
-		machine.lease = null;
-		machine.createRevision = 0;
-		if (active == null && createRevision == 0) {
-			machine.publishState(Phase.DEREGISTERED, null);
-			return CompletableFuture.completedFuture(null);
-		}
-		CompletableFuture<String> deleted = (active != null && createRevision != 0 && current != null)
-				? machine.store.withdrawAsync(current, createRevision, machine.store.getRequestTimeout())
-					.handle((withdrawn, failure) -> {
-						if (failure != null) {
-							return "key not deleted (" + EtcdCalls.unwrap(failure).getMessage() + ")";
-						}
-						return withdrawn ? drain(drainDelay) : "key already gone";
-					})
-				: CompletableFuture.completedFuture("no key");
-		return deleted
-			.thenCompose((outcome) -> outcome.startsWith(DELETED) ? drained(drainDelay, outcome)
-					: CompletableFuture.completedFuture(outcome))
-			.thenCompose((outcome) -> release(active, outcome))
-			.thenAccept((outcome) -> {
-				machine.publishState(Phase.DEREGISTERED, null);
-				logger.info("Deregistered %s: %s".formatted(current, outcome));
-			});
+	CompletableFuture<Outcome> withdraw(@Nullable String key, long createRevision, @Nullable Lease lease,
+			Duration drainDelay) {
+		CompletableFuture<Outcome> deleted = (lease != null && createRevision != 0 && key != null)
+				? this.store.withdrawAsync(key, createRevision, this.store.getRequestTimeout())
+					.handle((withdrawn, failure) -> (failure != null)
+							? Outcome.of(KeyOutcome.NOT_DELETED, EtcdCalls.unwrap(failure).getMessage())
+							: Outcome.of(withdrawn ? KeyOutcome.DELETED : KeyOutcome.ALREADY_GONE, null))
+				: CompletableFuture.completedFuture(Outcome.of(KeyOutcome.NO_KEY, null));
+		return deleted.thenCompose((outcome) -> (outcome.key() == KeyOutcome.DELETED) ? drain(outcome, drainDelay)
+				: CompletableFuture.completedFuture(outcome))
+			.thenCompose((outcome) -> release(lease, outcome));
 	}
 
-	private static String drain(Duration drainDelay) {
-		return (drainDelay.toMillis() > 0) ? DELETED + ", drained " + Durations.format(drainDelay) : DELETED;
-	}
-
-	private CompletableFuture<String> drained(Duration drainDelay, String outcome) {
+	private CompletableFuture<Outcome> drain(Outcome outcome, Duration drainDelay) {
 		if (drainDelay.toMillis() <= 0) {
 			return CompletableFuture.completedFuture(outcome);
 		}
 		// Watchers and load balancers notice meanwhile: no thread waits for them.
-		return this.machine.executor.after(drainDelay).handle((passed, failure) -> outcome);
+		Outcome drained = outcome.drained(drainDelay);
+		return this.executor.after(drainDelay).handle((passed, failure) -> drained);
 	}
 
-	private CompletableFuture<String> release(@Nullable Lease active, String outcome) {
-		if (active == null) {
+	private CompletableFuture<Outcome> release(@Nullable Lease lease, Outcome outcome) {
+		if (lease == null) {
 			return CompletableFuture.completedFuture(outcome);
 		}
-		active.close();
-		String lease = ", lease " + Long.toHexString(active.id());
-		return this.machine.store.revokeAsync(active.id(), this.machine.store.getRequestTimeout())
-			.handle((revoked,
-					failure) -> (failure != null)
-							? outcome + lease + " not revoked (" + EtcdCalls.unwrap(failure).getMessage()
-									+ "): it expires within " + active.ttlSeconds() + "s"
-							: outcome + lease + " revoked");
+		lease.close();
+		return this.store.revokeAsync(lease.id(), this.store.getRequestTimeout())
+			.handle((revoked, failure) -> outcome.released(new Revocation(lease.id(), lease.ttlSeconds(),
+					(failure != null) ? String.valueOf(EtcdCalls.unwrap(failure).getMessage()) : null)));
+	}
+
+	/**
+	 * What became of the key.
+	 */
+	enum KeyOutcome {
+
+		/**
+		 * Deleted: it was still this process's.
+		 */
+		DELETED,
+
+		/**
+		 * Not deleted: it was gone already, or no longer this process's.
+		 */
+		ALREADY_GONE,
+
+		/**
+		 * Not deleted: etcd did not answer in time or failed.
+		 */
+		NOT_DELETED,
+
+		/**
+		 * This process held no key.
+		 */
+		NO_KEY
+
+	}
+
+	/**
+	 * What a withdrawal did.
+	 *
+	 * @param key what became of the key
+	 * @param keyFailure why the key was not deleted, or {@code null}
+	 * @param drained how long watchers were given to notice, zero when the key was not
+	 * deleted or there was no drain delay
+	 * @param revocation what became of the lease, or {@code null} when there was none
+	 */
+	record Outcome(KeyOutcome key, @Nullable String keyFailure, Duration drained, @Nullable Revocation revocation) {
+
+		static Outcome of(KeyOutcome key, @Nullable String keyFailure) {
+			return new Outcome(key, keyFailure, Duration.ZERO, null);
+		}
+
+		Outcome drained(Duration drainDelay) {
+			return new Outcome(this.key, this.keyFailure, drainDelay, this.revocation);
+		}
+
+		Outcome released(Revocation revocation) {
+			return new Outcome(this.key, this.keyFailure, this.drained, revocation);
+		}
+
+		/**
+		 * Describe the withdrawal in a few words, for its log line.
+		 * @return for example
+		 * {@code key deleted, drained 2s, lease 694d7f3e8a1c2b05 revoked}
+		 */
+		String describe() {
+			StringBuilder text = new StringBuilder(switch (this.key) {
+				case DELETED -> "key deleted";
+				case ALREADY_GONE -> "key already gone";
+				case NOT_DELETED -> "key not deleted (" + this.keyFailure + ")";
+				case NO_KEY -> "no key";
+			});
+			if (!this.drained.isZero()) {
+				text.append(", drained ").append(Durations.format(this.drained));
+			}
+			Revocation lease = this.revocation;
+			if (lease != null) {
+				text.append(", lease ").append(Long.toHexString(lease.leaseId()));
+				text.append((lease.failure() != null)
+						? " not revoked (" + lease.failure() + "): it expires within " + lease.ttlSeconds() + "s"
+						: " revoked");
+			}
+			return text.toString();
+		}
+
+	}
+
+	/**
+	 * What became of the lease.
+	 *
+	 * @param leaseId the lease
+	 * @param ttlSeconds its TTL, within which it expires when it was not revoked
+	 * @param failure why it was not revoked, or {@code null} when it was
+	 */
+	record Revocation(long leaseId, long ttlSeconds, @Nullable String failure) {
+
 	}
 
 }

@@ -16,7 +16,7 @@
 
 /**
  * What this instance registers and how it stays registered: the value, the lease, the
- * own-key watch, the registrar's state machine, the heartbeat and the lifecycle.
+ * own-key watch, the registrar's state machine, the health check loop and the lifecycle.
  */
 @NullMarked
 package io.etcddiscovery.registration;

@@ -21,7 +21,7 @@ import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
 import io.etcddiscovery.health.EtcdHealthIndicator;
 import io.etcddiscovery.health.HealthStatusSource;
 import io.etcddiscovery.metrics.DiscoveryMetrics;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.StatusPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -61,11 +61,11 @@ class DiscoveryActuatorAutoConfigurationTests {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(EtcdHealthIndicator.class)
 				.hasSingleBean(HealthStatusSource.class)
-				.hasSingleBean(Heartbeat.class)
+				.hasSingleBean(HealthCheckLoop.class)
 				.hasSingleBean(StatusPublisher.class)
 				.hasSingleBean(DiscoveryMetrics.class)
 				.hasSingleBean(EtcdCloudServiceRegistry.class);
-			assertThat(context.getBean(Heartbeat.class).getInterval()).hasMillis(3333);
+			assertThat(context.getBean(HealthCheckLoop.class).getInterval()).hasMillis(3333);
 		});
 	}
 
@@ -99,13 +99,13 @@ class DiscoveryActuatorAutoConfigurationTests {
 	void heartbeatCanIgnoreHealth() {
 		this.contextRunner.withPropertyValues("discovery.heartbeat.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(HealthStatusSource.class)
-				.hasSingleBean(Heartbeat.class));
+				.hasSingleBean(HealthCheckLoop.class));
 	}
 
 	@Test
 	void heartbeatIntervalAndUnknownHealthGroup() {
 		this.contextRunner.withPropertyValues("discovery.heartbeat.interval=1s")
-			.run((context) -> assertThat(context.getBean(Heartbeat.class).getInterval()).hasSeconds(1));
+			.run((context) -> assertThat(context.getBean(HealthCheckLoop.class).getInterval()).hasSeconds(1));
 		this.contextRunner.withPropertyValues("discovery.heartbeat.health-group=nope").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(ReportedProperty.of(context.getStartupFailure()).name())
@@ -118,7 +118,7 @@ class DiscoveryActuatorAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(DiscoveryMetrics.class)
-				.hasSingleBean(Heartbeat.class));
+				.hasSingleBean(HealthCheckLoop.class));
 	}
 
 	@Test
@@ -126,7 +126,7 @@ class DiscoveryActuatorAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(ServiceRegistry.class))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(EtcdCloudServiceRegistry.class)
-				.hasSingleBean(Heartbeat.class));
+				.hasSingleBean(HealthCheckLoop.class));
 	}
 
 	@Test
@@ -135,7 +135,7 @@ class DiscoveryActuatorAutoConfigurationTests {
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(EtcdHealthIndicator.class)
 				.doesNotHaveBean(HealthStatusSource.class)
-				.hasSingleBean(Heartbeat.class));
+				.hasSingleBean(HealthCheckLoop.class));
 	}
 
 }

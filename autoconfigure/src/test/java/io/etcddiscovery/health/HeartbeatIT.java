@@ -179,7 +179,7 @@ class HeartbeatIT {
 		etcd.restart();
 		await().atMost(Duration.ofSeconds(20)).until(() -> "UP".equals(status()));
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.context.getBean(InstanceLifecycle.class).getHeartbeat().getLastBeat() != null);
+			.until(() -> this.context.getBean(InstanceLifecycle.class).getHealthCheckLoop().getLastBeat() != null);
 	}
 
 	@Test

@@ -61,6 +61,11 @@ class InMemoryRegistrationStore implements RegistrationStore {
 		return Duration.ofSeconds(1);
 	}
 
+	@Override
+	public List<String> getEndpoints() {
+		return List.of("memory://registrations");
+	}
+
 	/**
 	 * Make the next calls fail as if etcd did not answer.
 	 * @param count how many calls fail

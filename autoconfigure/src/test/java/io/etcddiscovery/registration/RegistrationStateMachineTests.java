@@ -33,12 +33,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for the registrar's state machine ({@link InstanceRegistrar},
- * {@link RegistrationMachine}) against a store in memory: every transition between
- * phases, what it writes, and what it counts, with no etcd and no mock.
+ * Tests for the registrar's state machine ({@link InstanceRegistrar}) against a store in
+ * memory: every transition between phases, what it writes, and what it counts, with no
+ * etcd and no mock.
  *
  * @author etcd-discovery authors
  */
@@ -90,6 +91,16 @@ class RegistrationStateMachineTests {
 		assertThat(this.registrar.getState().consecutiveFailures()).isZero();
 		assertThat(this.registrar.getState().lastError()).isNull();
 		assertThat(this.registrar.getLeaseLosses()).isZero();
+	}
+
+	@Test
+	void aFailedFirstRegistrationNamesTheStoresEndpoints() {
+		this.store.failNextCalls(1);
+		assertThatExceptionOfType(RegistrationException.class)
+			.isThrownBy(() -> this.registrar.startAndWait(this.registration))
+			.withMessageContaining("grant failed: UNAVAILABLE")
+			.satisfies((ex) -> assertThat(ex.getEndpoints()).containsExactly("memory://registrations"));
+		assertThat(this.registrar.getState().phase()).isEqualTo(Phase.RETRYING);
 	}
 
 	@Test

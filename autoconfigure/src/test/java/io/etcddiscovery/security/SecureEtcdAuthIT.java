@@ -27,7 +27,7 @@ import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcddiscovery.registration.Heartbeat;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.RegistrationException;
 import io.etcddiscovery.registration.RegistrationState;
@@ -164,7 +164,7 @@ class SecureEtcdAuthIT {
 				application("orders", PASSWORD, "discovery.ttl=10s", "discovery.heartbeat.interval=3s"));
 		await().atMost(TIMEOUT).until(() -> registrar(context).getState().phase() == Phase.REGISTERED);
 		long lease = registrar(context).getState().leaseId();
-		Heartbeat heartbeat = context.getBean(Heartbeat.class);
+		HealthCheckLoop heartbeat = context.getBean(HealthCheckLoop.class);
 		String idleToken = etcd.cluster().authenticate("orders", PASSWORD);
 		Instant watchFrom = Instant.now();
 		await().during(Duration.ofSeconds(9))
@@ -172,7 +172,7 @@ class SecureEtcdAuthIT {
 			.until(() -> isRegisteredWith(lease) && registrar(context).getState().phase() == Phase.REGISTERED
 					&& heartbeat.getConsecutiveFailures() == 0);
 		assertThat(etcd.cluster().isTokenValid(idleToken)).as("a token idle for longer than its TTL").isFalse();
-		Heartbeat.Beat lastBeat = heartbeat.getLastBeat();
+		HealthCheckLoop.Beat lastBeat = heartbeat.getLastBeat();
 		assertThat(lastBeat.success()).isTrue();
 		assertThat(lastBeat.at()).isAfter(watchFrom.plusSeconds(5));
 		// Writing again with an expired token: a new lease and a new key

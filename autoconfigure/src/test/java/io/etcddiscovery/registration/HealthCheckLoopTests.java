@@ -35,12 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link Heartbeat}'s handling of health results, with a scripted health source
- * (the registrar is never started, so no etcd is involved).
+ * Tests for {@link HealthCheckLoop}'s handling of health results, with a scripted health
+ * source (the registrar is never started, so no etcd is involved).
  *
  * @author etcd-discovery authors
  */
-class HeartbeatTests {
+class HealthCheckLoopTests {
 
 	private final Client client = Client.builder().endpoints("http://127.0.0.1:1").build();
 
@@ -59,18 +59,18 @@ class HeartbeatTests {
 
 		@Override
 		public synchronized void setHealthStatus(InstanceStatus status) {
-			HeartbeatTests.this.published.add(status + "@" + HeartbeatTests.this.evaluations.get());
+			HealthCheckLoopTests.this.published.add(status + "@" + HealthCheckLoopTests.this.evaluations.get());
 			super.setHealthStatus(status);
 		}
 
 	};
 
-	private Heartbeat heartbeat;
+	private HealthCheckLoop loop;
 
 	@AfterEach
 	void stop() {
-		if (this.heartbeat != null) {
-			this.heartbeat.stop();
+		if (this.loop != null) {
+			this.loop.stop();
 		}
 		this.registrar.stop(Duration.ZERO);
 		this.client.close();
@@ -81,12 +81,12 @@ class HeartbeatTests {
 	void statusFlipsOnlyAfterThresholdEqualResultsInARow() {
 		List<InstanceStatus> script = List.of(InstanceStatus.UP, InstanceStatus.DOWN, InstanceStatus.DOWN,
 				InstanceStatus.UP, InstanceStatus.DOWN, InstanceStatus.DOWN, InstanceStatus.DOWN);
-		this.heartbeat = heartbeat(3, () -> {
+		this.loop = loop(3, () -> {
 			int index = this.evaluations.incrementAndGet() - 1;
 			return script.get(Math.min(index, script.size() - 1));
 		});
-		assertThat(this.heartbeat.evaluateNow()).isEqualTo(InstanceStatus.UP);
-		this.heartbeat.start();
+		assertThat(this.loop.evaluateNow()).isEqualTo(InstanceStatus.UP);
+		this.loop.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.published.size() == 2);
 		// UP at start-up; two DOWNs then an UP change nothing; the third DOWN in a row
 		// flips.
@@ -96,21 +96,21 @@ class HeartbeatTests {
 
 	@Test
 	void thresholdOfOneFlipsAtOnce() {
-		this.heartbeat = heartbeat(1,
+		this.loop = loop(1,
 				() -> (this.evaluations.incrementAndGet() == 1) ? InstanceStatus.UP : InstanceStatus.OUT_OF_SERVICE);
-		this.heartbeat.evaluateNow();
-		this.heartbeat.start();
+		this.loop.evaluateNow();
+		this.loop.start();
 		await().atMost(Duration.ofSeconds(10)).until(() -> this.published.size() == 2);
 		assertThat(this.published).containsExactly("UP@1", "OUT_OF_SERVICE@2");
 	}
 
 	@Test
 	void failingHealthCheckCountsAsDownAndOverrideWins() {
-		this.heartbeat = heartbeat(1, () -> {
+		this.loop = loop(1, () -> {
 			this.evaluations.incrementAndGet();
 			throw new IllegalStateException("database gone");
 		});
-		assertThat(this.heartbeat.evaluateNow()).isEqualTo(InstanceStatus.DOWN);
+		assertThat(this.loop.evaluateNow()).isEqualTo(InstanceStatus.DOWN);
 		this.publisher.setOperatorStatus("out_of_service");
 		assertThat(this.publisher.getEffectiveStatus()).isEqualTo(InstanceStatus.OUT_OF_SERVICE);
 		this.publisher.setOperatorStatus("UP");
@@ -119,8 +119,8 @@ class HeartbeatTests {
 		assertThat(this.publisher.getEffectiveStatus()).isEqualTo(InstanceStatus.OUT_OF_SERVICE);
 	}
 
-	private Heartbeat heartbeat(int threshold, StatusSource source) {
-		return new Heartbeat(this.registrar, this.publisher, source, Duration.ofMillis(20), Duration.ofSeconds(1),
+	private HealthCheckLoop loop(int threshold, StatusSource source) {
+		return new HealthCheckLoop(this.registrar, this.publisher, source, Duration.ofMillis(20), Duration.ofSeconds(1),
 				threshold, Duration.ofMillis(200), Clock.systemUTC(), this.scheduler);
 	}
 

@@ -45,28 +45,31 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
- * Beats every interval: evaluates health on its own thread with a time bound (a slow or
- * hanging check counts as {@code DOWN} and never delays anything else), publishes the
- * status once the same new result was seen {@code threshold} times in a row, and checks
- * that this instance's key is still in etcd. The lease itself is renewed by jetcd's
- * keep-alive stream, independently of the heartbeat.
+ * This instance's own health check loop: every interval (each round is a beat of
+ * {@code discovery.heartbeat.*}), it evaluates health on its own thread with a time bound
+ * (a slow or hanging check counts as {@code DOWN} and never delays anything else),
+ * publishes the status once the same new result was seen {@code threshold} times in a
+ * row, and checks that this instance's key is still in etcd. The lease itself is renewed
+ * by jetcd's keep-alive stream, independently of this loop. Not to be confused with
+ * Spring Cloud's {@code HeartbeatEvent}, which tells that the catalog of other instances
+ * changed.
  * <p>
  * A beat waits for nothing on a shared thread: it runs on a {@link SerialExecutor} of the
- * {@link DiscoveryScheduler}, hands the health check to the heartbeat's own thread
+ * {@link DiscoveryScheduler}, hands the health check to the loop's own thread
  * ({@value #HEALTH_THREAD_NAME_PREFIX}1, which contains a check that hangs) and the key
  * check to the registrar, and schedules the next beat an interval after the last one
  * ended.
  *
  * @author etcd-discovery authors
  */
-public final class Heartbeat {
+public final class HealthCheckLoop {
 
 	/**
 	 * Prefix of the name of the thread that evaluates health.
 	 */
 	public static final String HEALTH_THREAD_NAME_PREFIX = "etcd-discovery-health-";
 
-	private static final Log logger = LogFactory.getLog(Heartbeat.class);
+	private static final Log logger = LogFactory.getLog(HealthCheckLoop.class);
 
 	private final InstanceRegistrar registrar;
 
@@ -96,7 +99,7 @@ public final class Heartbeat {
 
 	private volatile boolean stopped;
 
-	// The heartbeat's executor only, after start().
+	// The loop's executor only, after start().
 	private @Nullable CompletableFuture<InstanceStatus> pendingEvaluation;
 
 	private @Nullable InstanceStatus candidate;
@@ -108,7 +111,7 @@ public final class Heartbeat {
 	private boolean started;
 
 	/**
-	 * Create a new heartbeat.
+	 * Create a new health check loop.
 	 * @param registrar the registrar whose key is checked
 	 * @param statusPublisher where health results go
 	 * @param statusSource the health to follow, or {@code null} to publish UP
@@ -119,9 +122,9 @@ public final class Heartbeat {
 	 * @param clock the clock for timestamps
 	 * @param scheduler the threads beats run on
 	 */
-	public Heartbeat(InstanceRegistrar registrar, StatusPublisher statusPublisher, @Nullable StatusSource statusSource,
-			Duration interval, Duration healthTimeout, int threshold, Duration verifyTimeout, Clock clock,
-			DiscoveryScheduler scheduler) {
+	public HealthCheckLoop(InstanceRegistrar registrar, StatusPublisher statusPublisher,
+			@Nullable StatusSource statusSource, Duration interval, Duration healthTimeout, int threshold,
+			Duration verifyTimeout, Clock clock, DiscoveryScheduler scheduler) {
 		Assert.notNull(registrar, "'registrar' must not be null");
 		Assert.notNull(statusPublisher, "'statusPublisher' must not be null");
 		Assert.isTrue(threshold >= 1, "'threshold' must be at least 1");
@@ -134,7 +137,7 @@ public final class Heartbeat {
 		this.threshold = threshold;
 		this.verifyTimeout = verifyTimeout;
 		this.clock = clock;
-		this.executor = scheduler.serialExecutor("heartbeat");
+		this.executor = scheduler.serialExecutor("health-check-loop");
 		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(HEALTH_THREAD_NAME_PREFIX);
 		threadFactory.setDaemon(true);
 		this.healthExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -201,7 +204,7 @@ public final class Heartbeat {
 
 	/**
 	 * Add a listener of every beat, for example to record metrics. Listeners are called
-	 * on the heartbeat's executor, one call at a time, and must return quickly.
+	 * on the loop's executor, one call at a time, and must return quickly.
 	 * @param listener the listener
 	 */
 	public void addListener(Consumer<Beat> listener) {
@@ -283,8 +286,7 @@ public final class Heartbeat {
 				listener.accept(beat);
 			}
 			catch (RuntimeException ex) {
-				// A bug in the listener: worth its stack trace, and the heartbeat goes
-				// on.
+				// A bug in the listener: worth its stack trace, and the loop goes on.
 				logger.warn("Heartbeat listener failed", ex);
 			}
 		}
@@ -352,7 +354,7 @@ public final class Heartbeat {
 	}
 
 	/**
-	 * One heartbeat.
+	 * One beat of the loop.
 	 *
 	 * @param at when it started
 	 * @param success whether the key was confirmed in etcd
