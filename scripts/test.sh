@@ -7,8 +7,10 @@
 #     built as a new project (GettingStartedIT). The build deploys what it publishes into a file
 #     repository, target/staging-deploy.
 #  2. The published artifacts checked against what Maven Central requires
-#     (scripts/check-publication.sh), and rebuilt to check they are reproducible
-#     (scripts/check-reproducible.sh).
+#     (scripts/check-publication.sh: pomchecker-maven-plugin's check-maven-central on each
+#     deployed POM, and the few things no plugin checks), and rebuilt from a clean tree to check
+#     they are reproducible (scripts/check-reproducible.sh: maven-artifact-plugin's
+#     artifact:compare against the deployed files).
 #  3. Java 25 (Temurin, JAVA25_HOME), a defined subset: every unit test, and the integration tests
 #     listed in JAVA25_ITS below (start-up, registration, shutdown, discovery, TLS, the AOT-processed
 #     sample).
