@@ -15,8 +15,10 @@
 #     getting-started page built as a new project (GettingStartedIT). The build deploys what it
 #     publishes into a file repository, target/staging-deploy.
 #  2. The published artifacts checked against what Maven Central requires
-#     (scripts/check-publication.sh), and rebuilt to check they are reproducible
-#     (scripts/check-reproducible.sh).
+#     (scripts/check-publication.sh: pomchecker-maven-plugin's check-maven-central on each
+#     deployed POM, and the few things no plugin checks), and rebuilt from a clean tree to check
+#     they are reproducible (scripts/check-reproducible.sh: maven-artifact-plugin's
+#     artifact:compare against the deployed files).
 #  3. Java 25 (Temurin, JAVA25_HOME) on etcd 3.4.23: every unit test, the integration tests that
 #     depend on the JDK (JAVA25_ITS) and those that depend on the etcd release (ETCD34_ITS).
 #  4. Java 17 on the newest 3.5: ETCD_NEWEST_ITS.

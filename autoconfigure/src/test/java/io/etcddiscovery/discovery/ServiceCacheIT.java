@@ -44,6 +44,7 @@ import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
 import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.test.EtcdExtension;
+import io.etcddiscovery.test.TcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;

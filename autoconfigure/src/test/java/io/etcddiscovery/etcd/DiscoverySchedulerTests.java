@@ -55,17 +55,27 @@ class DiscoverySchedulerTests {
 				this.scheduler.serialExecutor("c"));
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostAtOnce = new AtomicInteger();
+		AtomicInteger[] inEach = { new AtomicInteger(), new AtomicInteger(), new AtomicInteger() };
+		AtomicInteger mostInOneExecutor = new AtomicInteger();
 		List<List<Integer>> seen = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
 				new CopyOnWriteArrayList<>());
-		AtomicInteger[] inEach = { new AtomicInteger(), new AtomicInteger(), new AtomicInteger() };
+		// Each executor's first task waits a while for the other two's: they meet only if
+		// the executors run side by side.
+		CountDownLatch firstTasks = new CountDownLatch(3);
+		List<Boolean> met = new CopyOnWriteArrayList<>();
 		CountDownLatch done = new CountDownLatch(3 * 200);
 		for (int i = 0; i < 200; i++) {
 			for (int e = 0; e < 3; e++) {
 				int task = i;
 				int executor = e;
+				// Worker threads only record what they see; the test thread asserts it.
 				executors.get(e).execute(() -> {
-					assertThat(inEach[executor].incrementAndGet()).isOne();
+					mostInOneExecutor.accumulateAndGet(inEach[executor].incrementAndGet(), Math::max);
 					mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+					if (task == 0) {
+						firstTasks.countDown();
+						met.add(awaitQuietly(firstTasks, Duration.ofSeconds(3)));
+					}
 					seen.get(executor).add(task);
 					running.decrementAndGet();
 					inEach[executor].decrementAndGet();
@@ -73,7 +83,11 @@ class DiscoverySchedulerTests {
 				});
 			}
 		}
-		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+		// Long enough for the first tasks to give up waiting for each other one by one.
+		assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+		assertThat(met).as("each executor's first task met the other two").containsExactly(true, true, true);
+		assertThat(mostInOneExecutor).as("most tasks of one executor running at once").hasValue(1);
+		assertThat(mostAtOnce).as("most tasks running at once").hasValue(3);
 		for (List<Integer> tasks : seen) {
 			assertThat(tasks).hasSize(200).isSorted();
 		}
@@ -87,7 +101,7 @@ class DiscoverySchedulerTests {
 		for (int i = 0; i < 10; i++) {
 			this.scheduler.serialExecutor("blocked-" + i).execute(() -> {
 				started.countDown();
-				awaitQuietly(release);
+				awaitQuietly(release, TIMEOUT);
 			});
 		}
 		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
@@ -164,12 +178,13 @@ class DiscoverySchedulerTests {
 			}));
 	}
 
-	private static void awaitQuietly(CountDownLatch latch) {
+	private static boolean awaitQuietly(CountDownLatch latch, Duration timeout) {
 		try {
-			latch.await(10, TimeUnit.SECONDS);
+			return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

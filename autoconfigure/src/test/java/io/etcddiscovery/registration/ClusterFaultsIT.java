@@ -33,11 +33,11 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.discovery.TcpProxy;
 import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.registration.RegistrationState.Phase;
 import io.etcddiscovery.test.EtcdExtension;
 import io.etcddiscovery.test.EtcdMember;
+import io.etcddiscovery.test.TcpProxy;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -245,8 +245,12 @@ class ClusterFaultsIT {
 		// written.
 		await().atMost(TIMEOUT)
 			.until(() -> instances.stream().allMatch((instance) -> instance.registrar().getState().leaseId() == 0));
-		// Long enough for the registration retries to back off well beyond the TTL.
-		await().pollDelay(Duration.ofSeconds(12)).atMost(TIMEOUT).until(() -> true);
+		// Until the registration retries have backed off well beyond the TTL: after the
+		// 4th failure in a row the default backoff (1 s, doubling, 20% jitter) waits at
+		// least 6.4 s, more than twice the 3 s TTL.
+		await().atMost(TIMEOUT)
+			.until(() -> instances.stream()
+				.allMatch((instance) -> instance.registrar().getState().consecutiveFailures() >= 4));
 		leader.start();
 		other.start();
 		etcd.awaitHealthy(TIMEOUT);

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -74,6 +75,12 @@ class ChurnIT {
 
 	private static final String PREFIX = "/services/default/churn/";
 
+	/**
+	 * Decides which slot each step starts or stops, logged and named in every assertion:
+	 * {@code -Dchurn.seed=...} replays a failed run's sequence.
+	 */
+	private static final long SEED = Long.getLong("churn.seed", ThreadLocalRandom.current().nextLong());
+
 	@AfterAll
 	static void closeScheduler() {
 		SCHEDULER.close();
@@ -84,6 +91,8 @@ class ChurnIT {
 
 	@Test
 	void etcdAndEveryCacheHoldExactlyTheLiveInstancesAfterChurn() {
+		logger.info("Churn with seed %d (-Dchurn.seed=%d replays it)".formatted(SEED, SEED));
+		Random random = new Random(SEED);
 		etcd.deleteAllKeys();
 		List<Client> clients = List.of(client(), client(), client());
 		List<ServiceCache> caches = List.of(cache(clients.get(1)), cache(clients.get(2)));
@@ -98,7 +107,7 @@ class ChurnIT {
 				if (System.nanoTime() > end) {
 					throw new IllegalStateException("done");
 				}
-				int slot = ThreadLocalRandom.current().nextInt(INSTANCES);
+				int slot = random.nextInt(INSTANCES);
 				if (slots[slot] == null) {
 					slots[slot] = registrar(clients.get(0));
 					slots[slot].start(registration(slot));
@@ -118,14 +127,18 @@ class ChurnIT {
 					live.add(PREFIX + "i-" + slot);
 				}
 			}
-			await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keys(inspector)).isEqualTo(live));
+			await().atMost(Duration.ofSeconds(30))
+				.untilAsserted(
+						() -> assertThat(keys(inspector)).as("etcd's keys after churn seed %d", SEED).isEqualTo(live));
 			for (ServiceCache cache : caches) {
-				await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(keys(cache)).isEqualTo(live));
+				await().atMost(Duration.ofSeconds(30))
+					.untilAsserted(
+							() -> assertThat(keys(cache)).as("a cache after churn seed %d", SEED).isEqualTo(live));
 			}
 			logger
 				.info("Churn of %d instances for %ss: %d starts, %d stops, %d live at the end; etcd and %d caches agree"
 					.formatted(INSTANCES, CHURN.toSeconds(), starts.get(), stops.get(), live.size(), caches.size()));
-			assertThat(starts.get() + stops.get()).isGreaterThan(100);
+			assertThat(starts.get() + stops.get()).as("steps of churn seed %d", SEED).isGreaterThan(100);
 		}
 		finally {
 			churn.shutdownNow();

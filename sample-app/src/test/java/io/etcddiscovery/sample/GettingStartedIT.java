@@ -40,6 +40,7 @@ import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.util.FileSystemUtils;
 import tools.jackson.databind.JsonNode;
@@ -84,7 +85,10 @@ class GettingStartedIT {
 
 	private static Path aotJar;
 
+	// Two Maven builds of at most BUILD_TIMEOUT each: longer than the build's default
+	// timeout of one test or lifecycle method (test.timeout in the parent POM).
 	@BeforeAll
+	@Timeout(value = 25, unit = TimeUnit.MINUTES)
 	static void buildTheProjectFromThePage() throws Exception {
 		FileSystemUtils.deleteRecursively(WORK);
 		Map<String, String> snippets = snippets();

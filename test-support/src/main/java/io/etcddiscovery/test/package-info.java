@@ -19,7 +19,9 @@
  * and {@link io.etcddiscovery.test.EtcdMember} start, stop, kill, pause and wipe them,
  * and {@link io.etcddiscovery.test.EtcdExtension} ties them to the JUnit Jupiter
  * lifecycle. {@link io.etcddiscovery.test.EtcdCertificates} generates the certificates of
- * an etcd that serves TLS.
+ * an etcd that serves TLS. {@link io.etcddiscovery.test.TcpProxy} cuts or partitions a
+ * client's connections to etcd, {@link io.etcddiscovery.test.FaultySockets} fails like a
+ * crashed or hung instance.
  */
 @NullMarked
 package io.etcddiscovery.test;

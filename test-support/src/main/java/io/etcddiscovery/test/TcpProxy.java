@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.discovery;
+package io.etcddiscovery.test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +28,13 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP proxy in front of etcd that a test can cut, to make a client lose its connection
- * while etcd keeps running and changing, and then restore; or partition, to make etcd go
- * silent for the client while every connection stays open, and then heal.
+ * A TCP proxy on a loopback port in front of an etcd member (or any TCP server) that a
+ * test can {@linkplain #cut() cut}, to make a client lose its connections while etcd
+ * keeps running and changing, and then {@linkplain #restore() restore}; or
+ * {@linkplain #partition() partition}, to make etcd go silent for the client while every
+ * connection stays open, and then {@linkplain #heal() heal}. Give the client
+ * {@link #endpoint()} instead of etcd's endpoint. Each connection costs two daemon
+ * threads; {@link #close()} closes every connection.
  *
  * @author etcd-discovery authors
  */
@@ -44,18 +48,21 @@ public final class TcpProxy implements AutoCloseable {
 
 	private volatile ServerSocket server;
 
+	private volatile Thread acceptor;
+
 	private volatile boolean partitioned;
 
 	private TcpProxy(InetSocketAddress target) throws IOException {
 		this.target = target;
 		this.server = bind(0);
 		this.port = this.server.getLocalPort();
-		accept(this.server);
+		this.acceptor = accept(this.server);
 	}
 
 	/**
-	 * Start a proxy to an etcd endpoint.
-	 * @param endpoint the endpoint, {@code http://127.0.0.1:port}
+	 * Start a proxy to an etcd endpoint, listening on a free loopback port.
+	 * @param endpoint the endpoint, {@code http://127.0.0.1:port}; only its host and port
+	 * are used
 	 * @return the proxy
 	 */
 	public static TcpProxy to(String endpoint) {
@@ -69,18 +76,27 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Return the endpoint of the proxy.
-	 * @return the endpoint
+	 * Return the endpoint of the proxy, to give the client instead of etcd's.
+	 * @return the endpoint, {@code http://127.0.0.1:port}
 	 */
 	public String endpoint() {
 		return "http://127.0.0.1:" + this.port;
 	}
 
 	/**
-	 * Close every connection and refuse new ones.
+	 * Close every connection and refuse new ones: the client sees its connections reset
+	 * and new ones refused, as when etcd's host goes away.
 	 */
-	void cut() {
+	public void cut() {
 		closeQuietly(this.server);
+		// The listening socket is gone only once the thread blocked in accept() has
+		// returned: until then the kernel still completes new connections.
+		try {
+			this.acceptor.join(5000);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.sockets.forEach(TcpProxy::closeQuietly);
 		this.sockets.clear();
 	}
@@ -102,18 +118,22 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
-	 * Accept connections again, on the same port.
+	 * Accept connections again, on the same port, after {@link #cut()}.
 	 */
-	void restore() {
+	public void restore() {
 		try {
 			this.server = bind(this.port);
-			accept(this.server);
+			this.acceptor = accept(this.server);
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
+	/**
+	 * Close every connection and the listening socket, and release what a partition held
+	 * back.
+	 */
 	@Override
 	public void close() {
 		cut();
@@ -127,7 +147,7 @@ public final class TcpProxy implements AutoCloseable {
 		return server;
 	}
 
-	private void accept(ServerSocket server) {
+	private Thread accept(ServerSocket server) {
 		Thread acceptor = new Thread(() -> {
 			while (!server.isClosed()) {
 				try {
@@ -151,6 +171,7 @@ public final class TcpProxy implements AutoCloseable {
 		}, "test-proxy-accept-" + this.port);
 		acceptor.setDaemon(true);
 		acceptor.start();
+		return acceptor;
 	}
 
 	private void pipe(Socket from, Socket to) {
