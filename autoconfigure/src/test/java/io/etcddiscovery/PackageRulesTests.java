@@ -112,8 +112,7 @@ class PackageRulesTests {
 	static final ArchRule everyPackageIsNullMarked = all(packages()).should(beAnnotatedWith(NullMarked.class));
 
 	@ArchTest
-	static final ArchRule everyClassLogsUnderItsOwnName = classes()
-		.should(createTheirLoggersForThemselves());
+	static final ArchRule everyClassLogsUnderItsOwnName = classes().should(createTheirLoggersForThemselves());
 
 	private static AbstractClassesTransformer<JavaPackage> packages() {
 		return new AbstractClassesTransformer<>("packages") {
