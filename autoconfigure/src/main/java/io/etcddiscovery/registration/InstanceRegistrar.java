@@ -27,7 +27,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.EtcdCallException;
 import io.etcddiscovery.etcd.EtcdErrors;
 import io.etcddiscovery.etcd.InstanceStatus;
@@ -39,6 +38,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -54,8 +54,8 @@ import org.springframework.util.Assert;
  * withdrawal) follows the current key.
  * <p>
  * All state is confined to one {@link SerialExecutor} on the shared
- * {@link DiscoveryScheduler}: one task at a time, on whichever worker is free; the
- * store's callbacks only hand events to it.
+ * {@link TaskScheduler}: one task at a time, on whichever worker is free; the store's
+ * callbacks only hand events to it.
  *
  * @author etcd-discovery authors
  */
@@ -85,7 +85,7 @@ public final class InstanceRegistrar {
 	 * @param scheduler the threads to run on
 	 */
 	public InstanceRegistrar(RegistrationStore store, KeyLayout keyLayout, Duration ttl, Backoff backoff, Clock clock,
-			DiscoveryScheduler scheduler) {
+			TaskScheduler scheduler) {
 		Assert.notNull(store, "'store' must not be null");
 		Assert.notNull(keyLayout, "'keyLayout' must not be null");
 		Assert.notNull(ttl, "'ttl' must not be null");
@@ -93,7 +93,7 @@ public final class InstanceRegistrar {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
 		this.store = store;
-		this.executor = scheduler.serialExecutor("registration");
+		this.executor = new SerialExecutor("registration", scheduler);
 		this.machine = new RegistrationMachine(store, keyLayout, ttl, backoff, clock, this.executor);
 		this.withdrawal = new Withdrawal(this.machine);
 		this.statusWriter = new StatusWriter(this.machine);
