@@ -20,10 +20,10 @@ import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.cloud.HeartbeatEventPublisher;
 import io.etcddiscovery.cloud.InstanceRegisteredEventPublisher;
 import io.etcddiscovery.discovery.ServiceCache;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.registration.InstanceRegistrar;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -34,6 +34,7 @@ import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.ConfigurationCondition;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -55,7 +56,8 @@ public final class CloudEventsAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	CloudEventExecutor cloudEventExecutor(DiscoveryScheduler discoveryScheduler) {
+	CloudEventExecutor cloudEventExecutor(
+			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler) {
 		return new CloudEventExecutor(discoveryScheduler);
 	}
 

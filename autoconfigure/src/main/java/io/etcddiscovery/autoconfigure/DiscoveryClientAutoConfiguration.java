@@ -23,15 +23,16 @@ import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.KeyLayout;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Auto-configuration of the discovery of other services: a {@link ServiceCache} of this
@@ -50,8 +51,8 @@ public final class DiscoveryClientAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
-			DiscoveryScheduler discoveryScheduler, DiscoveryProperties properties, DiscoveryClientProperties client,
-			EtcdProperties etcd) {
+			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
+			DiscoveryProperties properties, DiscoveryClientProperties client, EtcdProperties etcd) {
 		return new ServiceCache(etcdClient, etcdKeyLayout.namespacePrefix(properties.getNamespace()),
 				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), client.getInitialLookupTimeout(),
 				discoveryBackoff, Clock.systemUTC(), discoveryScheduler);

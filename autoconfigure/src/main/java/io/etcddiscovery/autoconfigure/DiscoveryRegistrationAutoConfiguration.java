@@ -22,7 +22,6 @@ import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
 import io.etcddiscovery.registration.EtcdRegistrationStore;
@@ -34,6 +33,7 @@ import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.StatusPublisher;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -44,6 +44,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Auto-configuration that registers this application in etcd when it is ready and
@@ -72,7 +73,9 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InstanceRegistrar instanceRegistrar(RegistrationStore registrationStore, KeyLayout etcdKeyLayout,
-			Backoff discoveryBackoff, DiscoveryScheduler discoveryScheduler, DiscoveryProperties properties) {
+			Backoff discoveryBackoff,
+			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
+			DiscoveryProperties properties) {
 		return new InstanceRegistrar(registrationStore, etcdKeyLayout, properties.getTtl(), discoveryBackoff,
 				Clock.systemUTC(), discoveryScheduler);
 	}
@@ -91,7 +94,8 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	HealthCheckLoop healthCheckLoop(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
-			ObjectProvider<StatusSource> statusSource, DiscoveryScheduler discoveryScheduler,
+			ObjectProvider<StatusSource> statusSource,
+			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
 			DiscoveryProperties properties, EtcdProperties etcd) {
 		HeartbeatProperties heartbeat = properties.getHeartbeat();
 		Duration interval = (heartbeat.getInterval() != null) ? heartbeat.getInterval()

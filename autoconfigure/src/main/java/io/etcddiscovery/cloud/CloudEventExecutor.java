@@ -18,15 +18,16 @@ package io.etcddiscovery.cloud;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.scheduling.TaskScheduler;
+
 /**
  * Where Spring Cloud's discovery events ({@code HeartbeatEvent},
  * {@code InstanceRegisteredEvent}) are published, one at a time, in order, on the
- * context's {@link DiscoveryScheduler}: consumers such as Gateway's route refresh and
+ * context's shared {@link TaskScheduler}: consumers such as Gateway's route refresh and
  * Spring Boot Admin's discovery run there, never on jetcd's threads nor on the cache's or
  * the registrar's executor. Deliberately not an {@link java.util.concurrent.Executor}
  * bean, so that nothing else in the context picks it up.
@@ -45,8 +46,8 @@ public final class CloudEventExecutor implements AutoCloseable {
 	 * Create a new executor.
 	 * @param scheduler the threads events are published on
 	 */
-	public CloudEventExecutor(DiscoveryScheduler scheduler) {
-		this.executor = scheduler.serialExecutor("discovery events");
+	public CloudEventExecutor(TaskScheduler scheduler) {
+		this.executor = new SerialExecutor("discovery events", scheduler);
 	}
 
 	void execute(Runnable task) {

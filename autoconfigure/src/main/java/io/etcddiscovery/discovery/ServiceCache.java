@@ -33,12 +33,12 @@ import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -52,9 +52,9 @@ import org.springframework.util.Assert;
  * from what the cache has. While etcd cannot be reached, lookups answer from what the
  * cache last saw.
  * <p>
- * All state is confined to one {@link SerialExecutor} on the shared
- * {@link DiscoveryScheduler}; jetcd's callbacks only hand events to it. Listeners are
- * notified on a second serial executor, never on jetcd's threads nor under a lock.
+ * All state is confined to one {@link SerialExecutor} on the shared shared
+ * {@link TaskScheduler}; jetcd's callbacks only hand events to it. Listeners are notified
+ * on a second serial executor, never on jetcd's threads nor under a lock.
  *
  * @author etcd-discovery authors
  */
@@ -105,7 +105,7 @@ public class ServiceCache implements AutoCloseable {
 	 * @param scheduler the threads to run on
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
-			Backoff backoff, Clock clock, DiscoveryScheduler scheduler) {
+			Backoff backoff, Clock clock, TaskScheduler scheduler) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(prefix != null && prefix.endsWith("/"), "'prefix' must end with '/'");
 		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
@@ -115,10 +115,11 @@ public class ServiceCache implements AutoCloseable {
 		Assert.notNull(scheduler, "'scheduler' must not be null");
 		this.prefix = prefix;
 		this.initialLookupTimeout = initialLookupTimeout;
-		this.executor = scheduler.serialExecutor("cache of " + prefix);
+		this.executor = new SerialExecutor("cache of " + prefix, scheduler);
 		this.listing = new NamespaceListing(client, prefix, requestTimeout);
 		this.sync = new NamespaceSync(this, client, this.listing, backoff, clock, this.executor);
-		this.listeners = new CacheListeners(() -> this.snapshot, scheduler.serialExecutor("listeners of " + prefix));
+		this.listeners = new CacheListeners(() -> this.snapshot,
+				new SerialExecutor("listeners of " + prefix, scheduler));
 	}
 
 	/**

@@ -17,6 +17,7 @@
 package io.etcddiscovery.etcd;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Callable;
@@ -30,10 +31,20 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.Assert;
+
 /**
- * Runs tasks one at a time, in the order they were given, on the workers of a
- * {@link DiscoveryScheduler}: the state an object touches only from its tasks needs no
- * lock, as if it had a thread of its own, while the threads are shared.
+ * Runs tasks one at a time, in the order they were given, on the threads of a shared
+ * {@link TaskScheduler}: the state an object touches only from its tasks needs no lock,
+ * as if it had a thread of its own, while the threads are shared.
+ * <p>
+ * Hand-written because neither the JDK nor Spring has it: an executor that keeps a queue
+ * per object and, for {@link #submitAsync}, holds that queue until a future completes.
+ * Tasks are handed to the scheduler as an {@link Executor} when it is one (Spring's
+ * schedulers all are: the auto-configured one runs them on its worker pool), and
+ * scheduled for now otherwise; delays ({@link #schedule}, {@link #after}) are the
+ * scheduler's.
  * <p>
  * A task may also wait for an answer without holding a thread ({@link #submitAsync}): it
  * returns a future, and the executor runs its next task only once that future is
@@ -56,7 +67,7 @@ public final class SerialExecutor implements Executor {
 
 	private final String name;
 
-	private final DiscoveryScheduler scheduler;
+	private final TaskScheduler scheduler;
 
 	private final Queue<Runnable> tasks = new ArrayDeque<>();
 
@@ -66,7 +77,14 @@ public final class SerialExecutor implements Executor {
 
 	private volatile @Nullable Thread runningOn;
 
-	SerialExecutor(String name, DiscoveryScheduler scheduler) {
+	/**
+	 * Create a serial executor.
+	 * @param name what the executor serves, for log lines
+	 * @param scheduler the threads its tasks run on and the timer of its delays
+	 */
+	public SerialExecutor(String name, TaskScheduler scheduler) {
+		Assert.notNull(name, "'name' must not be null");
+		Assert.notNull(scheduler, "'scheduler' must not be null");
 		this.name = name;
 		this.scheduler = scheduler;
 	}
@@ -152,13 +170,13 @@ public final class SerialExecutor implements Executor {
 			catch (RejectedExecutionException ex) {
 				// Closed meanwhile: nothing to do any more.
 			}
-		}, delay);
+		}, in(delay));
 	}
 
 	/**
-	 * Return a future that completes once a delay has passed, on the scheduler's timer
-	 * thread: a task holding this executor ({@link #submitAsync}) waits with it without a
-	 * thread.
+	 * Return a future that completes once a delay has passed, where the scheduler runs
+	 * what falls due (the auto-configured scheduler: its timer thread): a task holding
+	 * this executor ({@link #submitAsync}) waits with it without a thread.
 	 * @param delay the delay
 	 * @return the future, failed with a {@link RejectedExecutionException} when the
 	 * scheduler is closed
@@ -166,7 +184,7 @@ public final class SerialExecutor implements Executor {
 	public CompletableFuture<Void> after(Duration delay) {
 		CompletableFuture<Void> passed = new CompletableFuture<>();
 		try {
-			this.scheduler.schedule(() -> passed.complete(null), delay);
+			this.scheduler.schedule(() -> passed.complete(null), in(delay));
 		}
 		catch (RejectedExecutionException ex) {
 			passed.completeExceptionally(ex);
@@ -187,7 +205,7 @@ public final class SerialExecutor implements Executor {
 	 * @return whether it refuses tasks
 	 */
 	public boolean isClosed() {
-		return this.closed || this.scheduler.isClosed();
+		return this.closed;
 	}
 
 	/**
@@ -215,14 +233,16 @@ public final class SerialExecutor implements Executor {
 	}
 
 	/**
-	 * Wait for the task under way, if any, after a shutdown.
+	 * Wait for the task under way, if any, after a shutdown. A scheduler shut down before
+	 * this executor may have dropped its turn without telling it: then this waits for the
+	 * whole timeout.
 	 * @param timeout how long to wait at most
 	 * @return whether no task runs any more
 	 */
 	public boolean awaitTermination(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.tasks) {
-			while (this.draining && !(this.runningOn == null && this.scheduler.isClosed())) {
+			while (this.draining) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					return false;
@@ -288,7 +308,12 @@ public final class SerialExecutor implements Executor {
 	// queued tasks are dropped and whoever waits for the queue to empty is woken.
 	private void scheduleDrain() {
 		try {
-			this.scheduler.execute(this::drain);
+			if (this.scheduler instanceof Executor executor) {
+				executor.execute(this::drain);
+			}
+			else {
+				this.scheduler.schedule(this::drain, this.scheduler.getClock().instant());
+			}
 		}
 		catch (RejectedExecutionException ex) {
 			synchronized (this.tasks) {
@@ -298,6 +323,10 @@ public final class SerialExecutor implements Executor {
 			}
 			throw ex;
 		}
+	}
+
+	private Instant in(Duration delay) {
+		return this.scheduler.getClock().instant().plus(delay.isNegative() ? Duration.ZERO : delay);
 	}
 
 	private void run(Runnable task) {

@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.EtcdErrors;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.SerialExecutor;
@@ -41,6 +40,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
@@ -55,7 +55,7 @@ import org.springframework.util.Assert;
  * changed.
  * <p>
  * A beat waits for nothing on a shared thread: it runs on a {@link SerialExecutor} of the
- * {@link DiscoveryScheduler}, hands the health check to the loop's own thread
+ * shared {@link TaskScheduler}, hands the health check to the loop's own thread
  * ({@value #HEALTH_THREAD_NAME_PREFIX}1, which contains a check that hangs) and the key
  * check to the registrar, and schedules the next beat an interval after the last one
  * ended.
@@ -124,7 +124,7 @@ public final class HealthCheckLoop {
 	 */
 	public HealthCheckLoop(InstanceRegistrar registrar, StatusPublisher statusPublisher,
 			@Nullable StatusSource statusSource, Duration interval, Duration healthTimeout, int threshold,
-			Duration verifyTimeout, Clock clock, DiscoveryScheduler scheduler) {
+			Duration verifyTimeout, Clock clock, TaskScheduler scheduler) {
 		Assert.notNull(registrar, "'registrar' must not be null");
 		Assert.notNull(statusPublisher, "'statusPublisher' must not be null");
 		Assert.isTrue(threshold >= 1, "'threshold' must be at least 1");
@@ -137,7 +137,7 @@ public final class HealthCheckLoop {
 		this.threshold = threshold;
 		this.verifyTimeout = verifyTimeout;
 		this.clock = clock;
-		this.executor = scheduler.serialExecutor("health-check-loop");
+		this.executor = new SerialExecutor("health-check-loop", scheduler);
 		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(HEALTH_THREAD_NAME_PREFIX);
 		threadFactory.setDaemon(true);
 		this.healthExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),

@@ -33,7 +33,6 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.EtcdCallException;
 import io.etcddiscovery.etcd.EtcdCalls;
@@ -50,6 +49,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -70,10 +70,9 @@ import org.springframework.util.Assert;
  * ({@link FormerKey}), the phase and the failures. Its collaborators hold no part of it:
  * the {@link RegistrationStore} answers calls, {@link LeaseKeeper} and
  * {@link OwnKeyWatch} report events, {@link Withdrawal} returns what it did. The state is
- * confined to one {@link SerialExecutor} on the shared {@link DiscoveryScheduler}: one
- * task at a time, on whichever worker is free; the store's callbacks only hand events to
- * it. The public methods may be called from any thread and hand their work to that
- * executor.
+ * confined to one {@link SerialExecutor} on the shared {@link TaskScheduler}: one task at
+ * a time, on whichever worker is free; the store's callbacks only hand events to it. The
+ * public methods may be called from any thread and hand their work to that executor.
  * <p>
  * Phases: {@code NOT_REGISTERED} until the first attempt, {@code REGISTERED} while the
  * key is in etcd, {@code RETRYING} (or {@code CONFLICT} while another process holds the
@@ -158,7 +157,7 @@ public final class InstanceRegistrar {
 	 * @param scheduler the threads to run on
 	 */
 	public InstanceRegistrar(RegistrationStore store, KeyLayout keyLayout, Duration ttl, Backoff backoff, Clock clock,
-			DiscoveryScheduler scheduler) {
+			TaskScheduler scheduler) {
 		Assert.notNull(store, "'store' must not be null");
 		Assert.notNull(keyLayout, "'keyLayout' must not be null");
 		Assert.notNull(ttl, "'ttl' must not be null");
@@ -169,7 +168,7 @@ public final class InstanceRegistrar {
 		this.keyLayout = keyLayout;
 		this.backoff = backoff;
 		this.clock = clock;
-		this.executor = scheduler.serialExecutor("registration");
+		this.executor = new SerialExecutor("registration", scheduler);
 		this.leases = new LeaseKeeper(store, ttl, clock, this.executor, this::leaseLost);
 		this.withdrawal = new Withdrawal(store, this.executor);
 	}

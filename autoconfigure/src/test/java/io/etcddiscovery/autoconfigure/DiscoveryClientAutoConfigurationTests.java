@@ -24,16 +24,17 @@ import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.registration.InstanceLifecycle;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -131,7 +132,8 @@ class DiscoveryClientAutoConfigurationTests {
 	static class UserConfiguration {
 
 		@Bean
-		ServiceCache userCache(Client client, DiscoveryScheduler scheduler) {
+		ServiceCache userCache(Client client,
+				@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler scheduler) {
 			return new ServiceCache(client, "/custom/", Duration.ofSeconds(1), Duration.ofMillis(100),
 					new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(1), 1), Clock.systemUTC(), scheduler);
 		}

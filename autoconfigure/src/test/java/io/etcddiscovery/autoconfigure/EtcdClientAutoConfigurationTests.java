@@ -16,16 +16,27 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import java.lang.reflect.InvocationTargetException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.MemberFailover;
+import io.etcddiscovery.etcd.SerialExecutor;
 import io.etcddiscovery.registration.InstanceLifecycle;
 import io.etcddiscovery.registration.RegistrationStore;
 import org.junit.jupiter.api.Test;
@@ -34,15 +45,27 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration;
+import org.springframework.boot.autoconfigure.task.TaskSchedulingAutoConfiguration;
+import org.springframework.boot.system.JavaVersion;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.annotation.EnableScheduling;
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link EtcdClientAutoConfiguration}.
@@ -161,9 +184,183 @@ class EtcdClientAutoConfigurationTests {
 
 	@Test
 	void theSharedPiecesAreOneBeanEach() {
-		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(DiscoveryScheduler.class)
-			.hasSingleBean(KeyLayout.class)
-			.hasSingleBean(Backoff.class));
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(KeyLayout.class).hasSingleBean(Backoff.class);
+			assertThat(context.getBean(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME))
+				.isInstanceOf(ConcurrentTaskScheduler.class);
+			assertThat(context.getBean(EtcdClientAutoConfiguration.TASK_EXECUTOR_BEAN_NAME))
+				.isInstanceOf(ThreadPoolTaskExecutor.class);
+			assertThat(context.getBean(EtcdClientAutoConfiguration.TIMER_BEAN_NAME))
+				.isInstanceOf(ThreadPoolTaskScheduler.class);
+			assertThat(context.getBean(EtcdClientAutoConfiguration.CLIENT_EXECUTOR_BEAN_NAME))
+				.isInstanceOf(ThreadPoolTaskExecutor.class);
+			assertThat(context.getBean(EtcdClientAutoConfiguration.MEMBER_WATCHDOG_BEAN_NAME))
+				.isInstanceOf(ThreadPoolTaskScheduler.class);
+		});
+	}
+
+	@Test
+	void theThreadsAreNotPickedUpByTypeSoBootStillMakesItsOwn() {
+		this.contextRunner
+			.withConfiguration(
+					AutoConfigurations.of(TaskExecutionAutoConfiguration.class, TaskSchedulingAutoConfiguration.class))
+			.withUserConfiguration(SchedulingConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasBean("taskScheduler").hasBean("applicationTaskExecutor");
+				// What @Scheduled and an injection by type get.
+				assertThat(context.getBean(TaskScheduler.class)).isSameAs(context.getBean("taskScheduler"));
+			});
+	}
+
+	@Test
+	void workersStartAsTasksWaitUpToSixteenAndOneTimerHandsDelayedTasksOver() {
+		this.contextRunner.run((context) -> {
+			TaskScheduler scheduler = scheduler(context);
+			int executors = EtcdClientAutoConfiguration.MAX_WORKERS + 4;
+			CountDownLatch release = new CountDownLatch(1);
+			AtomicInteger started = new AtomicInteger();
+			List<Thread> workers = new CopyOnWriteArrayList<>();
+			List<CompletableFuture<Boolean>> blocked = new ArrayList<>();
+			for (int i = 0; i < executors; i++) {
+				blocked.add(new SerialExecutor("blocked-" + i, scheduler).submit(() -> {
+					workers.add(Thread.currentThread());
+					started.incrementAndGet();
+					return release.await(30, TimeUnit.SECONDS);
+				}));
+			}
+			// The maximum starts, and the rest waits for it.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> started.get() == EtcdClientAutoConfiguration.MAX_WORKERS);
+			await().during(Duration.ofMillis(500))
+				.atMost(Duration.ofSeconds(2))
+				.until(() -> started.get() == EtcdClientAutoConfiguration.MAX_WORKERS);
+			assertThat(
+					context.getBean(EtcdClientAutoConfiguration.TASK_EXECUTOR_BEAN_NAME, ThreadPoolTaskExecutor.class)
+						.getPoolSize())
+				.isEqualTo(EtcdClientAutoConfiguration.MAX_WORKERS);
+			release.countDown();
+			assertThat(CompletableFuture.allOf(blocked.toArray(CompletableFuture[]::new)))
+				.succeedsWithin(Duration.ofSeconds(10));
+			Set<String> workerNames = names(workers);
+			assertThat(workerNames).hasSize(EtcdClientAutoConfiguration.MAX_WORKERS)
+				.allMatch((name) -> name.startsWith(EtcdClientAutoConfiguration.WORKER_THREAD_NAME_PREFIX));
+			List<Thread> timers = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 5; i++) {
+				scheduler.schedule(() -> timers.add(Thread.currentThread()), Instant.now().plusMillis(10 * i));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> timers.size() == 5);
+			assertThat(names(timers)).containsExactly(EtcdClientAutoConfiguration.TIMER_THREAD_NAME_PREFIX + "1");
+		});
+	}
+
+	@Test
+	void aWorkerStartsOnlyWhenNoWorkerIsIdle() {
+		this.contextRunner.run((context) -> {
+			SerialExecutor executor = new SerialExecutor("one after another", scheduler(context));
+			List<Thread> workers = new CopyOnWriteArrayList<>();
+			for (int i = 0; i < 20; i++) {
+				executor.schedule(() -> workers.add(Thread.currentThread()), Duration.ofMillis(50L * i));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> workers.size() == 20);
+			// Each task came once the one before was done: one worker ran them all (two
+			// if a task came before that worker was waiting again).
+			assertThat(names(workers)).hasSizeBetween(1, 2);
+		});
+	}
+
+	@Test
+	void closingTheContextEndsTheThreads() {
+		this.contextRunner.run((context) -> {
+			TaskScheduler scheduler = scheduler(context);
+			SerialExecutor executor = new SerialExecutor("any", scheduler);
+			List<Thread> threads = new CopyOnWriteArrayList<>();
+			scheduler.schedule(() -> threads.add(Thread.currentThread()), Instant.now().plusMillis(10));
+			await().atMost(Duration.ofSeconds(10)).until(() -> threads.size() == 1);
+			assertThat(executor.submit(() -> threads.add(Thread.currentThread())))
+				.succeedsWithin(Duration.ofSeconds(10));
+			context.close();
+			await().atMost(Duration.ofSeconds(10)).until(() -> threads.stream().noneMatch(Thread::isAlive));
+			assertThatExceptionOfType(RejectedExecutionException.class)
+				.isThrownBy(() -> new SerialExecutor("late", scheduler).execute(() -> {
+				}));
+		});
+	}
+
+	@Test
+	void delaysStillRunWhileTheContextCloses() {
+		// Deregistration waits its drain delay in a lifecycle's stop, after
+		// ContextClosedEvent.
+		AtomicReference<Object> outcome = new AtomicReference<>();
+		this.contextRunner.withBean(DelayingLifecycle.class, () -> new DelayingLifecycle(outcome)).run((context) -> {
+			context.getBean(DelayingLifecycle.class).scheduler = scheduler(context);
+			context.close();
+			assertThat(outcome.get()).isEqualTo("waited");
+		});
+	}
+
+	@Test
+	void threadsAreVirtualWhenEnabledOnJava21OrLater() {
+		boolean virtual = JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE);
+		this.contextRunner.withPropertyValues("spring.threads.virtual.enabled=true").run((context) -> {
+			SerialExecutor executor = new SerialExecutor("any", scheduler(context));
+			AtomicReference<Thread> worker = new AtomicReference<>();
+			AtomicReference<Thread> timer = new AtomicReference<>();
+			scheduler(context).schedule(() -> timer.set(Thread.currentThread()), Instant.now().plusMillis(10));
+			await().atMost(Duration.ofSeconds(10)).until(() -> timer.get() != null);
+			assertThat(executor.submit(() -> {
+				worker.set(Thread.currentThread());
+				return true;
+			})).succeedsWithin(Duration.ofSeconds(10));
+			assertThat(isVirtual(worker.get())).as(worker.get().toString()).isEqualTo(virtual);
+			assertThat(worker.get().getName()).startsWith(EtcdClientAutoConfiguration.WORKER_THREAD_NAME_PREFIX);
+			assertThat(isVirtual(timer.get())).as(timer.get().toString()).isEqualTo(virtual);
+			assertThat(timer.get().getName()).startsWith(EtcdClientAutoConfiguration.TIMER_THREAD_NAME_PREFIX);
+		});
+		this.contextRunner.run((context) -> {
+			AtomicReference<Thread> worker = new AtomicReference<>();
+			assertThat(new SerialExecutor("any", scheduler(context)).submit(() -> {
+				worker.set(Thread.currentThread());
+				return true;
+			})).succeedsWithin(Duration.ofSeconds(10));
+			assertThat(isVirtual(worker.get())).isFalse();
+		});
+	}
+
+	@Test
+	void backsOffToTheUsersThreadsOfTheSameName() {
+		this.contextRunner.withUserConfiguration(UserWorkersConfiguration.class).run((context) -> {
+			AtomicReference<String> thread = new AtomicReference<>();
+			assertThat(new SerialExecutor("any", scheduler(context)).submit(() -> {
+				thread.set(Thread.currentThread().getName());
+				return true;
+			})).succeedsWithin(Duration.ofSeconds(10));
+			assertThat(thread.get()).startsWith("user-worker-");
+			assertThat(context.getBean(EtcdClientAutoConfiguration.TASK_EXECUTOR_BEAN_NAME))
+				.isSameAs(context.getBean(UserWorkersConfiguration.class).workers);
+		});
+	}
+
+	private static TaskScheduler scheduler(AssertableApplicationContext context) {
+		return context.getBean(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME, TaskScheduler.class);
+	}
+
+	private static Set<String> names(List<Thread> threads) {
+		Set<String> names = new HashSet<>();
+		threads.forEach((thread) -> names.add(thread.getName()));
+		return names;
+	}
+
+	// Thread.isVirtual() is Java 21 API; this code is compiled for Java 17.
+	private static boolean isVirtual(Thread thread) {
+		try {
+			return (boolean) Thread.class.getMethod("isVirtual").invoke(thread);
+		}
+		catch (NoSuchMethodException ex) {
+			return false;
+		}
+		catch (IllegalAccessException | InvocationTargetException ex) {
+			throw new IllegalStateException(ex);
+		}
 	}
 
 	@Test
@@ -186,7 +383,9 @@ class EtcdClientAutoConfigurationTests {
 			assertThat(context).hasSingleBean(Client.class);
 			assertThat(context.getBean(Client.class)).isSameAs(context.getBean("userClient"));
 			assertThat(context).hasSingleBean(InstanceLifecycle.class);
-			assertThat(context).doesNotHaveBean(MemberFailover.class);
+			assertThat(context).doesNotHaveBean(MemberFailover.class)
+				.doesNotHaveBean(EtcdClientAutoConfiguration.CLIENT_EXECUTOR_BEAN_NAME)
+				.doesNotHaveBean(EtcdClientAutoConfiguration.MEMBER_WATCHDOG_BEAN_NAME);
 		});
 	}
 
@@ -244,6 +443,71 @@ class EtcdClientAutoConfigurationTests {
 		@Bean(destroyMethod = "close")
 		Client userClient() {
 			return Client.builder().endpoints("http://127.0.0.1:1").build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableScheduling
+	static class SchedulingConfiguration {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserWorkersConfiguration {
+
+		final ThreadPoolTaskExecutor workers = new ThreadPoolTaskExecutor();
+
+		@Bean(EtcdClientAutoConfiguration.TASK_EXECUTOR_BEAN_NAME)
+		ThreadPoolTaskExecutor userWorkers() {
+			this.workers.setThreadNamePrefix("user-worker-");
+			return this.workers;
+		}
+
+	}
+
+	/**
+	 * Waits for a delay on the discovery scheduler when it stops, in the phase of
+	 * deregistration.
+	 */
+	static class DelayingLifecycle implements SmartLifecycle {
+
+		private final AtomicReference<Object> outcome;
+
+		volatile TaskScheduler scheduler;
+
+		private volatile boolean running;
+
+		DelayingLifecycle(AtomicReference<Object> outcome) {
+			this.outcome = outcome;
+		}
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+			try {
+				this.outcome.set(new SerialExecutor("stopping", this.scheduler).after(Duration.ofMillis(100))
+					.thenApply((passed) -> "waited")
+					.get(10, TimeUnit.SECONDS));
+			}
+			catch (Exception ex) {
+				this.outcome.set(ex);
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return InstanceLifecycle.PHASE;
 		}
 
 	}

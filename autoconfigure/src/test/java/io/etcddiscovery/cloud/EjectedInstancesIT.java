@@ -30,7 +30,6 @@ import ch.qos.logback.classic.Level;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.registration.EtcdInspector;
 import io.etcddiscovery.test.EtcdExtension;
 import io.etcddiscovery.test.FaultySockets;
@@ -48,6 +47,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.cloud.client.DefaultServiceInstance;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -90,7 +90,7 @@ class EjectedInstancesIT {
 		etcd.deleteAllKeys();
 		this.inspector = new EtcdInspector(etcd.endpoints());
 		Client client = Client.builder().endpoints(etcd.endpoint()).waitForReady(false).build();
-		DiscoveryScheduler scheduler = new DiscoveryScheduler();
+		SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
 		this.cache = new ServiceCache(client, PREFIX, Duration.ofSeconds(2), Duration.ofSeconds(5),
 				new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2), Clock.systemUTC(), scheduler);
 		this.closeables.add(client);

@@ -38,7 +38,6 @@ import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
@@ -55,6 +54,7 @@ import org.slf4j.LoggerFactory;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -79,7 +79,9 @@ class ServiceCacheIT {
 
 	private final List<AutoCloseable> closeables = new ArrayList<>();
 
-	private final DiscoveryScheduler scheduler = new DiscoveryScheduler();
+	private static final String SCHEDULER_THREAD_NAME_PREFIX = "cache-test-scheduler-";
+
+	private final SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
 
 	private EtcdInspector inspector;
 
@@ -92,6 +94,7 @@ class ServiceCacheIT {
 
 	@BeforeEach
 	void setUp() {
+		this.scheduler.setThreadNamePrefix(SCHEDULER_THREAD_NAME_PREFIX);
 		etcd.deleteAllKeys();
 		this.inspector = new EtcdInspector(etcd.endpoints());
 	}
@@ -317,8 +320,8 @@ class ServiceCacheIT {
 		register("billing", "b1", 9091, InstanceStatus.UP);
 		await().atMost(TIMEOUT).until(() -> orders.size() == 2);
 		assertThat(orders.get(1)).containsExactly("o1");
-		// The scheduler's workers, never jetcd's threads.
-		assertThat(threads).allMatch((name) -> name.startsWith(DiscoveryScheduler.WORKER_THREAD_NAME_PREFIX));
+		// The scheduler's threads, never jetcd's.
+		assertThat(threads).allMatch((name) -> name.startsWith(SCHEDULER_THREAD_NAME_PREFIX));
 		subscription.close();
 		register("orders", "o2", 8082, InstanceStatus.UP);
 		await().atMost(TIMEOUT).until(() -> all.contains("orders=[o1, o2]"));
@@ -345,9 +348,7 @@ class ServiceCacheIT {
 		return Thread.getAllStackTraces()
 			.keySet()
 			.stream()
-			.filter((thread) -> thread.isAlive()
-					&& (thread.getName().startsWith(DiscoveryScheduler.WORKER_THREAD_NAME_PREFIX)
-							|| thread.getName().startsWith(DiscoveryScheduler.TIMER_THREAD_NAME_PREFIX)))
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith(SCHEDULER_THREAD_NAME_PREFIX))
 			.collect(Collectors.toSet());
 	}
 

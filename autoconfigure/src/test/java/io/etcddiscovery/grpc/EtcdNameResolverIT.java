@@ -33,7 +33,6 @@ import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
@@ -53,6 +52,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
@@ -64,7 +65,7 @@ import static org.awaitility.Awaitility.await;
  */
 class EtcdNameResolverIT {
 
-	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
+	private static final SimpleAsyncTaskScheduler SCHEDULER = new SimpleAsyncTaskScheduler();
 
 	@AfterAll
 	static void closeScheduler() {

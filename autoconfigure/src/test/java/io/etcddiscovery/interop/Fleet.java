@@ -26,7 +26,6 @@ import java.util.Map;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.EtcdRegistrationStore;
@@ -34,6 +33,8 @@ import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.RegistrationState.Phase;
 import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.ServiceRegistration;
+
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  */
 final class Fleet implements AutoCloseable {
 
-	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
+	private static final SimpleAsyncTaskScheduler SCHEDULER = daemonScheduler();
 
 	static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -125,6 +126,15 @@ final class Fleet implements AutoCloseable {
 	public void close() {
 		this.programs.forEach(InteropProcess::close);
 		this.registrars.forEach((registrar) -> registrar.stop(Duration.ZERO));
+	}
+
+	// Shared by every fleet of the JVM and never closed: its threads must not keep the
+	// JVM
+	// alive.
+	private static SimpleAsyncTaskScheduler daemonScheduler() {
+		SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
+		scheduler.setDaemon(true);
+		return scheduler;
 	}
 
 }

@@ -24,12 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -44,7 +45,7 @@ class HealthCheckLoopTests {
 
 	private final Client client = Client.builder().endpoints("http://127.0.0.1:1").build();
 
-	private final DiscoveryScheduler scheduler = new DiscoveryScheduler();
+	private final SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
 
 	private final InstanceRegistrar registrar = new InstanceRegistrar(
 			new EtcdRegistrationStore(this.client, Duration.ofMillis(200)), new KeyLayout("/services"),

@@ -25,7 +25,6 @@ import java.util.Map;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.RegistrationState.Phase;
@@ -36,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ParkedRegistrationIT {
 
-	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
+	private static final SimpleAsyncTaskScheduler SCHEDULER = new SimpleAsyncTaskScheduler();
 
 	@RegisterExtension
 	static final EtcdExtension etcd = EtcdExtension.singleNode();

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.RegistrationState.Phase;
@@ -31,6 +30,8 @@ import io.etcddiscovery.registration.RegistrationStore.LeaseListener;
 import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -53,7 +54,7 @@ class RegistrationStateMachineTests {
 
 	private final InMemoryRegistrationStore store = new InMemoryRegistrationStore();
 
-	private final DiscoveryScheduler scheduler = new DiscoveryScheduler(2);
+	private final SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
 
 	private final InstanceRegistrar registrar = new InstanceRegistrar(this.store, new KeyLayout("/services"),
 			Duration.ofSeconds(10), new Backoff(Duration.ofMillis(20), Duration.ofMillis(50), 2), Clock.systemUTC(),

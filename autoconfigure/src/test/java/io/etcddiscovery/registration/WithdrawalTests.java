@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.SerialExecutor;
 import io.etcddiscovery.registration.LeaseKeeper.Lease;
 import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
@@ -29,6 +28,8 @@ import io.etcddiscovery.registration.Withdrawal.KeyOutcome;
 import io.etcddiscovery.registration.Withdrawal.Outcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,9 +47,9 @@ class WithdrawalTests {
 
 	private final InMemoryRegistrationStore store = new InMemoryRegistrationStore();
 
-	private final DiscoveryScheduler scheduler = new DiscoveryScheduler(2);
+	private final SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
 
-	private final SerialExecutor executor = this.scheduler.serialExecutor("test");
+	private final SerialExecutor executor = new SerialExecutor("test", this.scheduler);
 
 	private final LeaseKeeper leases = new LeaseKeeper(this.store, Duration.ofSeconds(10), Clock.systemUTC(),
 			this.executor, (lease, reason) -> {

@@ -36,7 +36,6 @@ import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.EtcdInspector;
@@ -51,6 +50,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -63,7 +64,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ChurnIT {
 
-	private static final DiscoveryScheduler SCHEDULER = new DiscoveryScheduler();
+	private static final SimpleAsyncTaskScheduler SCHEDULER = new SimpleAsyncTaskScheduler();
 
 	private static final Log logger = LogFactory.getLog(ChurnIT.class);
 

@@ -33,12 +33,13 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.test.EtcdCluster;
+
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 /**
  * A real single-node etcd on loopback holding {@code services × instancesPerService}
@@ -69,7 +70,8 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 
 	private final Client client;
 
-	private final DiscoveryScheduler scheduler = new DiscoveryScheduler();
+	// Spring's scheduler and executor in one: the cache's tasks on a thread each.
+	private final SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
 
 	private final ServiceCache cache;
 

@@ -22,14 +22,16 @@ import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
 import io.etcddiscovery.autoconfigure.DiscoveryProperties;
+import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
 import io.etcddiscovery.etcd.Backoff;
-import io.etcddiscovery.etcd.DiscoveryScheduler;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.ServiceRegistration;
 
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,11 +54,12 @@ class EtcdProbeRegistry implements ProbeRegistry<EtcdProbeRegistry.Probe> {
 
 	private final Backoff backoff;
 
-	private final DiscoveryScheduler scheduler;
+	private final TaskScheduler scheduler;
 
 	private final DiscoveryProperties properties;
 
-	EtcdProbeRegistry(RegistrationStore store, KeyLayout keyLayout, Backoff backoff, DiscoveryScheduler scheduler,
+	EtcdProbeRegistry(RegistrationStore store, KeyLayout keyLayout, Backoff backoff,
+			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler scheduler,
 			DiscoveryProperties properties) {
 		this.store = store;
 		this.keyLayout = keyLayout;

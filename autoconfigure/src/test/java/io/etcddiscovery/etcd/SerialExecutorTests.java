@@ -28,54 +28,69 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.scheduling.concurrent.ConcurrentTaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link DiscoveryScheduler} and {@link SerialExecutor}: many objects on few
- * threads, each object one task at a time, in order.
+ * Tests for {@link SerialExecutor}: many objects on few threads, each object one task at
+ * a time, in order, on a scheduler made the way the auto-configuration makes it (a timer
+ * thread and a pool of workers behind one {@code TaskScheduler}).
  *
  * @author etcd-discovery authors
  */
-class DiscoverySchedulerTests {
+class SerialExecutorTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-	private final DiscoveryScheduler scheduler = new DiscoveryScheduler(4);
+	private static final String WORKER_THREAD_NAME_PREFIX = "serial-test-worker-";
+
+	private final ThreadPoolTaskExecutor workers = new ThreadPoolTaskExecutor();
+
+	private final ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
+
+	private final ConcurrentTaskScheduler scheduler;
+
+	SerialExecutorTests() {
+		this.workers.setThreadNamePrefix(WORKER_THREAD_NAME_PREFIX);
+		this.workers.setCorePoolSize(4);
+		this.workers.setMaxPoolSize(4);
+		this.workers.initialize();
+		this.timer.setThreadNamePrefix("serial-test-timer-");
+		this.timer.initialize();
+		this.scheduler = new ConcurrentTaskScheduler(this.workers, this.timer.getScheduledExecutor());
+	}
 
 	@AfterEach
 	void close() {
-		this.scheduler.close();
+		this.timer.shutdown();
+		this.workers.shutdown();
+	}
+
+	private SerialExecutor serialExecutor(String name) {
+		return new SerialExecutor(name, this.scheduler);
 	}
 
 	@Test
 	void eachExecutorRunsOneTaskAtATimeInOrderWhileExecutorsRunSideBySide() throws Exception {
-		List<SerialExecutor> executors = List.of(this.scheduler.serialExecutor("a"), this.scheduler.serialExecutor("b"),
-				this.scheduler.serialExecutor("c"));
+		List<SerialExecutor> executors = List.of(serialExecutor("a"), serialExecutor("b"), serialExecutor("c"));
 		AtomicInteger running = new AtomicInteger();
 		AtomicInteger mostAtOnce = new AtomicInteger();
-		AtomicInteger[] inEach = { new AtomicInteger(), new AtomicInteger(), new AtomicInteger() };
-		AtomicInteger mostInOneExecutor = new AtomicInteger();
 		List<List<Integer>> seen = List.of(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(),
 				new CopyOnWriteArrayList<>());
-		// Each executor's first task waits a while for the other two's: they meet only if
-		// the executors run side by side.
-		CountDownLatch firstTasks = new CountDownLatch(3);
-		List<Boolean> met = new CopyOnWriteArrayList<>();
+		AtomicInteger[] inEach = { new AtomicInteger(), new AtomicInteger(), new AtomicInteger() };
 		CountDownLatch done = new CountDownLatch(3 * 200);
 		for (int i = 0; i < 200; i++) {
 			for (int e = 0; e < 3; e++) {
 				int task = i;
 				int executor = e;
-				// Worker threads only record what they see; the test thread asserts it.
 				executors.get(e).execute(() -> {
-					mostInOneExecutor.accumulateAndGet(inEach[executor].incrementAndGet(), Math::max);
+					assertThat(inEach[executor].incrementAndGet()).isOne();
 					mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-					if (task == 0) {
-						firstTasks.countDown();
-						met.add(awaitQuietly(firstTasks, Duration.ofSeconds(3)));
-					}
 					seen.get(executor).add(task);
 					running.decrementAndGet();
 					inEach[executor].decrementAndGet();
@@ -83,36 +98,34 @@ class DiscoverySchedulerTests {
 				});
 			}
 		}
-		// Long enough for the first tasks to give up waiting for each other one by one.
-		assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
-		assertThat(met).as("each executor's first task met the other two").containsExactly(true, true, true);
-		assertThat(mostInOneExecutor).as("most tasks of one executor running at once").hasValue(1);
-		assertThat(mostAtOnce).as("most tasks running at once").hasValue(3);
+		assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
 		for (List<Integer> tasks : seen) {
 			assertThat(tasks).hasSize(200).isSorted();
 		}
-		assertThat(this.scheduler.getWorkerCount()).isBetween(1, 4);
+		assertThat(mostAtOnce.get()).isBetween(1, 3);
 	}
 
 	@Test
-	void workersStartWhenWorkWaitsUpToTheMaximum() throws Exception {
+	void aTaskThatBlocksHoldsOnlyItsOwnExecutor() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		CountDownLatch started = new CountDownLatch(4);
-		for (int i = 0; i < 10; i++) {
-			this.scheduler.serialExecutor("blocked-" + i).execute(() -> {
-				started.countDown();
-				awaitQuietly(release, TIMEOUT);
-			});
-		}
+		CountDownLatch started = new CountDownLatch(1);
+		SerialExecutor blocked = serialExecutor("blocked");
+		blocked.execute(() -> {
+			started.countDown();
+			awaitQuietly(release);
+		});
+		CompletableFuture<String> behind = blocked.submit(() -> "behind");
 		assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
-		assertThat(this.scheduler.getWorkerCount()).isEqualTo(4);
+		assertThat(serialExecutor("other").submit(() -> "ran")).succeedsWithin(TIMEOUT).isEqualTo("ran");
+		assertThat(behind).isNotDone();
 		release.countDown();
+		assertThat(behind).succeedsWithin(TIMEOUT).isEqualTo("behind");
 	}
 
 	@Test
 	void aTaskThatWaitsAsynchronouslyHoldsItsExecutorButNoThread() {
-		SerialExecutor held = this.scheduler.serialExecutor("held");
-		SerialExecutor other = this.scheduler.serialExecutor("other");
+		SerialExecutor held = serialExecutor("held");
+		SerialExecutor other = serialExecutor("other");
 		CompletableFuture<String> answer = new CompletableFuture<>();
 		List<String> order = new CopyOnWriteArrayList<>();
 		CompletableFuture<String> outcome = held.submitAsync(() -> {
@@ -131,11 +144,12 @@ class DiscoverySchedulerTests {
 
 	@Test
 	void delayedTasksRunOnTheExecutorAndNotOnceItIsShutDown() {
-		SerialExecutor executor = this.scheduler.serialExecutor("delayed");
+		SerialExecutor executor = serialExecutor("delayed");
 		List<String> threads = new CopyOnWriteArrayList<>();
 		executor.schedule(() -> threads.add(Thread.currentThread().getName()), Duration.ofMillis(50));
 		await().atMost(TIMEOUT).until(() -> threads.size() == 1);
-		assertThat(threads.get(0)).startsWith(DiscoveryScheduler.WORKER_THREAD_NAME_PREFIX);
+		// Handed over by the timer, run by a worker.
+		assertThat(threads.get(0)).startsWith(WORKER_THREAD_NAME_PREFIX);
 		executor.schedule(() -> threads.add("late"), Duration.ofMillis(100));
 		executor.shutdown();
 		assertThat(executor.after(Duration.ofMillis(300))).succeedsWithin(TIMEOUT);
@@ -146,7 +160,7 @@ class DiscoverySchedulerTests {
 
 	@Test
 	void shutdownNowInterruptsTheTaskUnderWay() throws Exception {
-		SerialExecutor executor = this.scheduler.serialExecutor("interrupted");
+		SerialExecutor executor = serialExecutor("interrupted");
 		CountDownLatch started = new CountDownLatch(1);
 		CountDownLatch never = new CountDownLatch(1);
 		CompletableFuture<Boolean> interrupted = executor.submit(() -> {
@@ -167,24 +181,28 @@ class DiscoverySchedulerTests {
 	}
 
 	@Test
-	void closingEndsEveryThread() {
-		this.scheduler.serialExecutor("any").execute(() -> {
-		});
-		await().atMost(TIMEOUT).until(() -> this.scheduler.getWorkerCount() >= 1);
-		this.scheduler.close();
-		assertThat(this.scheduler.getWorkerCount()).isZero();
+	void aClosedSchedulerRefusesTasksAndDelays() {
+		SerialExecutor executor = serialExecutor("any");
+		assertThat(executor.submit(() -> "ran")).succeedsWithin(TIMEOUT);
+		this.workers.shutdown();
+		this.timer.shutdown();
+		// The worker that ran the task may still be finishing its turn.
+		await().atMost(TIMEOUT).until(() -> this.workers.getThreadPoolExecutor().isTerminated());
 		assertThatExceptionOfType(RejectedExecutionException.class)
-			.isThrownBy(() -> this.scheduler.serialExecutor("late").execute(() -> {
+			.isThrownBy(() -> serialExecutor("late").execute(() -> {
 			}));
+		assertThat(executor.submit(() -> "late")).failsWithin(TIMEOUT);
+		assertThat(executor.after(Duration.ofMillis(10))).failsWithin(TIMEOUT)
+			.withThrowableThat()
+			.withCauseInstanceOf(RejectedExecutionException.class);
 	}
 
-	private static boolean awaitQuietly(CountDownLatch latch, Duration timeout) {
+	private static void awaitQuietly(CountDownLatch latch) {
 		try {
-			return latch.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			latch.await(10, TimeUnit.SECONDS);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			return false;
 		}
 	}
 
