@@ -99,13 +99,14 @@ final class Fleet implements AutoCloseable {
 	}
 
 	/**
-	 * Start the Go gRPC client on {@code orders} and wait until it runs.
+	 * Start the Go gRPC client of a Go stack on {@code orders} and wait until it runs.
+	 * @param stack the Go stack
 	 * @param policy the load-balancing policy
 	 * @return the client
 	 */
-	InteropProcess grpcClient(String policy) {
-		InteropProcess go = start(GoPrograms.binary("grpcclient"), "-etcd", this.endpoint, "-target", GO_TARGET,
-				"-policy", policy);
+	InteropProcess grpcClient(GoStack stack, String policy) {
+		InteropProcess go = start(stack.binary("grpcclient"), "-etcd", this.endpoint, "-target", GO_TARGET, "-policy",
+				policy);
 		go.awaitLine("started", TIMEOUT);
 		return go;
 	}

@@ -36,8 +36,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -53,12 +54,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A Go gRPC client as Go users write one (etcd's stock resolver, grpc-go 1.33's
+ * A Go gRPC client as Go users write one (etcd's stock resolver, grpc-go's
  * {@code round_robin} and {@code pick_first}, built from Debian's sources) calls
  * instances registered by this library's registrar, follows them as they come, go and
  * change status, and never calls one that is not UP; an application whose health turns
  * DOWN loses its Go traffic within a heartbeat while Spring clients, the discovery
- * endpoint and the metrics still see it, DOWN.
+ * endpoint and the metrics still see it, DOWN. Each test runs on every {@link GoStack}:
+ * etcd's client 3.4 with grpc-go 1.33 and etcd's client 3.5 with grpc-go 1.64.
  *
  * @author etcd-discovery authors
  */
@@ -81,7 +83,9 @@ class GoGrpcClientIT {
 
 	@BeforeAll
 	static void startServers() {
-		GoPrograms.binary("grpcclient");
+		for (GoStack stack : GoStack.values()) {
+			stack.binary("grpcclient");
+		}
 		for (int i = 0; i < 3; i++) {
 			servers.add(HealthServer.start());
 		}
@@ -107,11 +111,12 @@ class GoGrpcClientIT {
 		this.fleet.close();
 	}
 
-	@Test
-	void roundRobinCallsEveryUpInstanceAndNoneThatIsNot() {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void roundRobinCallsEveryUpInstanceAndNoneThatIsNot(GoStack stack) {
 		InstanceRegistrar o1 = this.fleet.register("o1", servers.get(0), InstanceStatus.UP);
 		InstanceRegistrar o2 = this.fleet.register("o2", servers.get(1), InstanceStatus.UP);
-		InteropProcess go = this.fleet.grpcClient("round_robin");
+		InteropProcess go = this.fleet.grpcClient(stack, "round_robin");
 		awaitCallsReach(go, servers.get(0), servers.get(1));
 		InstanceRegistrar o3 = this.fleet.register("o3", servers.get(2), InstanceStatus.UP);
 		awaitCallsReach(go, servers.get(0), servers.get(1), servers.get(2));
@@ -132,12 +137,13 @@ class GoGrpcClientIT {
 		go.assertAlive();
 	}
 
-	@Test
-	void pickFirstMovesOffAnInstanceThatIsNoLongerUp() {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void pickFirstMovesOffAnInstanceThatIsNoLongerUp(GoStack stack) {
 		Map<String, InstanceRegistrar> byAddress = Map.of(servers.get(0).address(),
 				this.fleet.register("o1", servers.get(0), InstanceStatus.UP), servers.get(1).address(),
 				this.fleet.register("o2", servers.get(1), InstanceStatus.UP));
-		InteropProcess go = this.fleet.grpcClient("pick_first");
+		InteropProcess go = this.fleet.grpcClient(stack, "pick_first");
 		await().atMost(TIMEOUT).until(() -> {
 			go.assertAlive();
 			Set<String> peers = go.lastPeers(20);
@@ -162,8 +168,9 @@ class GoGrpcClientIT {
 		});
 	}
 
-	@Test
-	void goClientsStopCallingAnInstanceWithinAHeartbeatOfItTurningDownWhileSpringStillSeesIt() {
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void goClientsStopCallingAnInstanceWithinAHeartbeatOfItTurningDownWhileSpringStillSeesIt(GoStack stack) {
 		this.fleet.register("o1", servers.get(0), InstanceStatus.UP);
 		HealthServer springServer = servers.get(1);
 		health.set(Status.UP);
@@ -175,14 +182,14 @@ class GoGrpcClientIT {
 					"spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=discovery",
 					"spring.main.banner-mode=off")
 			.run()) {
-			InteropProcess go = this.fleet.grpcClient("round_robin");
+			InteropProcess go = this.fleet.grpcClient(stack, "round_robin");
 			awaitCallsReach(go, servers.get(0), springServer);
 			long downAt = System.nanoTime();
 			health.set(Status.DOWN);
 			// One heartbeat is ttl/3 = 1s.
 			awaitCallsReach(go, servers.get(0));
 			Duration stopped = Duration.ofNanos(System.nanoTime() - downAt);
-			System.out.println("Go stopped calling the DOWN instance " + stopped.toMillis()
+			System.out.println(stack + ": Go stopped calling the DOWN instance " + stopped.toMillis()
 					+ "ms after its health turned DOWN (heartbeat interval 1000ms)");
 			assertNoCallReaches(go, springServer);
 

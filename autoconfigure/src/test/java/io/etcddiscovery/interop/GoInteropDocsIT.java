@@ -77,8 +77,9 @@ class GoInteropDocsIT {
 			packages.add(name);
 		}
 		assertThat(packages).as("the Go programs of " + doc).containsExactly("docclient", "docservice");
-		assertThat(GoPrograms.unformatted(gopath)).as("Go programs that gofmt would change").isEmpty();
-		programs = GoPrograms.build(gopath, packages, "docs");
+		assertThat(GoPrograms.unformatted(GoStack.DEBIAN_12, gopath)).as("Go programs that gofmt would change")
+			.isEmpty();
+		programs = GoPrograms.build(GoStack.DEBIAN_12, gopath, packages, "docs");
 		client = Client.builder().endpoints(etcd.endpoints().toArray(String[]::new)).build();
 	}
 

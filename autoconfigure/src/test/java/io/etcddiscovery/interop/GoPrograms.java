@@ -25,63 +25,55 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The Go programs of {@code interop/go/}, built from Debian's Go sources in GOPATH mode
- * ({@code GO111MODULE=off}, no module proxy), once per source hash: a second test class,
- * or a second run over the same sources, reuses the binaries in
- * {@code target/go-interop/}. Missing Go fails with the command that installs it.
+ * The Go programs of {@code interop/go/}, built on a {@link GoStack} from Debian's Go
+ * sources in GOPATH mode ({@code GO111MODULE=off}, no module proxy), once per source
+ * hash: a second test class, or a second run over the same sources, reuses the binaries
+ * in {@code target/go-interop/}. Missing Go fails with the command that installs it.
  *
  * @author etcd-discovery authors
  */
 final class GoPrograms {
 
-	/**
-	 * Debian's tree of Go sources ({@code dpkg -L golang-etcd-server-dev}).
-	 */
-	static final Path DEBIAN_GOCODE = Path.of("/usr/share/gocode");
-
-	private static final String INSTALL_HINT = "The Go interoperability tests build Go programs from Debian's Go "
-			+ "packages: run scripts/install-go.sh (it installs golang-go, golang-etcd-server-dev and "
-			+ "golang-google-grpc-dev).";
-
-	private static final List<String> PROGRAMS = List.of("grpcclient", "goservice", "endpointwatch");
-
-	private static Path built;
+	private static final Map<GoStack, Path> built = new EnumMap<>(GoStack.class);
 
 	private GoPrograms() {
 	}
 
 	/**
-	 * Return one of the programs of {@code interop/go/src/etcddiscovery/interop},
-	 * building them all first if needed.
-	 * @param name the program
+	 * Return one of the programs of a stack, building them all first if needed.
+	 * @param stack the stack
+	 * @param name the program, the last segment of its import path
 	 * @return the binary
 	 */
-	static synchronized Path binary(String name) {
-		if (built == null) {
-			Path gopath = repository().resolve("interop/go");
-			built = build(gopath, PROGRAMS.stream().map((program) -> "etcddiscovery/interop/" + program).toList(),
-					"programs");
-		}
-		return built.resolve(name);
+	static synchronized Path binary(GoStack stack, String name) {
+		Path programs = built.computeIfAbsent(stack, (key) -> build(key, repository().resolve("interop/go"),
+				key.programs(), "programs-" + key.name().toLowerCase(Locale.ROOT)));
+		return programs.resolve(name);
 	}
 
 	/**
-	 * Build Go packages of a GOPATH tree, unless a build of the same sources exists.
+	 * Build Go packages of a GOPATH tree on a stack, unless a build of the same sources
+	 * exists.
+	 * @param stack the stack
 	 * @param gopath the tree, holding {@code src/}
 	 * @param packages the import paths of the main packages
 	 * @param name what to call the build in {@code target/go-interop/}
 	 * @return the directory holding one binary per package, named as its last segment
 	 */
-	static Path build(Path gopath, List<String> packages, String name) {
-		String go = goVersion();
-		Path out = Path.of("target/go-interop").toAbsolutePath().resolve(name + "-" + hash(gopath.resolve("src"), go));
+	static Path build(GoStack stack, Path gopath, List<String> packages, String name) {
+		String fingerprint = fingerprint(stack);
+		Path out = Path.of("target/go-interop")
+			.toAbsolutePath()
+			.resolve(name + "-" + hash(gopath.resolve("src"), fingerprint));
 		if (Files.isDirectory(out)) {
 			return out;
 		}
@@ -89,9 +81,9 @@ final class GoPrograms {
 			Path staging = Files.createDirectories(out.getParent()).resolve(out.getFileName() + ".building");
 			deleteRecursively(staging);
 			Files.createDirectories(staging);
-			List<String> command = new ArrayList<>(List.of("go", "build", "-o", staging + "/"));
+			List<String> command = new ArrayList<>(List.of(stack.command("go"), "build", "-o", staging + "/"));
 			command.addAll(packages);
-			run(command, gopath, Map.of("GOPATH", gopath + ":" + DEBIAN_GOCODE));
+			run(stack, command, gopath, stack.environment(gopath));
 			Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
 			return out;
 		}
@@ -102,13 +94,14 @@ final class GoPrograms {
 
 	/**
 	 * Return the files of a GOPATH tree that {@code gofmt} would change.
+	 * @param stack the stack whose {@code gofmt} runs
 	 * @param gopath the tree, holding {@code src/}
 	 * @return the files, one a line; empty when all are formatted
 	 */
-	static String unformatted(Path gopath) {
-		goVersion();
+	static String unformatted(GoStack stack, Path gopath) {
+		fingerprint(stack);
 		try {
-			return run(List.of("gofmt", "-l", "src"), gopath, Map.of()).strip();
+			return run(stack, List.of(stack.command("gofmt"), "-l", "src"), gopath, Map.of()).strip();
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -130,21 +123,30 @@ final class GoPrograms {
 		return dir;
 	}
 
-	private static String goVersion() {
-		if (!Files.isDirectory(DEBIAN_GOCODE.resolve("src/go.etcd.io/etcd/clientv3/naming/resolver"))
-				|| !Files.isDirectory(DEBIAN_GOCODE.resolve("src/google.golang.org/grpc/health"))) {
-			throw new IllegalStateException("Debian's Go sources of etcd's client and grpc-go are missing from "
-					+ DEBIAN_GOCODE + ". " + INSTALL_HINT);
-		}
+	// The Go version and the Debian packages of the stack, so that a new toolchain or new
+	// sources build afresh.
+	private static String fingerprint(GoStack stack) {
+		stack.checkInstalled();
+		String version;
 		try {
-			return run(List.of("go", "version"), Path.of(""), Map.of()).strip();
+			version = run(stack, List.of(stack.command("go"), "version"), Path.of(""), stack.environment(Path.of("")))
+				.strip();
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("Go is not installed (" + ex.getMessage() + "). " + INSTALL_HINT, ex);
+			throw new IllegalStateException("Go is not installed (" + ex.getMessage() + "). " + stack.installHint(),
+					ex);
+		}
+		Path packages = stack.packageList();
+		try {
+			return (packages != null) ? version + "\n" + Files.readString(packages) : version;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 	}
 
-	private static String run(List<String> command, Path dir, Map<String, String> env) throws IOException {
+	private static String run(GoStack stack, List<String> command, Path dir, Map<String, String> env)
+			throws IOException {
 		ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toAbsolutePath().toFile())
 			.redirectErrorStream(true);
 		builder.environment().put("GO111MODULE", "off");
@@ -169,15 +171,15 @@ final class GoPrograms {
 		}
 		if (process.exitValue() != 0) {
 			throw new IllegalStateException(String.join(" ", command) + " failed (" + process.exitValue() + "):\n"
-					+ output + "\n" + INSTALL_HINT);
+					+ output + "\n" + stack.installHint());
 		}
 		return output;
 	}
 
-	private static String hash(Path src, String goVersion) {
+	private static String hash(Path src, String fingerprint) {
 		try (Stream<Path> files = Files.walk(src)) {
 			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			digest.update(goVersion.getBytes(StandardCharsets.UTF_8));
+			digest.update(fingerprint.getBytes(StandardCharsets.UTF_8));
 			for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
 				digest.update(src.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
 				digest.update(Files.readAllBytes(file));

@@ -48,6 +48,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
@@ -66,7 +68,9 @@ import static org.awaitility.Awaitility.await;
  * {@code Metadata} a map, a string or absent; a bare {@code host:port} or URL value as
  * go-kit's {@code sd/etcdv3} and go-zero write) are found by a Spring application and
  * called by name through its {@code @LoadBalanced} {@link RestClient} and through the
- * {@code discovery:///} gRPC resolver, and leave both as soon as they deregister.
+ * {@code discovery:///} gRPC resolver, and leave both as soon as they deregister. The Go
+ * services of etcd's endpoints manager run on every {@link GoStack} (etcd's client 3.4
+ * and 3.5); a bare value is the same {@code Put} on either, so it runs on Debian 12's.
  *
  * @author etcd-discovery authors
  */
@@ -83,7 +87,9 @@ class GoServicesIT {
 
 	@BeforeAll
 	static void startCaller() {
-		GoPrograms.binary("goservice");
+		for (GoStack stack : GoStack.values()) {
+			stack.binary("goservice");
+		}
 		caller = new SpringApplicationBuilder(CallerApplication.class).web(WebApplicationType.NONE)
 			.properties("spring.application.name=caller", "discovery.register=false",
 					"discovery.etcd.endpoints=" + etcd.endpoint(), "discovery.etcd.request-timeout=2s",
@@ -106,11 +112,12 @@ class GoServicesIT {
 		this.programs.forEach(InteropProcess::close);
 	}
 
-	@Test
-	void goServicesOfEtcdsEndpointsManagerAreCalledByNameAndLeaveBothClientsAtOnce() {
-		InteropProcess map = goService("gosvc", "go-map", "endpoints-map", "-zone", "eu-1");
-		InteropProcess string = goService("gosvc", "go-string", "endpoints-string", "-zone", "eu-2");
-		InteropProcess none = goService("gosvc", "go-none", "endpoints-none");
+	@ParameterizedTest(name = "{0}")
+	@EnumSource
+	void goServicesOfEtcdsEndpointsManagerAreCalledByNameAndLeaveBothClientsAtOnce(GoStack stack) {
+		InteropProcess map = goService(stack, "gosvc", "go-map", "endpoints-map", "-zone", "eu-1");
+		InteropProcess string = goService(stack, "gosvc", "go-string", "endpoints-string", "-zone", "eu-2");
+		InteropProcess none = goService(stack, "gosvc", "go-none", "endpoints-none");
 		ServiceCache cache = caller.getBean(ServiceCache.class);
 		await().atMost(TIMEOUT).until(() -> cache.upInstances("gosvc").size() == 3);
 		assertThat(cache.instances("gosvc"))
@@ -147,8 +154,8 @@ class GoServicesIT {
 	@Test
 	void goServicesThatWriteABareAddressAreFoundAndCalled() {
 		// What go-kit's sd/etcdv3 registrar and go-zero store: the value as given.
-		InteropProcess plain = goService("kitsvc", "kit-plain", "plain");
-		InteropProcess url = goService("kitsvc", "kit-url", "url");
+		InteropProcess plain = goService(GoStack.DEBIAN_12, "kitsvc", "kit-plain", "plain");
+		InteropProcess url = goService(GoStack.DEBIAN_12, "kitsvc", "kit-url", "url");
 		ServiceCache cache = caller.getBean(ServiceCache.class);
 		await().atMost(TIMEOUT).until(() -> cache.upInstances("kitsvc").size() == 2);
 		assertThat(cache.instances("kitsvc")).extracting(DiscoveredInstance::address)
@@ -158,11 +165,11 @@ class GoServicesIT {
 		assertThat(caller.getBean(ServiceCache.class).stats().valuesSkipped()).isZero();
 	}
 
-	private InteropProcess goService(String service, String id, String format, String... arguments) {
+	private InteropProcess goService(GoStack stack, String service, String id, String format, String... arguments) {
 		List<String> all = new ArrayList<>(List.of("-etcd", etcd.endpoint(), "-target", "/services/default/" + service,
 				"-id", id, "-format", format));
 		all.addAll(List.of(arguments));
-		InteropProcess go = InteropProcess.start(GoPrograms.binary("goservice"), all.toArray(String[]::new));
+		InteropProcess go = InteropProcess.start(stack.binary("goservice"), all.toArray(String[]::new));
 		this.programs.add(go);
 		go.awaitLine("registered ", TIMEOUT);
 		return go;

@@ -44,7 +44,8 @@ import static org.awaitility.Awaitility.await;
  * ({@code Metadata} null, the record in {@code Instance}, parked while not UP). Spring
  * clients read both; Go's endpoints manager and grpc-go's {@code pick_first} follow both;
  * grpc-go's {@code round_robin} crashes on the earlier layout, as it always did, and
- * works once the last earlier instance is gone.
+ * works once the last earlier instance is gone. Go programs of {@link GoStack#DEBIAN_12}
+ * (etcd's client 3.4, grpc-go 1.33).
  *
  * @author etcd-discovery authors
  */
@@ -67,7 +68,7 @@ class RollingUpgradeIT {
 
 	@BeforeAll
 	static void start() {
-		GoPrograms.binary("grpcclient");
+		GoStack.DEBIAN_12.binary("grpcclient");
 		for (int i = 0; i < 4; i++) {
 			servers.add(HealthServer.start());
 		}
@@ -115,8 +116,8 @@ class RollingUpgradeIT {
 		// What a Go resolver holds: every key under its prefix. The earlier version kept
 		// a
 		// DOWN instance there, as Go clients always saw it; an upgraded one is parked.
-		InteropProcess watch = this.fleet.start(GoPrograms.binary("endpointwatch"), "-etcd", etcd.endpoint(), "-target",
-				"/services/default/orders");
+		InteropProcess watch = this.fleet.start(GoStack.DEBIAN_12.binary("endpointwatch"), "-etcd", etcd.endpoint(),
+				"-target", "/services/default/orders");
 		await().atMost(TIMEOUT).until(() -> {
 			watch.assertAlive();
 			return ("endpoints /services/default/orders/new-up=" + servers.get(2).address() + "(<nil>)"
@@ -125,7 +126,7 @@ class RollingUpgradeIT {
 				.equals(watch.lastLine("endpoints"));
 		});
 
-		InteropProcess pickFirst = this.fleet.grpcClient("pick_first");
+		InteropProcess pickFirst = this.fleet.grpcClient(GoStack.DEBIAN_12, "pick_first");
 		await().atMost(TIMEOUT).until(() -> {
 			pickFirst.assertAlive();
 			return pickFirst.calls() >= 20
@@ -138,15 +139,15 @@ class RollingUpgradeIT {
 	void roundRobinCrashesOnTheEarlierLayoutAndWorksOnceTheLastEarlierInstanceIsUpgraded() {
 		putEarlierLayout("orders-1", servers.get(0), InstanceStatus.UP);
 		this.fleet.register("orders-2", servers.get(1), InstanceStatus.UP);
-		InteropProcess crashing = this.fleet.start(GoPrograms.binary("grpcclient"), "-etcd", etcd.endpoint(), "-target",
-				Fleet.GO_TARGET, "-policy", "round_robin");
+		InteropProcess crashing = this.fleet.start(GoStack.DEBIAN_12.binary("grpcclient"), "-etcd", etcd.endpoint(),
+				"-target", Fleet.GO_TARGET, "-policy", "round_robin");
 		assertThat(crashing.awaitExit(TIMEOUT)).isNotZero();
 		assertThat(crashing.stderr()).contains("panic: runtime error: hash of unhashable type map[string]interface {}");
 
 		// orders-1 is upgraded: it stops, and comes back registered by this version.
 		inspector.delete("/services/default/orders/orders-1");
 		this.fleet.register("orders-1", servers.get(0), InstanceStatus.UP);
-		InteropProcess go = this.fleet.grpcClient("round_robin");
+		InteropProcess go = this.fleet.grpcClient(GoStack.DEBIAN_12, "round_robin");
 		GoGrpcClientIT.awaitCallsReach(go, servers.get(0), servers.get(1));
 		go.assertAlive();
 	}
