@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.client;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,7 +40,7 @@ import io.etcd.jetcd.Watch;
  *
  * @author etcd-discovery authors
  */
-final class DeferredEtcdClient implements Client {
+public final class DeferredEtcdClient implements Client {
 
 	private final CompletableFuture<Client> client;
 
@@ -50,7 +50,7 @@ final class DeferredEtcdClient implements Client {
 	 * @param whenBuilt what to do with the client once built, on the same thread
 	 * @param executor where to build it
 	 */
-	DeferredEtcdClient(ClientBuilder builder, Consumer<Client> whenBuilt, Executor executor) {
+	public DeferredEtcdClient(ClientBuilder builder, Consumer<Client> whenBuilt, Executor executor) {
 		this.client = CompletableFuture.supplyAsync(() -> {
 			Client built = builder.build();
 			whenBuilt.accept(built);

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.client;
 
 import java.net.URI;
 import java.util.List;
@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  *
  * @author etcd-discovery authors
  */
-final class EtcdTarget {
+public final class EtcdTarget {
 
 	private EtcdTarget() {
 	}
@@ -42,7 +42,7 @@ final class EtcdTarget {
 	 * {@code http://127.0.0.1:2379}
 	 * @return the target
 	 */
-	static String of(List<String> endpoints) {
+	public static String of(List<String> endpoints) {
 		return hostsAndPorts(endpoints).map((address) -> address.replace("[", "%5B").replace("]", "%5D"))
 			.collect(Collectors.joining(",", "ip:///", ""));
 	}
@@ -52,7 +52,7 @@ final class EtcdTarget {
 	 * @param endpoints the endpoints
 	 * @return the number of {@code host:port} pairs
 	 */
-	static long addresses(List<String> endpoints) {
+	public static long addresses(List<String> endpoints) {
 		return hostsAndPorts(endpoints).count();
 	}
 

@@ -13,7 +13,7 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.client;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,7 +43,7 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author etcd-discovery authors
  */
-final class EtcdConnectionWarmUp {
+public final class EtcdConnectionWarmUp {
 
 	private static final Log logger = LogFactory.getLog(EtcdConnectionWarmUp.class);
 
@@ -58,7 +58,7 @@ final class EtcdConnectionWarmUp {
 	 * @param timeout the longest the call may take
 	 * @return the call, completed when it has an answer, failed or timed out
 	 */
-	static CompletableFuture<GetResponse> connect(Client client, String key, Duration timeout) {
+	public static CompletableFuture<GetResponse> connect(Client client, String key, Duration timeout) {
 		CompletableFuture<GetResponse> call;
 		try {
 			call = client.getKVClient()

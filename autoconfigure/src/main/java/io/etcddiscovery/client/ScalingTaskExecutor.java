@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.client;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
@@ -41,7 +41,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  *
  * @author etcd-discovery authors
  */
-final class ScalingTaskExecutor extends ThreadPoolTaskExecutor {
+public final class ScalingTaskExecutor extends ThreadPoolTaskExecutor {
 
 	private transient @Nullable ScalingQueue queue;
 
@@ -49,7 +49,7 @@ final class ScalingTaskExecutor extends ThreadPoolTaskExecutor {
 	 * Create a pool.
 	 * @param maxThreads the most threads it runs at once
 	 */
-	ScalingTaskExecutor(int maxThreads) {
+	public ScalingTaskExecutor(int maxThreads) {
 		setCorePoolSize(0);
 		setMaxPoolSize(maxThreads);
 		setRejectedExecutionHandler((task, executor) -> {
