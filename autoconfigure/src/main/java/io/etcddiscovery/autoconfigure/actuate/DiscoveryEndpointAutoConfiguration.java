@@ -14,7 +14,7 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.actuate;
 
 import java.time.Clock;
 import java.util.List;
@@ -22,6 +22,12 @@ import java.util.List;
 import io.etcddiscovery.actuate.CachedServices;
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
 import io.etcddiscovery.actuate.DiscoveryEndpointRuntimeHints;
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryEnabled;
+import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.DiscoveryProperties;
+import io.etcddiscovery.autoconfigure.DiscoveryRegistrationAutoConfiguration;
+import io.etcddiscovery.autoconfigure.EtcdConnectionDetails;
+import io.etcddiscovery.autoconfigure.cloud.CloudLoadBalancerAutoConfiguration;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.registration.HealthCheckLoop;

@@ -14,9 +14,15 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.actuate;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryEnabled;
+import io.etcddiscovery.autoconfigure.DiscoveryProperties;
+import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.EtcdConnectionDetails;
+import io.etcddiscovery.autoconfigure.EtcdProperties;
+import io.etcddiscovery.autoconfigure.EtcdTimeouts;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
 import io.etcddiscovery.health.EtcdHealthIndicator;

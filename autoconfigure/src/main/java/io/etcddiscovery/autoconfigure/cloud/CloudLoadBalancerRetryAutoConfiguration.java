@@ -14,9 +14,10 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.cloud;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryClientEnabled;
 import io.etcddiscovery.cloud.ConnectFailureReactiveRetryPolicy;
 import io.etcddiscovery.cloud.ConnectFailureRetryFactory;
 

@@ -14,8 +14,13 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.actuate;
 
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryEnabled;
+import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.DiscoveryRegistrationAutoConfiguration;
+import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.cloud.CloudLoadBalancerAutoConfiguration;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.MemberFailover;

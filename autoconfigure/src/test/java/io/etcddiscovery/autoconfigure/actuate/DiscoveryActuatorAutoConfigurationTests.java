@@ -14,9 +14,13 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.actuate;
 
 import io.etcddiscovery.actuate.DiscoveryEndpoint;
+import io.etcddiscovery.autoconfigure.DiscoveryRegistrationAutoConfiguration;
+import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.ReportedProperty;
+import io.etcddiscovery.autoconfigure.cloud.CloudServiceRegistryAutoConfiguration;
 import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
 import io.etcddiscovery.health.EtcdHealthIndicator;
 import io.etcddiscovery.health.HealthStatusSource;

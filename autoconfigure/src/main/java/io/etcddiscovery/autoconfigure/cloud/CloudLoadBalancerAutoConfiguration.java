@@ -14,10 +14,12 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.cloud;
 
 import java.time.Clock;
 
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryClientEnabled;
+import io.etcddiscovery.autoconfigure.DiscoveryClientProperties;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.cloud.EjectedInstancesRuntimeHints;
 import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;

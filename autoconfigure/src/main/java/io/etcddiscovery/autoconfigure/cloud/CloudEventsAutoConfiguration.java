@@ -13,8 +13,13 @@
  * See the License for the specific language governing permissions and
  * limitations under the License.
  */
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.cloud;
 
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryEnabled;
+import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.DiscoveryClientProperties;
+import io.etcddiscovery.autoconfigure.DiscoveryRegistrationAutoConfiguration;
+import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
 import io.etcddiscovery.cloud.CloudEventExecutor;
 import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.cloud.HeartbeatEventPublisher;

@@ -14,9 +14,10 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.cloud;
 
 import io.etcddiscovery.actuate.ServiceRegistryStatusAdvisor;
+import io.etcddiscovery.autoconfigure.DiscoveryRegistrationAutoConfiguration;
 import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
 import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.registration.InstanceRegistrar;

@@ -14,8 +14,11 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.cloud;
 
+import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryClientEnabled;
+import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.DiscoveryClientProperties;
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
 import io.etcddiscovery.cloud.EtcdDiscoveryHealthIndicator;
 import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;

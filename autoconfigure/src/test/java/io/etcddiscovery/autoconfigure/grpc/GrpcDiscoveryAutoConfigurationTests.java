@@ -14,8 +14,10 @@
  * limitations under the License.
  */
 
-package io.etcddiscovery.autoconfigure;
+package io.etcddiscovery.autoconfigure.grpc;
 
+import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.grpc.EtcdNameResolverProvider;
