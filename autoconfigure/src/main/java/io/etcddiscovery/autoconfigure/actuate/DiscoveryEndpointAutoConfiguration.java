@@ -24,9 +24,9 @@ import io.etcddiscovery.actuate.DiscoveryEndpoint;
 import io.etcddiscovery.actuate.DiscoveryEndpointRuntimeHints;
 import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryEnabled;
 import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
-import io.etcddiscovery.autoconfigure.DiscoveryProperties;
 import io.etcddiscovery.autoconfigure.DiscoveryRegistrationAutoConfiguration;
 import io.etcddiscovery.autoconfigure.EtcdConnectionDetails;
+import io.etcddiscovery.autoconfigure.RegistrationProperties;
 import io.etcddiscovery.autoconfigure.cloud.CloudLoadBalancerAutoConfiguration;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
@@ -54,7 +54,7 @@ import org.springframework.context.annotation.ImportRuntimeHints;
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnEtcdDiscoveryEnabled
 @ConditionalOnAvailableEndpoint(DiscoveryEndpoint.class)
-@EnableConfigurationProperties(DiscoveryProperties.class)
+@EnableConfigurationProperties(RegistrationProperties.class)
 @ImportRuntimeHints(DiscoveryEndpointRuntimeHints.class)
 public final class DiscoveryEndpointAutoConfiguration {
 
@@ -63,7 +63,7 @@ public final class DiscoveryEndpointAutoConfiguration {
 	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
 			ObjectProvider<HealthCheckLoop> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
 			ObjectProvider<ServiceCache> serviceCache, ObjectProvider<EjectedInstances> ejectedInstances,
-			ObjectProvider<EtcdConnectionDetails> connectionDetails, DiscoveryProperties properties) {
+			ObjectProvider<EtcdConnectionDetails> connectionDetails, RegistrationProperties properties) {
 		EtcdConnectionDetails etcd = connectionDetails.getIfAvailable();
 		ServiceCache cache = serviceCache.getIfAvailable();
 		EjectedInstances ejected = ejectedInstances.getIfAvailable();

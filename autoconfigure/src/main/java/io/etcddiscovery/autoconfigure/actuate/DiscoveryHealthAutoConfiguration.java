@@ -18,11 +18,11 @@ package io.etcddiscovery.autoconfigure.actuate;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryEnabled;
-import io.etcddiscovery.autoconfigure.DiscoveryProperties;
 import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
 import io.etcddiscovery.autoconfigure.EtcdConnectionDetails;
 import io.etcddiscovery.autoconfigure.EtcdProperties;
 import io.etcddiscovery.autoconfigure.EtcdTimeouts;
+import io.etcddiscovery.autoconfigure.RegistrationProperties;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
 import io.etcddiscovery.health.EtcdHealthIndicator;
@@ -54,7 +54,7 @@ import org.springframework.context.annotation.Bean;
 		HealthEndpointAutoConfiguration.class })
 @ConditionalOnClass({ Client.class, HealthIndicator.class })
 @ConditionalOnEtcdDiscoveryEnabled
-@EnableConfigurationProperties({ DiscoveryProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, EtcdProperties.class })
 public final class DiscoveryHealthAutoConfiguration {
 
 	@Bean
@@ -62,7 +62,7 @@ public final class DiscoveryHealthAutoConfiguration {
 	@ConditionalOnMissingBean(name = "etcdHealthIndicator")
 	@ConditionalOnEnabledHealthIndicator("etcd")
 	EtcdHealthIndicator etcdHealthIndicator(Client etcdClient, EtcdConnectionDetails connectionDetails,
-			KeyLayout keyLayout, DiscoveryProperties properties, EtcdProperties etcd) {
+			KeyLayout keyLayout, RegistrationProperties properties, EtcdProperties etcd) {
 		// The namespace's prefix: the least-privilege role lets the application read it.
 		return new EtcdHealthIndicator(etcdClient, connectionDetails.getEndpoints(),
 				keyLayout.namespacePrefix(properties.getNamespace()),
@@ -74,7 +74,7 @@ public final class DiscoveryHealthAutoConfiguration {
 	@ConditionalOnMissingBean(StatusSource.class)
 	@ConditionalOnBooleanProperty(name = "discovery.heartbeat.enabled", matchIfMissing = true)
 	HealthStatusSource healthStatusSource(HealthContributorRegistry healthContributorRegistry,
-			ObjectProvider<HealthEndpointGroups> healthEndpointGroups, DiscoveryProperties properties) {
+			ObjectProvider<HealthEndpointGroups> healthEndpointGroups, RegistrationProperties properties) {
 		String group = properties.getHeartbeat().getHealthGroup();
 		HealthEndpointGroups groups = healthEndpointGroups.getIfAvailable();
 		if (group != null && (groups == null || groups.get(group) == null)) {

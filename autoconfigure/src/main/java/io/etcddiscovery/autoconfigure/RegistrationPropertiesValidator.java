@@ -30,7 +30,7 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Checks {@link DiscoveryProperties} when they are bound, so that a value that cannot
+ * Checks {@link RegistrationProperties} when they are bound, so that a value that cannot
  * work fails start-up with Spring Boot's report: the property, its value, where it was
  * set, and why. What this instance publishes ({@code discovery.host}, {@code port},
  * {@code metadata} and the well-known metadata) must be usable by every reader (the rules
@@ -40,7 +40,7 @@ import org.springframework.validation.Validator;
  *
  * @author etcd-discovery authors
  */
-final class DiscoveryPropertiesValidator implements Validator {
+final class RegistrationPropertiesValidator implements Validator {
 
 	/**
 	 * Minimum lease TTL: etcd silently raises shorter TTLs to about 1.5 election
@@ -54,12 +54,12 @@ final class DiscoveryPropertiesValidator implements Validator {
 
 	@Override
 	public boolean supports(Class<?> type) {
-		return DiscoveryProperties.class.isAssignableFrom(type);
+		return RegistrationProperties.class.isAssignableFrom(type);
 	}
 
 	@Override
 	public void validate(Object target, Errors errors) {
-		DiscoveryProperties properties = (DiscoveryProperties) target;
+		RegistrationProperties properties = (RegistrationProperties) target;
 		name(errors, "namespace", properties.getNamespace(), "such as 'default', 'dev' or 'prod'");
 		Duration ttl = properties.getTtl();
 		if (ttl == null || ttl.compareTo(MINIMUM_TTL) < 0) {
@@ -84,7 +84,7 @@ final class DiscoveryPropertiesValidator implements Validator {
 		}
 	}
 
-	private void validateRegistration(DiscoveryProperties properties, Errors errors) {
+	private void validateRegistration(RegistrationProperties properties, Errors errors) {
 		if (properties.getServiceName() != null) {
 			serviceName(errors, "serviceName", properties.getServiceName());
 		}

@@ -30,15 +30,19 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 
 /**
- * Configuration properties for registering this application in etcd and discovering other
- * services.
+ * Configuration properties under {@code discovery}: how this application registers in
+ * etcd (service name, instance id, host, port, metadata, TTL, heartbeat, shutdown) and
+ * the few settings registration and discovery share (whether the starter is enabled, the
+ * namespace and the allowed namespaces, the retry backoff). The discovery client's own
+ * settings are {@link DiscoveryClientProperties} ({@code discovery.client}), the etcd
+ * connection's {@link EtcdProperties} ({@code discovery.etcd}).
  *
  * @author etcd-discovery authors
  */
 @ConfigurationProperties("discovery")
-public class DiscoveryProperties implements Validator {
+public class RegistrationProperties implements Validator {
 
-	private static final Validator VALIDATOR = new DiscoveryPropertiesValidator();
+	private static final Validator VALIDATOR = new RegistrationPropertiesValidator();
 
 	/**
 	 * Whether service discovery through etcd is enabled.
