@@ -59,13 +59,15 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class PackageRulesTests {
 
 	/**
-	 * Registration and discovery stand on the etcd core, never on each other; health uses
-	 * neither; actuate and cloud never use each other; no library package uses the
-	 * auto-configuration, which wires them all. A new package fails the rule until it is
-	 * given a place here.
+	 * The etcd client's runtime uses no other package. Registration and discovery stand
+	 * on the etcd core, never on each other; health uses neither; actuate and cloud never
+	 * use each other; no library package uses the auto-configuration, which wires them
+	 * all. A new package fails the rule until it is given a place here.
 	 */
 	@ArchTest
 	static final ArchRule packagesUseOnlyWhatTheyStandOn = layeredArchitecture().consideringOnlyDependenciesInLayers()
+		.layer("client")
+		.definedBy("io.etcddiscovery.client..")
 		.layer("etcd")
 		.definedBy("io.etcddiscovery.etcd..")
 		.layer("registration")
@@ -84,6 +86,8 @@ class PackageRulesTests {
 		.definedBy("io.etcddiscovery.grpc..")
 		.layer("autoconfigure")
 		.definedBy("io.etcddiscovery.autoconfigure..")
+		.whereLayer("client")
+		.mayNotAccessAnyLayer()
 		.whereLayer("etcd")
 		.mayNotAccessAnyLayer()
 		.whereLayer("registration")

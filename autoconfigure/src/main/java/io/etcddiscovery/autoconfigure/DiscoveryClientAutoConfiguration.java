@@ -45,14 +45,14 @@ import org.springframework.scheduling.TaskScheduler;
 @ConditionalOnClass(Client.class)
 @ConditionalOnBean(Client.class)
 @ConditionalOnEtcdDiscoveryClientEnabled
-@EnableConfigurationProperties({ DiscoveryProperties.class, DiscoveryClientProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, DiscoveryClientProperties.class, EtcdProperties.class })
 public final class DiscoveryClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
-			DiscoveryProperties properties, DiscoveryClientProperties client, EtcdProperties etcd) {
+			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd) {
 		return new ServiceCache(etcdClient, etcdKeyLayout.namespacePrefix(properties.getNamespace()),
 				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), client.getInitialLookupTimeout(),
 				discoveryBackoff, Clock.systemUTC(), discoveryScheduler);

@@ -57,12 +57,12 @@ import org.springframework.scheduling.TaskScheduler;
 @ConditionalOnBean(Client.class)
 @ConditionalOnEtcdDiscoveryEnabled
 @ConditionalOnBooleanProperty(name = "discovery.register", matchIfMissing = true)
-@EnableConfigurationProperties({ DiscoveryProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, EtcdProperties.class })
 public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RegistrationStore registrationStore(Client etcdClient, DiscoveryProperties properties, EtcdProperties etcd,
+	RegistrationStore registrationStore(Client etcdClient, RegistrationProperties properties, EtcdProperties etcd,
 			ObjectProvider<EtcdConnectionDetails> connectionDetails) {
 		// The endpoints the client connects to, named when a registration fails start-up.
 		EtcdConnectionDetails details = connectionDetails.getIfAvailable();
@@ -75,7 +75,7 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	InstanceRegistrar instanceRegistrar(RegistrationStore registrationStore, KeyLayout etcdKeyLayout,
 			Backoff discoveryBackoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
-			DiscoveryProperties properties) {
+			RegistrationProperties properties) {
 		return new InstanceRegistrar(registrationStore, etcdKeyLayout, properties.getTtl(), discoveryBackoff,
 				Clock.systemUTC(), discoveryScheduler);
 	}
@@ -96,7 +96,7 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	HealthCheckLoop healthCheckLoop(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
 			ObjectProvider<StatusSource> statusSource,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
-			DiscoveryProperties properties, EtcdProperties etcd) {
+			RegistrationProperties properties, EtcdProperties etcd) {
 		HeartbeatProperties heartbeat = properties.getHeartbeat();
 		Duration interval = (heartbeat.getInterval() != null) ? heartbeat.getInterval()
 				: properties.getTtl().dividedBy(3);
@@ -109,13 +109,13 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	InstanceLifecycle instanceLifecycle(InstanceRegistrar instanceRegistrar, HealthCheckLoop healthCheckLoop,
-			DiscoveryProperties properties, Environment environment, ApplicationContext applicationContext) {
+			RegistrationProperties properties, Environment environment, ApplicationContext applicationContext) {
 		return new InstanceLifecycle(instanceRegistrar,
 				new ServiceRegistrationFactory(properties, serviceName(properties, environment), applicationContext),
 				healthCheckLoop, properties.isFailFast(), properties.getShutdown().getDrainDelay());
 	}
 
-	private static String serviceName(DiscoveryProperties properties, Environment environment) {
+	private static String serviceName(RegistrationProperties properties, Environment environment) {
 		if (properties.getServiceName() != null) {
 			// Checked when the properties were bound.
 			return properties.getServiceName();
@@ -127,7 +127,7 @@ public final class DiscoveryRegistrationAutoConfiguration {
 							+ "'spring.application.name', or set 'discovery.register=false' for an application that "
 							+ "only discovers others");
 		}
-		String problem = DiscoveryPropertiesValidator.serviceNameProblem(name);
+		String problem = RegistrationPropertiesValidator.serviceNameProblem(name);
 		if (problem != null) {
 			throw new InvalidConfigurationPropertyValueException("spring.application.name", name, problem
 					+ ": set 'spring.application.name' (or 'discovery.service-name') to a value such as 'orders' "

@@ -25,6 +25,10 @@ import javax.net.ssl.SSLException;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.ClientBuilder;
+import io.etcddiscovery.client.DeferredEtcdClient;
+import io.etcddiscovery.client.EtcdConnectionWarmUp;
+import io.etcddiscovery.client.EtcdTarget;
+import io.etcddiscovery.client.ScalingTaskExecutor;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.MemberFailover;
@@ -83,7 +87,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 @AutoConfiguration(after = SslAutoConfiguration.class)
 @ConditionalOnClass(Client.class)
 @ConditionalOnEtcdDiscoveryEnabled
-@EnableConfigurationProperties({ DiscoveryProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, EtcdProperties.class })
 public final class EtcdClientAutoConfiguration {
 
 	/**
@@ -168,7 +172,7 @@ public final class EtcdClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Backoff discoveryBackoff(DiscoveryProperties properties) {
+	Backoff discoveryBackoff(RegistrationProperties properties) {
 		RetryProperties retry = properties.getRetry();
 		return new Backoff(retry.getInitialInterval(), retry.getMaxInterval(), retry.getMultiplier());
 	}
@@ -195,7 +199,7 @@ public final class EtcdClientAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(Client.class)
-	MemberFailover etcdMemberFailover(DiscoveryProperties properties, EtcdProperties etcd,
+	MemberFailover etcdMemberFailover(RegistrationProperties properties, EtcdProperties etcd,
 			@Qualifier(MEMBER_WATCHDOG_BEAN_NAME) ThreadPoolTaskScheduler watchdog) {
 		return new MemberFailover(EtcdTimeouts.memberTimeout(etcd, properties.getTtl()),
 				EtcdTimeouts.idleWatchInterval(properties.getTtl()), watchdog.getScheduledExecutor());
@@ -203,7 +207,7 @@ public final class EtcdClientAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	Client etcdClient(EtcdConnectionDetails connectionDetails, DiscoveryProperties properties, EtcdProperties etcd,
+	Client etcdClient(EtcdConnectionDetails connectionDetails, RegistrationProperties properties, EtcdProperties etcd,
 			KeyLayout etcdKeyLayout, @Qualifier(CLIENT_EXECUTOR_BEAN_NAME) ThreadPoolTaskExecutor clientExecutor,
 			ObjectProvider<MemberFailover> memberFailover, ObjectProvider<EtcdClientBuilderCustomizer> customizers) {
 		List<String> endpoints = connectionDetails.getEndpoints();

@@ -37,7 +37,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
  *
  * @author etcd-discovery authors
  */
-final class EtcdTimeouts {
+public final class EtcdTimeouts {
 
 	/**
 	 * The longest request timeout derived from the TTL.
@@ -64,7 +64,7 @@ final class EtcdTimeouts {
 	 * @throws InvalidConfigurationPropertyValueException if the configured timeout is
 	 * longer than the TTL
 	 */
-	static Duration requestTimeout(EtcdProperties etcd, Duration ttl) {
+	public static Duration requestTimeout(EtcdProperties etcd, Duration ttl) {
 		Duration configured = etcd.getRequestTimeout();
 		if (configured == null) {
 			return requestTimeout(ttl);

@@ -51,7 +51,7 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 			"org.springframework.boot.web.server.context.WebServerApplicationContext",
 			ServiceRegistrationFactory.class.getClassLoader());
 
-	private final DiscoveryProperties properties;
+	private final RegistrationProperties properties;
 
 	private final String serviceName;
 
@@ -61,12 +61,12 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 
 	private final Supplier<String> hostDetector;
 
-	ServiceRegistrationFactory(DiscoveryProperties properties, String serviceName,
+	ServiceRegistrationFactory(RegistrationProperties properties, String serviceName,
 			ApplicationContext applicationContext) {
 		this(properties, serviceName, applicationContext, () -> detectHost(properties.getHostDetection()));
 	}
 
-	ServiceRegistrationFactory(DiscoveryProperties properties, String serviceName,
+	ServiceRegistrationFactory(RegistrationProperties properties, String serviceName,
 			ApplicationContext applicationContext, Supplier<String> hostDetector) {
 		this.properties = properties;
 		this.serviceName = serviceName;
@@ -85,7 +85,7 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 	private ServiceRegistration resolve() {
 		String host = this.properties.getHost();
 		if (!StringUtils.hasText(host)) {
-			DiscoveryProperties.HostDetection detection = this.properties.getHostDetection();
+			RegistrationProperties.HostDetection detection = this.properties.getHostDetection();
 			host = this.hostDetector.get();
 			String problem = InstanceValueRules.hostProblem(host);
 			if (problem != null) {
@@ -116,7 +116,7 @@ class ServiceRegistrationFactory implements Supplier<ServiceRegistration> {
 		return registration;
 	}
 
-	private static String detectHost(DiscoveryProperties.HostDetection detection) {
+	private static String detectHost(RegistrationProperties.HostDetection detection) {
 		return new HostAddressDetector(detection.getIgnoredInterfaces(), detection.getPreferredNetworks(),
 				detection.isUseHostName())
 			.detect();

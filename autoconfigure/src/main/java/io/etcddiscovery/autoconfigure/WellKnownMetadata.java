@@ -61,7 +61,7 @@ final class WellKnownMetadata {
 	 * @param port the port this instance publishes
 	 * @return the user's metadata plus the well-known entries
 	 */
-	static Map<String, String> of(DiscoveryProperties properties, Environment environment, int port) {
+	static Map<String, String> of(RegistrationProperties properties, Environment environment, int port) {
 		Map<String, String> metadata = new LinkedHashMap<>();
 		putIfText(metadata, "zone", properties.getZone());
 		if (properties.getWeight() != null) {
@@ -74,7 +74,7 @@ final class WellKnownMetadata {
 		return metadata;
 	}
 
-	private static void management(Map<String, String> metadata, DiscoveryProperties properties,
+	private static void management(Map<String, String> metadata, RegistrationProperties properties,
 			Environment environment, int port) {
 		if (!ACTUATOR_PRESENT) {
 			return;

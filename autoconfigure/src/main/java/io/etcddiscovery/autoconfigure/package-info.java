@@ -15,8 +15,9 @@
  */
 
 /**
- * Auto-configuration: wiring, properties and failure analysis. Library types never import
- * from this package.
+ * Auto-configuration: the etcd client, registration, discovery, properties and failure
+ * analysis; the Spring Cloud, actuator and gRPC sides in sub-packages. Library types
+ * never import from these packages.
  */
 @NullMarked
 package io.etcddiscovery.autoconfigure;

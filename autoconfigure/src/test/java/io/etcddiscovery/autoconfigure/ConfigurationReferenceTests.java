@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps {@code docs/configuration.md} generated from the configuration metadata that the
- * annotation processor writes from {@link DiscoveryProperties}' Javadoc. Run with
+ * annotation processor writes from {@link RegistrationProperties}' Javadoc. Run with
  * {@code -Ddocs.update=true} to regenerate it.
  *
  * @author etcd-discovery authors

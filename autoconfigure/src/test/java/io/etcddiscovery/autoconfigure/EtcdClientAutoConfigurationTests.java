@@ -83,7 +83,7 @@ class EtcdClientAutoConfigurationTests {
 	void defaultsCreateClientAndRegistration() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(Client.class).hasSingleBean(InstanceLifecycle.class);
-			DiscoveryProperties properties = context.getBean(DiscoveryProperties.class);
+			RegistrationProperties properties = context.getBean(RegistrationProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.isRegister()).isTrue();
 			assertThat(properties.getServiceName()).isNull();
@@ -116,7 +116,7 @@ class EtcdClientAutoConfigurationTests {
 			""")
 	void timeoutsFollowTheTtlWhenNotSet(Duration ttl, Duration requestTimeout, Duration memberTimeout) {
 		this.contextRunner.withPropertyValues("discovery.ttl=" + ttl.toMillis() + "ms").run((context) -> {
-			DiscoveryProperties properties = context.getBean(DiscoveryProperties.class);
+			RegistrationProperties properties = context.getBean(RegistrationProperties.class);
 			EtcdProperties etcd = context.getBean(EtcdProperties.class);
 			assertThat(EtcdTimeouts.requestTimeout(etcd, properties.getTtl())).isEqualTo(requestTimeout);
 			assertThat(EtcdTimeouts.memberTimeout(etcd, properties.getTtl())).isEqualTo(memberTimeout);
@@ -156,7 +156,7 @@ class EtcdClientAutoConfigurationTests {
 						.addFirst(new SystemEnvironmentPropertySource(
 								StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
 								Map.of("DISCOVERY_NAMESPACE", "staging"))))
-			.run((context) -> assertThat(context.getBean(DiscoveryProperties.class).getNamespace())
+			.run((context) -> assertThat(context.getBean(RegistrationProperties.class).getNamespace())
 				.isEqualTo("staging"));
 	}
 
@@ -368,7 +368,7 @@ class EtcdClientAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("discovery.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(Client.class)
 				.doesNotHaveBean(InstanceLifecycle.class)
-				.doesNotHaveBean(DiscoveryProperties.class));
+				.doesNotHaveBean(RegistrationProperties.class));
 	}
 
 	@Test

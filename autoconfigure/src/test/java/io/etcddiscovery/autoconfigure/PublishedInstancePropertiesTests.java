@@ -127,7 +127,7 @@ class PublishedInstancePropertiesTests {
 
 	@Test
 	void unusableDetectedHostFailsRegistrationNamingDiscoveryHost() {
-		DiscoveryProperties properties = new DiscoveryProperties();
+		RegistrationProperties properties = new RegistrationProperties();
 		properties.setPort(8080);
 		properties.getHostDetection().setUseHostName(true);
 		ServiceRegistrationFactory factory = new ServiceRegistrationFactory(properties, "orders",
@@ -144,7 +144,7 @@ class PublishedInstancePropertiesTests {
 
 	@Test
 	void detectedHostIsPublishedWhenUsable() {
-		DiscoveryProperties properties = new DiscoveryProperties();
+		RegistrationProperties properties = new RegistrationProperties();
 		properties.setPort(8080);
 		ServiceRegistrationFactory factory = new ServiceRegistrationFactory(properties, "orders",
 				new StaticApplicationContext(), () -> "10.1.2.3");
@@ -153,7 +153,7 @@ class PublishedInstancePropertiesTests {
 
 	@Test
 	void noPortToPublishFailsRegistrationNamingDiscoveryPort() {
-		DiscoveryProperties properties = new DiscoveryProperties();
+		RegistrationProperties properties = new RegistrationProperties();
 		properties.setHost("10.1.2.3");
 		ServiceRegistrationFactory factory = new ServiceRegistrationFactory(properties, "orders",
 				new StaticApplicationContext());
@@ -166,7 +166,7 @@ class PublishedInstancePropertiesTests {
 
 	@Test
 	void metadataTooLargeForReadersFailsRegistration() {
-		DiscoveryProperties properties = new DiscoveryProperties();
+		RegistrationProperties properties = new RegistrationProperties();
 		properties.setHost("10.1.2.3");
 		properties.setPort(8080);
 		properties.setMetadata(Map.of("a", "x".repeat(40_000), "b", "y".repeat(40_000)));

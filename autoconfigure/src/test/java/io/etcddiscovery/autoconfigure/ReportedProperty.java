@@ -38,9 +38,9 @@ import org.springframework.validation.ObjectError;
  * @param origin where the value was set, or {@code null} when Boot does not track it
  * @author etcd-discovery authors
  */
-record ReportedProperty(String name, @Nullable Object value, String reason, @Nullable Origin origin) {
+public record ReportedProperty(String name, @Nullable Object value, String reason, @Nullable Origin origin) {
 
-	static ReportedProperty of(@Nullable Throwable failure) {
+	public static ReportedProperty of(@Nullable Throwable failure) {
 		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
 			if (cause instanceof InvalidConfigurationPropertyValueException invalid) {
 				return new ReportedProperty(invalid.getName(), invalid.getValue(), String.valueOf(invalid.getReason()),

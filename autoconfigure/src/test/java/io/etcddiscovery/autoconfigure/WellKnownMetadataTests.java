@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WellKnownMetadataTests {
 
-	private final DiscoveryProperties properties = new DiscoveryProperties();
+	private final RegistrationProperties properties = new RegistrationProperties();
 
 	private final MockEnvironment environment = new MockEnvironment();
 

@@ -15,9 +15,9 @@
  */
 package io.etcddiscovery.consumers;
 
-import io.etcddiscovery.autoconfigure.CloudDiscoveryAutoConfiguration;
 import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
 import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.cloud.CloudDiscoveryAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

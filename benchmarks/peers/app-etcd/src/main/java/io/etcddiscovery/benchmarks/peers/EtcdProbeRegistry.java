@@ -21,8 +21,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-import io.etcddiscovery.autoconfigure.DiscoveryProperties;
 import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
+import io.etcddiscovery.autoconfigure.RegistrationProperties;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
@@ -56,11 +56,11 @@ class EtcdProbeRegistry implements ProbeRegistry<EtcdProbeRegistry.Probe> {
 
 	private final TaskScheduler scheduler;
 
-	private final DiscoveryProperties properties;
+	private final RegistrationProperties properties;
 
 	EtcdProbeRegistry(RegistrationStore store, KeyLayout keyLayout, Backoff backoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler scheduler,
-			DiscoveryProperties properties) {
+			RegistrationProperties properties) {
 		this.store = store;
 		this.keyLayout = keyLayout;
 		this.backoff = backoff;
