@@ -130,11 +130,13 @@ class ClusterFaultsIT {
 		Duration pause = Duration.ofSeconds(ttl + 4);
 		int leaderPauses = 0;
 		int revokedByResumedLeaders = 0;
+		long relistedAfterLeaderPauses = 0;
 		for (EtcdMember member : order) {
 			boolean leader = member == etcd.leader();
 			long before = this.inspector.revision();
 			long losses = leaseLosses(instances);
 			long reRegistrations = reRegistrations(instances);
+			long resyncs = resyncs(instances);
 			Gaps gaps = new Gaps(instances);
 			long resumedAt;
 			member.pause();
@@ -165,6 +167,11 @@ class ClusterFaultsIT {
 			List<Long> afterResume = missingInstances(resumedAt, this.inspector.revision(), 3);
 			if (leader) {
 				leaderPauses++;
+				// A watch moved off the paused leader to a follower that has not yet seen
+				// a
+				// new leader is ended by etcd ("no leader", the watches require one): the
+				// cache re-lists, which heals it; counted, not failed.
+				relistedAfterLeaderPauses += resyncs(instances) - resyncs;
 				// etcd 3.4.23: the resumed leader may revoke the leases it saw expire in
 				// its own stale view, though the new leader kept them alive
 				// (etcd-io/etcd#15247). The instances register again at once.
@@ -174,14 +181,13 @@ class ClusterFaultsIT {
 				assertThat(afterResume).as("instances missing after %s resumed", member.name()).isEmpty();
 				assertThat(leaseLosses(instances)).isEqualTo(losses);
 				assertThat(reRegistrations(instances)).isEqualTo(reRegistrations);
+				// Every watch resumed where it was: no re-listing.
+				assertThat(resyncs(instances)).as("re-listings while %s was paused", member.name()).isEqualTo(resyncs);
 			}
 		}
 		logger.info("Resumed leaders that revoked leases kept alive by the new leader: %d of %d"
 			.formatted(revokedByResumedLeaders, leaderPauses));
-		for (Instance instance : instances) {
-			// Every watch resumed where it was: no re-listing.
-			assertThat(instance.cache().stats().resyncs()).isZero();
-		}
+		logger.info("Re-listings after leader pauses: %d".formatted(relistedAfterLeaderPauses));
 		assertThat(instances.stream().mapToLong((instance) -> instance.failover().getFailovers()).sum())
 			.isGreaterThanOrEqualTo(order.size());
 		Instance first = instances.get(0);
@@ -288,6 +294,10 @@ class ClusterFaultsIT {
 		assertThat(registrar.getReRegistrations()).isZero();
 		assertThat(libraryThreads()).isLessThanOrEqualTo(threads);
 		assertThat(this.deletes).isEmpty();
+	}
+
+	private static long resyncs(List<Instance> instances) {
+		return instances.stream().mapToLong((instance) -> instance.cache().stats().resyncs()).sum();
 	}
 
 	private List<Instance> startInstances(int count, List<String> endpoints, int ttlSeconds) {
