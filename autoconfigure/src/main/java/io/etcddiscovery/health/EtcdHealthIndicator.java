@@ -109,11 +109,9 @@ public class EtcdHealthIndicator extends AbstractHealthIndicator {
 		catch (Exception ex) {
 			// Expected when etcd is down or has no quorum: a one-line reason, no stack
 			// trace.
-			String reason = (ex instanceof TimeoutException) ? "no answer within " + this.timeout.toMillis() + "ms"
-					: EtcdErrors.describe(ex);
 			health.down()
 				.withDetail("checked", checked)
-				.withDetail("error", reason)
+				.withDetail("error", reason(ex))
 				.withDetail("endpoints", this.endpoints);
 		}
 		finally {
