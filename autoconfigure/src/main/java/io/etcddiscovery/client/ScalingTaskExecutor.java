@@ -18,7 +18,6 @@ package io.etcddiscovery.client;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedTransferQueue;
-import java.util.concurrent.RejectedExecutionException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -37,7 +36,8 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * the core size only once their queue is full. With core = max and
  * {@code allowCoreThreadTimeOut}, tasks every second or so, handed to the idle threads in
  * turn, keep every thread alive: the idle sample application held all 16 workers and 8
- * client threads (70 threads in all) where this pool holds 2 and 3 (51).
+ * client threads (70 threads in all) where this pool holds 2 and 3 (51). Once shut down
+ * it runs what it is still handed on the caller's thread.
  *
  * @author etcd-discovery authors
  */
@@ -55,7 +55,15 @@ public final class ScalingTaskExecutor extends ThreadPoolTaskExecutor {
 		setRejectedExecutionHandler((task, executor) -> {
 			ScalingQueue queue = this.queue;
 			if (executor.isShutdown() || queue == null) {
-				throw new RejectedExecutionException(this + " is shut down");
+				// The context closed the pool while calls were ending: gRPC hands over
+				// the
+				// last callbacks of a closing channel after that. Refusing them would
+				// throw
+				// on the thread that closes the call (gRPC prints it as uncaught) and
+				// leave
+				// their futures open, so they run on the caller's thread instead.
+				task.run();
+				return;
 			}
 			// Every thread was started meanwhile: the task waits for one.
 			queue.force(task);
