@@ -19,12 +19,14 @@ package io.etcddiscovery.client;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link ScalingTaskExecutor}.
@@ -61,8 +63,18 @@ class ScalingTaskExecutorTests {
 	}
 
 	@Test
-	void runsWhatItIsHandedAfterShutdownOnTheCallersThread() {
+	void refusesWhatItIsHandedAfterShutdown() {
 		ScalingTaskExecutor pool = new ScalingTaskExecutor(2);
+		pool.initialize();
+		pool.shutdown();
+		assertThatExceptionOfType(RejectedExecutionException.class).isThrownBy(() -> pool.execute(() -> {
+		}));
+	}
+
+	@Test
+	void runsWhatItIsHandedAfterShutdownOnTheCallersThreadWhenToldTo() {
+		ScalingTaskExecutor pool = new ScalingTaskExecutor(2);
+		pool.setRunOnCallerAfterShutdown(true);
 		pool.initialize();
 		pool.shutdown();
 		AtomicReference<Thread> ranOn = new AtomicReference<>();
