@@ -186,7 +186,9 @@ public final class EtcdClientAutoConfiguration {
 	@Bean(name = CLIENT_EXECUTOR_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(value = Client.class, name = CLIENT_EXECUTOR_BEAN_NAME)
 	ThreadPoolTaskExecutor etcdClientExecutor(Environment environment) {
-		return pool(CLIENT_THREAD_NAME_PREFIX, MAX_CLIENT_THREADS, CLIENT_KEEP_ALIVE, environment);
+		ScalingTaskExecutor pool = pool(CLIENT_THREAD_NAME_PREFIX, MAX_CLIENT_THREADS, CLIENT_KEEP_ALIVE, environment);
+		pool.setRunOnCallerAfterShutdown(true);
+		return pool;
 	}
 
 	@Bean(name = MEMBER_WATCHDOG_BEAN_NAME, defaultCandidate = false)
@@ -244,9 +246,9 @@ public final class EtcdClientAutoConfiguration {
 				(client) -> EtcdConnectionWarmUp.connect(client, warmUpKey, warmUpTimeout), clientExecutor);
 	}
 
-	private static ThreadPoolTaskExecutor pool(String threadNamePrefix, int maxThreads, Duration keepAlive,
+	private static ScalingTaskExecutor pool(String threadNamePrefix, int maxThreads, Duration keepAlive,
 			Environment environment) {
-		ThreadPoolTaskExecutor pool = new ScalingTaskExecutor(maxThreads);
+		ScalingTaskExecutor pool = new ScalingTaskExecutor(maxThreads);
 		pool.setThreadNamePrefix(threadNamePrefix);
 		pool.setDaemon(true);
 		pool.setVirtualThreads(Threading.VIRTUAL.isActive(environment));

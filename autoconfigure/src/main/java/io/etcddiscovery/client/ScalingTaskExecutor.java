@@ -37,13 +37,17 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * the core size only once their queue is full. With core = max and
  * {@code allowCoreThreadTimeOut}, tasks every second or so, handed to the idle threads in
  * turn, keep every thread alive: the idle sample application held all 16 workers and 8
- * client threads (70 threads in all) where this pool holds 2 and 3 (51).
+ * client threads (70 threads in all) where this pool holds 2 and 3 (51). Once shut down
+ * it refuses what it is handed, unless {@link #setRunOnCallerAfterShutdown} says to run
+ * it on the caller's thread.
  *
  * @author etcd-discovery authors
  */
 public final class ScalingTaskExecutor extends ThreadPoolTaskExecutor {
 
 	private transient @Nullable ScalingQueue queue;
+
+	private volatile boolean runOnCallerAfterShutdown;
 
 	/**
 	 * Create a pool.
@@ -55,11 +59,27 @@ public final class ScalingTaskExecutor extends ThreadPoolTaskExecutor {
 		setRejectedExecutionHandler((task, executor) -> {
 			ScalingQueue queue = this.queue;
 			if (executor.isShutdown() || queue == null) {
-				throw new RejectedExecutionException(this + " is shut down");
+				if (!this.runOnCallerAfterShutdown) {
+					throw new RejectedExecutionException(getThreadNamePrefix() + " pool is shut down");
+				}
+				task.run();
+				return;
 			}
 			// Every thread was started meanwhile: the task waits for one.
 			queue.force(task);
 		});
+	}
+
+	/**
+	 * Run what the pool is handed once it is shut down on the caller's thread instead of
+	 * refusing it. For a gRPC channel's callback executor: gRPC hands over the last
+	 * callbacks of a closing channel after the context closed the pool, and a refusal
+	 * throws on the thread that closes the call (gRPC prints it as uncaught) and leaves
+	 * the call's future open.
+	 * @param runOnCallerAfterShutdown whether to run such tasks on the caller's thread
+	 */
+	public void setRunOnCallerAfterShutdown(boolean runOnCallerAfterShutdown) {
+		this.runOnCallerAfterShutdown = runOnCallerAfterShutdown;
 	}
 
 	@Override

@@ -19,6 +19,8 @@ package io.etcddiscovery.interop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -78,13 +80,23 @@ final class GoPrograms {
 			return out;
 		}
 		try {
-			Path staging = Files.createDirectories(out.getParent()).resolve(out.getFileName() + ".building");
+			// One staging directory per JVM: Failsafe's forks may build the same sources
+			// at
+			// once, and the first to finish wins.
+			Path staging = Files.createDirectories(out.getParent())
+				.resolve(out.getFileName() + ".building-" + ProcessHandle.current().pid());
 			deleteRecursively(staging);
 			Files.createDirectories(staging);
 			List<String> command = new ArrayList<>(List.of(stack.command("go"), "build", "-o", staging + "/"));
 			command.addAll(packages);
 			run(stack, command, gopath, stack.environment(gopath));
-			Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+			try {
+				Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
+				// Another fork built the same sources first.
+				deleteRecursively(staging);
+			}
 			return out;
 		}
 		catch (IOException ex) {
