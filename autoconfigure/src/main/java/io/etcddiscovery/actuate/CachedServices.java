@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcddiscovery.discovery.DiscoveredInstance;
+import io.etcddiscovery.discovery.LastKnownInstancesStats;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
 import io.etcddiscovery.discovery.SkippedValue;
@@ -32,7 +33,8 @@ import org.springframework.util.Assert;
 
 /**
  * What a {@link ServiceCache} holds, for {@code /actuator/discovery}: every instance
- * whatever its status, and how current the cache is.
+ * whatever its status, how current the cache is, and whether its instances come from the
+ * file of last-known instances.
  *
  * @author etcd-discovery authors
  */
@@ -52,20 +54,23 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	@Override
 	public Object describe() {
 		ServiceCacheStats stats = this.cache.stats();
+		LastKnownInstancesStats lastKnown = this.cache.lastKnownStats();
+		boolean fromSnapshot = this.cache.isServingLastKnown();
 		Map<String, List<InstanceDescriptor>> services = new LinkedHashMap<>();
 		for (String service : this.cache.services()) {
-			services.put(service, instances(service));
+			services.put(service, instances(service, fromSnapshot));
 		}
 		return new CacheDescriptor(stats.prefix(), stats.connected(), stats.synced(), stats.revision(),
 				stats.lastListedAt(), stats.lastEventAt(), stats.disconnectedSince(), stats.eventsApplied(),
 				stats.resyncs(), stats.valuesSkipped(), stats.invalidKeys(),
 				(stats.lastSkipped() != null) ? new SkippedValueDescriptor(stats.lastSkipped()) : null,
-				stats.lastError(), services);
+				stats.lastError(), fromSnapshot, (lastKnown != null) ? new SnapshotDescriptor(lastKnown) : null,
+				services);
 	}
 
 	@Override
 	public @Nullable Object describe(String service) {
-		List<InstanceDescriptor> instances = instances(service);
+		List<InstanceDescriptor> instances = instances(service, this.cache.isServingLastKnown());
 		return instances.isEmpty() ? null : new ServiceDescriptor(service, instances);
 	}
 
@@ -74,8 +79,11 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 		return this.cache.stats().connected() ? "CONNECTED" : "DISCONNECTED";
 	}
 
-	private List<InstanceDescriptor> instances(String service) {
-		return this.cache.instances(service).stream().map(InstanceDescriptor::new).toList();
+	private List<InstanceDescriptor> instances(String service, boolean fromSnapshot) {
+		return this.cache.instances(service)
+			.stream()
+			.map((instance) -> new InstanceDescriptor(instance, fromSnapshot))
+			.toList();
 	}
 
 	/**
@@ -94,13 +102,34 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param invalidKeys keys that currently hold such a value
 	 * @param lastSkipped the last value skipped and why
 	 * @param lastError the last failure
+	 * @param fromSnapshot whether the instances come from the last-known snapshot, etcd
+	 * not having been listed since this application started
+	 * @param snapshot the file of last-known instances, or {@code null} when it is off
 	 * @param services every instance of every service, whatever its status
 	 */
 	public record CacheDescriptor(String prefix, boolean connected, boolean synced, long revision,
 			@Nullable Instant lastListedAt, @Nullable Instant lastEventAt, @Nullable Instant disconnectedSince,
 			long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys,
-			@Nullable SkippedValueDescriptor lastSkipped, @Nullable String lastError,
-			Map<String, List<InstanceDescriptor>> services) {
+			@Nullable SkippedValueDescriptor lastSkipped, @Nullable String lastError, boolean fromSnapshot,
+			@Nullable SnapshotDescriptor snapshot, Map<String, List<InstanceDescriptor>> services) {
+
+	}
+
+	/**
+	 * The file of last-known instances.
+	 *
+	 * @param file the file
+	 * @param servingWrittenAt when the file the instances come from was written, while
+	 * they do
+	 * @param lastWrittenAt when this application last wrote it
+	 * @param writes how many times this application wrote it
+	 */
+	public record SnapshotDescriptor(String file, @Nullable Instant servingWrittenAt, @Nullable Instant lastWrittenAt,
+			long writes) {
+
+		SnapshotDescriptor(LastKnownInstancesStats stats) {
+			this(stats.file().toString(), stats.servingWrittenAt(), stats.lastWrittenAt(), stats.writes());
+		}
 
 	}
 
@@ -140,13 +169,15 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param metadata user metadata
 	 * @param registeredAt when it registered
 	 * @param key the key in etcd
+	 * @param fromSnapshot whether it comes from the last-known snapshot rather than from
+	 * etcd
 	 */
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
-			Map<String, String> metadata, @Nullable Instant registeredAt, String key) {
+			Map<String, String> metadata, @Nullable Instant registeredAt, String key, boolean fromSnapshot) {
 
-		InstanceDescriptor(DiscoveredInstance instance) {
+		InstanceDescriptor(DiscoveredInstance instance, boolean fromSnapshot) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
-					instance.registeredAt(), instance.key());
+					instance.registeredAt(), instance.key(), fromSnapshot);
 		}
 
 	}

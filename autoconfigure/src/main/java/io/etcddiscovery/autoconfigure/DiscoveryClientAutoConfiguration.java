@@ -16,15 +16,22 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.LastKnownInstancesFile;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.KeyLayout;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -37,7 +44,9 @@ import org.springframework.scheduling.TaskScheduler;
 /**
  * Auto-configuration of the discovery of other services: a {@link ServiceCache} of this
  * application's namespace, started with the application context, and the
- * {@link EtcdDiscoveryClient} that reads it.
+ * {@link EtcdDiscoveryClient} that reads it. The cache keeps what it knows in a
+ * {@link LastKnownInstancesFile} unless {@code discovery.client.snapshot.enabled} is
+ * false.
  *
  * @author etcd-discovery authors
  */
@@ -48,14 +57,41 @@ import org.springframework.scheduling.TaskScheduler;
 @EnableConfigurationProperties({ RegistrationProperties.class, DiscoveryClientProperties.class, EtcdProperties.class })
 public final class DiscoveryClientAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(DiscoveryClientAutoConfiguration.class);
+
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
-			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd) {
-		return new ServiceCache(etcdClient, etcdKeyLayout.namespacePrefix(properties.getNamespace()),
-				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), client.getInitialLookupTimeout(),
-				discoveryBackoff, Clock.systemUTC(), discoveryScheduler);
+			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd,
+			ObjectProvider<EtcdConnectionDetails> connectionDetails) {
+		String prefix = etcdKeyLayout.namespacePrefix(properties.getNamespace());
+		EtcdConnectionDetails details = connectionDetails.getIfAvailable();
+		Clock clock = Clock.systemUTC();
+		return new ServiceCache(etcdClient, prefix, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
+				client.getInitialLookupTimeout(), discoveryBackoff, clock, discoveryScheduler,
+				lastKnownFile(client.getSnapshot(), prefix,
+						(details != null) ? details.getEndpoints() : etcd.getEndpoints(), clock));
+	}
+
+	private static @Nullable LastKnownInstancesFile lastKnownFile(DiscoveryClientProperties.Snapshot snapshot,
+			String prefix, List<String> endpoints, Clock clock) {
+		if (!snapshot.isEnabled()) {
+			return null;
+		}
+		Path directory = snapshot.getDirectory();
+		if (directory == null) {
+			String home = System.getProperty("user.home");
+			if (home == null || home.isBlank() || "?".equals(home)) {
+				// A container user without a home directory: Java reports '?'.
+				logger.warn("No home directory for the last-known instances of " + prefix
+						+ ": set 'discovery.client.snapshot.directory', or 'discovery.client.snapshot.enabled' to false");
+				return null;
+			}
+			directory = Path.of(home, ".etcd-discovery", "snapshots");
+		}
+		return new LastKnownInstancesFile(LastKnownInstancesFile.fileOf(directory, prefix, endpoints), prefix,
+				snapshot.getWriteInterval(), clock);
 	}
 
 	@Bean

@@ -16,7 +16,10 @@
 
 package io.etcddiscovery.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.Errors;
@@ -65,6 +68,8 @@ public class DiscoveryClientProperties implements Validator {
 
 	private final Ejection ejection = new Ejection();
 
+	private final Snapshot snapshot = new Snapshot();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -109,6 +114,10 @@ public class DiscoveryClientProperties implements Validator {
 		return this.ejection;
 	}
 
+	public Snapshot getSnapshot() {
+		return this.snapshot;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return DiscoveryClientProperties.class.isAssignableFrom(type);
@@ -124,6 +133,7 @@ public class DiscoveryClientProperties implements Validator {
 					"must not be negative: set it to a duration such as '100ms', or '0s'");
 		}
 		EtcdPropertiesValidator.positive(errors, "ejection.probeInterval", properties.getEjection().getProbeInterval());
+		EtcdPropertiesValidator.positive(errors, "snapshot.writeInterval", properties.getSnapshot().getWriteInterval());
 	}
 
 	/**
@@ -159,6 +169,60 @@ public class DiscoveryClientProperties implements Validator {
 
 		public void setProbeInterval(Duration probeInterval) {
 			this.probeInterval = probeInterval;
+		}
+
+	}
+
+	/**
+	 * Last-known snapshot: the discovery cache writes the instances it knows to a file,
+	 * and a cache that starts while etcd cannot be listed within the initial lookup
+	 * timeout answers from that file until the first listing replaces it whole.
+	 */
+	public static class Snapshot {
+
+		/**
+		 * Whether the discovery cache writes the instances it knows to a file, and
+		 * answers from that file when it starts while etcd cannot be listed within the
+		 * initial lookup timeout.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Directory of the snapshot files, one file per etcd cluster and namespace. When
+		 * not set, '.etcd-discovery/snapshots' in the user's home directory: per user,
+		 * kept across restarts, shared by the applications of one user on one host that
+		 * discover the same namespace. A directory that cannot be written is one warning.
+		 */
+		private @Nullable Path directory;
+
+		/**
+		 * Shortest time between two writes of the snapshot file. The first listing is
+		 * written at once, and the last change once more when the application stops.
+		 */
+		private Duration writeInterval = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public @Nullable Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(@Nullable Path directory) {
+			this.directory = directory;
+		}
+
+		public Duration getWriteInterval() {
+			return this.writeInterval;
+		}
+
+		public void setWriteInterval(Duration writeInterval) {
+			this.writeInterval = writeInterval;
 		}
 
 	}

@@ -139,8 +139,12 @@ public class EjectedInstances implements AutoCloseable {
 		if (this.closed || this.ejected.containsKey(address)) {
 			return false;
 		}
-		// Never waits: before the first listing the cache is taken as holding nothing.
-		ServiceInstances cached = this.cache.isListed() ? this.cache.get(service) : ServiceInstances.empty(service);
+		// Never waits: before the first listing the cache is taken as holding nothing,
+		// unless it answers from last-known instances: the listing that drops one of
+		// those
+		// ends its ejection.
+		ServiceInstances cached = (this.cache.isListed() || this.cache.isServingLastKnown()) ? this.cache.get(service)
+				: ServiceInstances.empty(service);
 		boolean inEtcd = holds(cached, address);
 		if (!inEtcd && !cached.isEmpty()) {
 			// etcd removed it already: the load balancers have dropped it or will.

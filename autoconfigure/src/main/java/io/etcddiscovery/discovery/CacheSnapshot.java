@@ -16,6 +16,8 @@
 
 package io.etcddiscovery.discovery;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
@@ -26,13 +28,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the cache knows at one point in time, immutable, so that lookups read it without
- * locks: the instances of every service and the sorted service names.
+ * locks: the instances of every service and the sorted service names. It comes from etcd,
+ * or, while etcd has not been listed yet, from a {@link LastKnownInstancesFile}.
  *
  * @author etcd-discovery authors
  */
 final class CacheSnapshot {
 
-	static final CacheSnapshot EMPTY = new CacheSnapshot(Map.of(), false);
+	static final CacheSnapshot EMPTY = new CacheSnapshot(Map.of(), false, null);
 
 	private final Map<String, ServiceInstances> services;
 
@@ -40,10 +43,29 @@ final class CacheSnapshot {
 
 	private final boolean listed;
 
-	private CacheSnapshot(Map<String, ServiceInstances> services, boolean listed) {
+	private final @Nullable Instant restoredWrittenAt;
+
+	private CacheSnapshot(Map<String, ServiceInstances> services, boolean listed, @Nullable Instant restoredWrittenAt) {
 		this.services = services;
 		this.names = services.keySet().stream().sorted().toList();
 		this.listed = listed;
+		this.restoredWrittenAt = restoredWrittenAt;
+	}
+
+	/**
+	 * Return a snapshot of the instances read from a file of last-known instances.
+	 * @param instances the instances
+	 * @param writtenAt when the file was written
+	 * @return the snapshot, not {@link #isListed() listed}
+	 */
+	static CacheSnapshot restored(List<DiscoveredInstance> instances, Instant writtenAt) {
+		Map<String, List<DiscoveredInstance>> byService = new HashMap<>();
+		for (DiscoveredInstance instance : instances) {
+			byService.computeIfAbsent(instance.service(), (service) -> new ArrayList<>()).add(instance);
+		}
+		Map<String, ServiceInstances> services = new HashMap<>();
+		byService.forEach((service, list) -> services.put(service, ServiceInstances.of(service, list, null)));
+		return new CacheSnapshot(Collections.unmodifiableMap(services), false, writtenAt);
 	}
 
 	/**
@@ -76,6 +98,22 @@ final class CacheSnapshot {
 	}
 
 	/**
+	 * Return whether this snapshot was read from a file of last-known instances.
+	 * @return whether it was restored
+	 */
+	boolean isRestored() {
+		return this.restoredWrittenAt != null;
+	}
+
+	/**
+	 * Return when the file this snapshot was read from was written.
+	 * @return the time, or {@code null} if this snapshot comes from etcd
+	 */
+	@Nullable Instant restoredWrittenAt() {
+		return this.restoredWrittenAt;
+	}
+
+	/**
 	 * Return a snapshot with the given services replaced; services without instances are
 	 * removed.
 	 * @param changed the new instances of the services that changed
@@ -91,7 +129,7 @@ final class CacheSnapshot {
 				services.put(instances.service(), instances);
 			}
 		}
-		return new CacheSnapshot(Collections.unmodifiableMap(services), true);
+		return new CacheSnapshot(Collections.unmodifiableMap(services), true, null);
 	}
 
 }

@@ -20,8 +20,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -32,11 +34,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
+import io.etcddiscovery.discovery.LastKnownInstancesFile.LastKnownInstances;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.SerialExecutor;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
@@ -51,6 +55,10 @@ import org.springframework.util.Assert;
  * for it, up to the initial lookup timeout counted from {@link #start()}, then answers
  * from what the cache has. While etcd cannot be reached, lookups answer from what the
  * cache last saw.
+ * <p>
+ * With a {@link LastKnownInstancesFile}, the cache writes what it knows to that file, and
+ * when etcd cannot be listed within the initial lookup timeout after start, lookups
+ * answer from the instances the file holds until the first listing replaces them whole.
  * <p>
  * All state is confined to one {@link SerialExecutor} on the shared shared
  * {@link TaskScheduler}; jetcd's callbacks only hand events to it. Listeners are notified
@@ -73,6 +81,15 @@ public class ServiceCache implements AutoCloseable {
 	private final NamespaceSync sync;
 
 	private final CacheListeners listeners;
+
+	private final @Nullable LastKnownInstancesFile lastKnownFile;
+
+	private final Object lastKnownLock = new Object();
+
+	// Under the lock: the file is read at most once, and only before the first listing.
+	private boolean lastKnownRead;
+
+	private @Nullable CacheSnapshot lastKnown;
 
 	private final CountDownLatch firstListing = new CountDownLatch(1);
 
@@ -106,6 +123,26 @@ public class ServiceCache implements AutoCloseable {
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
 			Backoff backoff, Clock clock, TaskScheduler scheduler) {
+		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler, null);
+	}
+
+	/**
+	 * Create a new cache that keeps what it knows in a file of last-known instances.
+	 * Nothing happens until {@link #start()} or the first lookup.
+	 * @param client the etcd client
+	 * @param prefix the prefix of a namespace, ending with '/', for example
+	 * {@code /services/default/}
+	 * @param requestTimeout the deadline of every call to etcd
+	 * @param initialLookupTimeout how long lookups wait for the first listing, after
+	 * which they answer from the last-known instances
+	 * @param backoff the delays between attempts to list etcd
+	 * @param clock the clock for timestamps
+	 * @param scheduler the threads to run on
+	 * @param lastKnownFile the file of last-known instances of this prefix, or
+	 * {@code null} for none
+	 */
+	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
+			Backoff backoff, Clock clock, TaskScheduler scheduler, @Nullable LastKnownInstancesFile lastKnownFile) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(prefix != null && prefix.endsWith("/"), "'prefix' must end with '/'");
 		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
@@ -114,6 +151,7 @@ public class ServiceCache implements AutoCloseable {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
 		this.prefix = prefix;
+		this.lastKnownFile = lastKnownFile;
 		this.initialLookupTimeout = initialLookupTimeout;
 		this.executor = new SerialExecutor("cache of " + prefix, scheduler);
 		this.listing = new NamespaceListing(client, prefix, requestTimeout);
@@ -193,6 +231,29 @@ public class ServiceCache implements AutoCloseable {
 	 */
 	public boolean isListed() {
 		return this.snapshot.isListed();
+	}
+
+	/**
+	 * Return whether lookups answer from the last-known instances of a file, because etcd
+	 * could not be listed in time when the cache started and has not been listed since.
+	 * @return whether the cache serves last-known instances
+	 */
+	public boolean isServingLastKnown() {
+		return this.snapshot.isRestored();
+	}
+
+	/**
+	 * Return what the file of last-known instances holds and how it is used.
+	 * @return the statistics, or {@code null} when the cache has no such file
+	 */
+	public @Nullable LastKnownInstancesStats lastKnownStats() {
+		LastKnownInstancesFile file = this.lastKnownFile;
+		if (file == null) {
+			return null;
+		}
+		CacheSnapshot current = this.snapshot;
+		return new LastKnownInstancesStats(file.getFile(), current.isRestored(), current.restoredWrittenAt(),
+				file.getLastWrittenAt(), file.getWrites());
 	}
 
 	/**
@@ -292,6 +353,9 @@ public class ServiceCache implements AutoCloseable {
 		}
 		// Nothing runs on the executor any more: its state is this thread's now.
 		this.sync.stopWatching();
+		if (this.lastKnownFile != null) {
+			this.lastKnownFile.close();
+		}
 		this.listeners.close(timeout.toMillis());
 		logger.debug("Stopped watching " + this.prefix);
 	}
@@ -316,6 +380,16 @@ public class ServiceCache implements AutoCloseable {
 		if (changed.isEmpty() && previous.isListed()) {
 			return previous;
 		}
+		Set<String> notified = changed;
+		if (previous.isRestored()) {
+			// The first listing replaces the last-known instances whole: the services
+			// etcd no longer holds go, and their listeners are told.
+			notified = new HashSet<>(changed);
+			notified.addAll(previous.names());
+			logger.info("Listed %s: its instances replace the last-known instances written at %s".formatted(this.prefix,
+					previous.restoredWrittenAt()));
+			previous = CacheSnapshot.EMPTY;
+		}
 		List<ServiceInstances> updates = new ArrayList<>(changed.size());
 		for (String service : changed) {
 			updates.add(table.instancesOf(service, previous.get(service)));
@@ -325,9 +399,51 @@ public class ServiceCache implements AutoCloseable {
 		boolean becameReady = !this.ready;
 		this.ready = true;
 		this.firstListing.countDown();
-		this.listeners.changed(changed, becameReady);
+		this.listeners.changed(notified, becameReady);
 		this.listed.complete(null);
+		if (this.lastKnownFile != null) {
+			keepLastKnown(this.lastKnownFile, current, !previous.isListed());
+		}
 		return current;
+	}
+
+	private void keepLastKnown(LastKnownInstancesFile file, CacheSnapshot current, boolean firstListing) {
+		if (firstListing) {
+			synchronized (this.lastKnownLock) {
+				// Listed: the file is never read from now on.
+				this.lastKnownRead = true;
+				this.lastKnown = null;
+			}
+		}
+		Duration delay = file.changed(current);
+		if (delay != null) {
+			try {
+				this.executor.schedule(file::writePending, delay);
+			}
+			catch (RejectedExecutionException ex) {
+				// Closing: close() writes it.
+			}
+		}
+	}
+
+	/**
+	 * Return the last-known instances, reading the file the first time. Called only
+	 * before the first listing, by lookups and by the cache's executor.
+	 * @return the instances, or {@code null} if there are none
+	 */
+	private @Nullable CacheSnapshot lastKnown() {
+		LastKnownInstancesFile file = this.lastKnownFile;
+		if (file == null) {
+			return null;
+		}
+		synchronized (this.lastKnownLock) {
+			if (!this.lastKnownRead) {
+				this.lastKnownRead = true;
+				LastKnownInstances read = file.read();
+				this.lastKnown = (read != null) ? CacheSnapshot.restored(read.instances(), read.writtenAt()) : null;
+			}
+			return this.lastKnown;
+		}
 	}
 
 	private CacheSnapshot lookup() {
@@ -349,7 +465,16 @@ public class ServiceCache implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		return this.snapshot;
+		CacheSnapshot current = this.snapshot;
+		if (current.isListed() || this.ready || this.stopping || this.initialDeadline - System.nanoTime() > 0) {
+			return current;
+		}
+		// Not listed in time, and the cache's executor, which may be waiting for etcd,
+		// has
+		// not caught up yet: answer from the last-known instances meanwhile.
+		CacheSnapshot restored = lastKnown();
+		current = this.snapshot;
+		return (restored != null && !current.isListed()) ? restored : current;
 	}
 
 	private void initialLookupTimeoutPassed() {
@@ -357,9 +482,21 @@ public class ServiceCache implements AutoCloseable {
 			return;
 		}
 		this.ready = true;
-		logger.warn("%s was not listed within %s: lookups answer from the cache, empty until etcd answers"
-			.formatted(this.prefix, Durations.format(this.initialLookupTimeout)));
-		this.listeners.changed(Set.of(), true);
+		CacheSnapshot restored = this.snapshot.isListed() ? null : lastKnown();
+		if (restored == null) {
+			logger.warn("%s was not listed within %s: lookups answer from the cache, empty until etcd answers"
+				.formatted(this.prefix, Durations.format(this.initialLookupTimeout)));
+			this.listeners.changed(Set.of(), true);
+			return;
+		}
+		this.snapshot = restored;
+		int instances = restored.services().stream().mapToInt((service) -> service.all().size()).sum();
+		logger.warn(("%s was not listed within %s: lookups answer from the %d last-known instance%s of %d service%s "
+				+ "written at %s to %s, until etcd answers")
+			.formatted(this.prefix, Durations.format(this.initialLookupTimeout), instances, (instances != 1) ? "s" : "",
+					restored.names().size(), (restored.names().size() != 1) ? "s" : "", restored.restoredWrittenAt(),
+					Objects.requireNonNull(this.lastKnownFile).getFile()));
+		this.listeners.changed(Set.copyOf(restored.names()), true);
 	}
 
 	private void execute(Runnable task) {

@@ -50,6 +50,8 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code discovery.watch.events}, {@code discovery.cache.resyncs},
  * {@code discovery.cache.values.skipped}: counters of the discovery cache</li>
  * <li>{@code discovery.cache.connected}: 1 while the cache's watch is established</li>
+ * <li>{@code discovery.cache.snapshot.serving}: 1 while lookups answer from the
+ * last-known snapshot, etcd not having been listed since start</li>
  * <li>{@code discovery.instances}: instances seen per service and status (tags
  * {@code service}, {@code status})</li>
  * </ul>
@@ -101,6 +103,9 @@ public class DiscoveryMetrics implements MeterBinder {
 			.register(registry);
 		Gauge.builder("discovery.cache.connected", cache, (c) -> c.stats().connected() ? 1 : 0)
 			.description("Whether the discovery cache's watch is established")
+			.register(registry);
+		Gauge.builder("discovery.cache.snapshot.serving", cache, (c) -> c.isServingLastKnown() ? 1 : 0)
+			.description("Whether lookups answer from the last-known snapshot, etcd not having been listed since start")
 			.register(registry);
 		MultiGauge instances = MultiGauge.builder("discovery.instances")
 			.description("Instances seen per service and status")
