@@ -234,7 +234,11 @@ public final class LeaseCapacity {
 	}
 
 	private void close() {
-		this.keepAlives.forEach(CloseableClient::close);
+		List<CloseableClient> keepAlives;
+		synchronized (this.keepAlives) {
+			keepAlives = new ArrayList<>(this.keepAlives);
+		}
+		keepAlives.forEach(CloseableClient::close);
 		this.clients.forEach(Client::close);
 		this.etcd.close();
 	}
