@@ -113,26 +113,66 @@ func emit(e event) {
 	fmt.Println(string(line))
 }
 
-// decode judges one value the way the layout's resolver takes it.
-func decode(layout string, value []byte) (interface{}, error) {
+// decode judges one value the way the layout's resolver takes it: the decoder's error, or,
+// for a value Go decodes but the framework would mis-read (an instance it cannot dial, or one
+// its lookup of the service in the key would not return), an error saying so.
+func decode(layout, key string, value []byte) (interface{}, error) {
+	service := serviceOf(key)
 	switch layout {
 	case "kitex", "hertz":
 		var info kitexInstance
-		err := json.Unmarshal(value, &info)
-		return info, err
+		if err := json.Unmarshal(value, &info); err != nil {
+			return info, err
+		}
+		// Kitex' resolver turns any JSON object into an instance (an empty address
+		// included, weight 0 raised to its default 10): flag what it could not dial.
+		if info.Address == "" {
+			return info, errors.New("empty address: Kitex would keep an instance it cannot dial")
+		}
+		if _, _, err := net.SplitHostPort(info.Address); err != nil {
+			return info, err
+		}
+		if info.Network != "tcp" {
+			return info, fmt.Errorf("network %q, not tcp", info.Network)
+		}
+		if info.Weight <= 0 {
+			return info, fmt.Errorf("weight %d: Kitex would replace it with its default", info.Weight)
+		}
+		return info, nil
 	case "go-micro":
-		var service *microService
-		if err := json.Unmarshal(value, &service); err != nil {
+		var micro *microService
+		if err := json.Unmarshal(value, &micro); err != nil {
 			return nil, err
 		}
-		if service == nil || len(service.Nodes) == 0 {
-			return service, errors.New("no node")
+		if micro == nil || len(micro.Nodes) == 0 {
+			return micro, errors.New("no node")
 		}
-		return service, nil
+		// go-micro's GetService(name) lists "/micro/registry/<name>/" and files every
+		// value under the name it holds.
+		if micro.Name != service {
+			return micro, fmt.Errorf("name %q under the key of %q", micro.Name, service)
+		}
+		for _, node := range micro.Nodes {
+			if node == nil || node.Id == "" {
+				return micro, errors.New("a node without id")
+			}
+			if _, _, err := net.SplitHostPort(node.Address); err != nil {
+				return micro, err
+			}
+		}
+		return micro, nil
 	case "kratos":
 		var instance *kratosInstance
 		if err := json.Unmarshal(value, &instance); err != nil {
 			return nil, err
+		}
+		if instance == nil || len(instance.Endpoints) == 0 {
+			return instance, errors.New("no endpoint")
+		}
+		// Kratos' GetService and watcher (contrib/registry/etcd/registry.go, watcher.go)
+		// skip an instance whose name is not the service asked for.
+		if instance.Name != service {
+			return instance, fmt.Errorf("name %q under the key of %q", instance.Name, service)
 		}
 		// Kratos' clients pick an endpoint by scheme (transport/grpc and transport/http,
 		// endpoint.ParseEndpoint: url.Parse, then the scheme): every endpoint must parse.
@@ -177,8 +217,17 @@ func watch(ctx context.Context, cli *clientv3.Client, layout, prefix string) {
 	}
 }
 
+// serviceOf returns the service segment of a key "<prefix><service>/<id>".
+func serviceOf(key string) string {
+	parts := strings.Split(key, "/")
+	if len(parts) < 2 {
+		return ""
+	}
+	return parts[len(parts)-2]
+}
+
 func put(layout, key string, value []byte) {
-	decoded, err := decode(layout, value)
+	decoded, err := decode(layout, key, value)
 	ok := err == nil
 	e := event{Event: "put", Layout: layout, Key: key, OK: &ok, Decoded: decoded}
 	if err != nil {
