@@ -140,13 +140,19 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param metadata user metadata
 	 * @param registeredAt when it registered
 	 * @param key the key in etcd
+	 * @param layout the layout it was read from: {@code etcd-discovery} for this
+	 * library's own, else another registry's, such as {@code kitex}
+	 * @param grpcAddress the address gRPC clients call when it differs from
+	 * {@code address}, or {@code null}
 	 */
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
-			Map<String, String> metadata, @Nullable Instant registeredAt, String key) {
+			Map<String, String> metadata, @Nullable Instant registeredAt, String key, String layout,
+			@Nullable String grpcAddress) {
 
 		InstanceDescriptor(DiscoveredInstance instance) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
-					instance.registeredAt(), instance.key());
+					instance.registeredAt(), instance.key(), instance.layout(), (instance.grpc() != null)
+							? instance.grpcAddress().host() + ":" + instance.grpcAddress().port() : null);
 		}
 
 	}

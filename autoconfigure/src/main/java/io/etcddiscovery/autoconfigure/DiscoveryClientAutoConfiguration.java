@@ -45,17 +45,20 @@ import org.springframework.scheduling.TaskScheduler;
 @ConditionalOnClass(Client.class)
 @ConditionalOnBean(Client.class)
 @ConditionalOnEtcdDiscoveryClientEnabled
-@EnableConfigurationProperties({ RegistrationProperties.class, DiscoveryClientProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, DiscoveryClientProperties.class, EtcdProperties.class,
+		LayoutsProperties.class })
 public final class DiscoveryClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
-			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd) {
-		return new ServiceCache(etcdClient, etcdKeyLayout.namespacePrefix(properties.getNamespace()),
-				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), client.getInitialLookupTimeout(),
-				discoveryBackoff, Clock.systemUTC(), discoveryScheduler);
+			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd,
+			LayoutsProperties layouts) {
+		String namespacePrefix = etcdKeyLayout.namespacePrefix(properties.getNamespace());
+		return new ServiceCache(etcdClient, namespacePrefix, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
+				client.getInitialLookupTimeout(), discoveryBackoff, Clock.systemUTC(), discoveryScheduler,
+				LayoutCodecs.of(layouts, layouts.getRead(), namespacePrefix));
 	}
 
 	@Bean

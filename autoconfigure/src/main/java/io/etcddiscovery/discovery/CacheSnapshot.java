@@ -79,9 +79,10 @@ final class CacheSnapshot {
 	 * Return a snapshot with the given services replaced; services without instances are
 	 * removed.
 	 * @param changed the new instances of the services that changed
+	 * @param listed whether every prefix of the cache has been listed
 	 * @return the new snapshot
 	 */
-	CacheSnapshot with(Collection<ServiceInstances> changed) {
+	CacheSnapshot with(Collection<ServiceInstances> changed, boolean listed) {
 		Map<String, ServiceInstances> services = new HashMap<>(this.services);
 		for (ServiceInstances instances : changed) {
 			if (instances.isEmpty()) {
@@ -91,7 +92,7 @@ final class CacheSnapshot {
 				services.put(instances.service(), instances);
 			}
 		}
-		return new CacheSnapshot(Collections.unmodifiableMap(services), true);
+		return new CacheSnapshot(Collections.unmodifiableMap(services), listed || this.listed);
 	}
 
 }
