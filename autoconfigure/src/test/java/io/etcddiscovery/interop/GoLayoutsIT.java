@@ -244,14 +244,32 @@ class GoLayoutsIT {
 		// go-zero core/discov/publisher.go (register): makeEtcdKey(key, lease id) =
 		// "<key>/<lease id>", the value as given: "host:port".
 		written.put("zerosvc.rpc/" + lease, backendAddress);
-		for (Map.Entry<String, String> entry : written.entrySet()) {
+		// Values those frameworks would mis-read, beside them: an etcd naming value under
+		// Kitex' prefix (Kitex makes an instance with an empty address of it) and a
+		// Kratos
+		// value with a number in its metadata (Kratos fails the whole service on it).
+		// Spring skips each of them, and only them.
+		Map<String, String> traps = new LinkedHashMap<>();
+		traps.put("kitex/registry-etcd/kitexsvc/127.0.0.1:1", "{\"Op\":0,\"Addr\":\"127.0.0.1:1\",\"Metadata\":null}");
+		traps.put("/microservices/kratossvc/kratos-bad", "{\"id\":\"kratos-bad\",\"name\":\"kratossvc\","
+				+ "\"metadata\":{\"weight\":5},\"endpoints\":[\"http://127.0.0.1:1\"]}");
+		Map<String, String> all = new LinkedHashMap<>(written);
+		all.putAll(traps);
+		for (Map.Entry<String, String> entry : all.entrySet()) {
 			client.getKVClient()
 				.put(bytes(entry.getKey()), bytes(entry.getValue()), PutOption.builder().withLeaseId(lease).build())
 				.get();
 		}
-		// What the test wrote is what those frameworks decode.
-		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(state(view).keySet()).containsAll(written.keySet()));
-		assertThat(state(view)).allSatisfy((key, event) -> assertThat(event.get("ok").asBoolean()).as(key).isTrue());
+		// What the test wrote is what those frameworks decode, and the traps are not.
+		await().atMost(TIMEOUT).untilAsserted(() -> assertThat(state(view).keySet()).containsAll(all.keySet()));
+		Map<String, JsonNode> decoded = state(view);
+		written.keySet()
+			.forEach((key) -> assertThat(decoded.get(key).get("ok").asBoolean()).as(decoded.get(key).toString())
+				.isTrue());
+		assertThat(decoded.get("kitex/registry-etcd/kitexsvc/127.0.0.1:1").get("error").asString())
+			.startsWith("empty address");
+		assertThat(decoded.get("/microservices/kratossvc/kratos-bad").get("error").asString())
+			.startsWith("json: cannot unmarshal number");
 
 		try (ConfigurableApplicationContext caller = new SpringApplicationBuilder(CallerApplication.class)
 			.web(WebApplicationType.SERVLET)
