@@ -25,6 +25,7 @@ import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
 import io.etcddiscovery.discovery.SkippedValue;
+import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -151,8 +152,16 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 
 		InstanceDescriptor(DiscoveredInstance instance) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
-					instance.registeredAt(), instance.key(), instance.layout(), (instance.grpc() != null)
-							? instance.grpcAddress().host() + ":" + instance.grpcAddress().port() : null);
+					instance.registeredAt(), instance.key(), instance.layout(), grpcAddress(instance));
+		}
+
+		private static @Nullable String grpcAddress(DiscoveredInstance instance) {
+			HostAndPort grpc = instance.grpc();
+			if (grpc == null) {
+				return null;
+			}
+			String host = grpc.host();
+			return (host.contains(":") ? "[" + host + "]" : host) + ":" + grpc.port();
 		}
 
 	}

@@ -236,7 +236,7 @@ class FrameworkLayoutsIT {
 	@Test
 	void endpointNamesTheLayoutOfEachInstance() throws Exception {
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-			JsonNode services = json.readTree(get("/actuator/discovery")).get("discovery").get("services");
+			JsonNode services = json.readTree(get("/actuator/discovery")).path("discovery").path("services");
 			Map<String, String> layouts = new HashMap<>();
 			services.properties()
 				.forEach((service) -> service.getValue()
@@ -249,10 +249,11 @@ class FrameworkLayoutsIT {
 				.containsEntry("gz-svc@127.0.0.1:8081", "go-zero")
 				.containsEntry("gk-svc@127.0.0.1:8082", "go-kit")
 				.containsEntry("user-svc@127.0.0.1:8080", "plain");
+			assertThat(services.path("helloworld").path(0).path("grpcAddress").asString()).isEqualTo("127.0.0.1:9000");
 			// Published in every layout and read back: listed once, as this library's
 			// own.
 			assertThat(services.get("orders")).hasSize(1);
-			assertThat(services.get("orders").get(0).get("layout").asString()).isEqualTo("etcd-discovery");
+			assertThat(services.path("orders").path(0).path("layout").asString()).isEqualTo("etcd-discovery");
 		});
 	}
 
@@ -275,7 +276,11 @@ class FrameworkLayoutsIT {
 		// Healed: the instance key deleted by hand comes back, and its layouts with it.
 		client.getKVClient().delete(bytes(OWN_KEY)).get(10, TimeUnit.SECONDS);
 		client.getKVClient().delete(bytes("/services/orders/orders-1")).get(10, TimeUnit.SECONDS);
-		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertPublished(read(OWN_KEY).getLease()));
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+			KeyValue healed = read(OWN_KEY);
+			assertThat(healed).as("the instance key, healed").isNotNull();
+			assertPublished(healed.getLease());
+		});
 	}
 
 	@Test
