@@ -1,14 +1,19 @@
-// Command gokitregistrar registers one instance with go-kit's own etcd registrar
-// (github.com/go-kit/kit/sd/etcdv3, go-kit 0.13 on etcd's v3.5 client): the key and value
-// as given, on a lease that go-kit keeps alive. It prints "registered <key>" and deregisters
-// when its standard input closes. Only built so far, to show that go-kit's sd/etcdv3 builds
-// from Debian's packages; no test runs it yet.
+// Command gokitregistrar is a Go service registered with go-kit's own etcd registrar
+// (github.com/go-kit/kit/sd/etcdv3, go-kit 0.13 on etcd's v3.5 client). It serves HTTP on a
+// port of its own ("GET /" answers its id) and registers the key <prefix><id> with the value
+// "127.0.0.1:<port>" (-format plain) or "http://127.0.0.1:<port>" (-format url, as go-kit's
+// documentation shows), on a lease that go-kit keeps alive (-ttl). It prints
+// "registered <key> <host:port>". The line "deregister" on standard input deregisters it with
+// go-kit's Registrar.Deregister (it prints "deregistered <key>"); end of input deregisters it
+// too and exits.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"time"
 
@@ -20,22 +25,48 @@ import (
 
 func main() {
 	endpoint := flag.String("etcd", "http://127.0.0.1:2379", "etcd endpoint")
-	key := flag.String("key", "/services/default/kitsvc/kit-1", "key")
-	value := flag.String("value", "127.0.0.1:8080", "value, as go-kit's Service.Value")
+	prefix := flag.String("prefix", "/services/kitsvc/", "key prefix, the id is appended")
+	id := flag.String("id", "kit-1", "instance id")
+	format := flag.String("format", "plain", "value: plain (host:port) or url (http://host:port)")
+	ttl := flag.Duration("ttl", 5*time.Second, "lease TTL")
 	flag.Parse()
+
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	check(err)
+	go http.Serve(listener, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, *id)
+	}))
+	addr := listener.Addr().String()
+	value := addr
+	if *format == "url" {
+		value = "http://" + addr
+	}
 
 	logger := log.NewLogfmtLogger(os.Stderr)
 	client, err := etcdv3.NewClient(context.Background(), []string{*endpoint},
 		etcdv3.ClientOptions{DialTimeout: 5 * time.Second, DialKeepAlive: 3 * time.Second})
+	check(err)
+	key := *prefix + *id
+	registrar := etcdv3.NewRegistrar(client, etcdv3.Service{Key: key, Value: value,
+		TTL: etcdv3.NewTTLOption(time.Second, *ttl)}, logger)
+	registrar.Register()
+	fmt.Println("registered", key, addr)
+	registered := true
+	for line := range stdin.Lines() {
+		if line == "deregister" && registered {
+			registrar.Deregister()
+			registered = false
+			fmt.Println("deregistered", key)
+		}
+	}
+	if registered {
+		registrar.Deregister()
+	}
+}
+
+func check(err error) {
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "etcd:", err)
+		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
-	registrar := etcdv3.NewRegistrar(client, etcdv3.Service{Key: *key, Value: *value,
-		TTL: etcdv3.NewTTLOption(time.Second, 5*time.Second)}, logger)
-	registrar.Register()
-	fmt.Println("registered", *key)
-	for range stdin.Lines() {
-	}
-	registrar.Deregister()
 }

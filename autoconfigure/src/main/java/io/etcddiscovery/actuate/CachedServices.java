@@ -26,6 +26,7 @@ import io.etcddiscovery.discovery.LastKnownInstancesStats;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
 import io.etcddiscovery.discovery.SkippedValue;
+import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
 
@@ -169,15 +170,29 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param metadata user metadata
 	 * @param registeredAt when it registered
 	 * @param key the key in etcd
+	 * @param layout the layout it was read from: {@code etcd-discovery} for this
+	 * library's own, else another registry's, such as {@code kitex}
+	 * @param grpcAddress the address gRPC clients call when it differs from
+	 * {@code address}, or {@code null}
 	 * @param fromSnapshot whether it comes from the last-known snapshot rather than from
 	 * etcd
 	 */
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
-			Map<String, String> metadata, @Nullable Instant registeredAt, String key, boolean fromSnapshot) {
+			Map<String, String> metadata, @Nullable Instant registeredAt, String key, String layout,
+			@Nullable String grpcAddress, boolean fromSnapshot) {
 
 		InstanceDescriptor(DiscoveredInstance instance, boolean fromSnapshot) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
-					instance.registeredAt(), instance.key(), fromSnapshot);
+					instance.registeredAt(), instance.key(), instance.layout(), grpcAddress(instance), fromSnapshot);
+		}
+
+		private static @Nullable String grpcAddress(DiscoveredInstance instance) {
+			HostAndPort grpc = instance.grpc();
+			if (grpc == null) {
+				return null;
+			}
+			String host = grpc.host();
+			return (host.contains(":") ? "[" + host + "]" : host) + ":" + grpc.port();
 		}
 
 	}

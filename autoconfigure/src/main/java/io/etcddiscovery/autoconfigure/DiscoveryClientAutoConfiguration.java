@@ -54,7 +54,8 @@ import org.springframework.scheduling.TaskScheduler;
 @ConditionalOnClass(Client.class)
 @ConditionalOnBean(Client.class)
 @ConditionalOnEtcdDiscoveryClientEnabled
-@EnableConfigurationProperties({ RegistrationProperties.class, DiscoveryClientProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, DiscoveryClientProperties.class, EtcdProperties.class,
+		LayoutsProperties.class })
 public final class DiscoveryClientAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(DiscoveryClientAutoConfiguration.class);
@@ -64,13 +65,13 @@ public final class DiscoveryClientAutoConfiguration {
 	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
 			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd,
-			ObjectProvider<EtcdConnectionDetails> connectionDetails) {
+			LayoutsProperties layouts, ObjectProvider<EtcdConnectionDetails> connectionDetails) {
 		String prefix = etcdKeyLayout.namespacePrefix(properties.getNamespace());
 		EtcdConnectionDetails details = connectionDetails.getIfAvailable();
 		Clock clock = Clock.systemUTC();
 		return new ServiceCache(etcdClient, prefix, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
 				client.getInitialLookupTimeout(), discoveryBackoff, clock, discoveryScheduler,
-				lastKnownFile(client.getSnapshot(), prefix,
+				LayoutCodecs.of(layouts, layouts.getRead(), prefix), lastKnownFile(client.getSnapshot(), prefix,
 						(details != null) ? details.getEndpoints() : etcd.getEndpoints(), clock));
 	}
 

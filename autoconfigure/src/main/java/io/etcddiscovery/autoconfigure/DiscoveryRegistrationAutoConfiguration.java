@@ -24,6 +24,8 @@ import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.StatusSource;
+import io.etcddiscovery.etcd.layout.LayoutCodec;
+import io.etcddiscovery.etcd.layout.LayoutPublisher;
 import io.etcddiscovery.registration.EtcdRegistrationStore;
 import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceLifecycle;
@@ -57,17 +59,21 @@ import org.springframework.scheduling.TaskScheduler;
 @ConditionalOnBean(Client.class)
 @ConditionalOnEtcdDiscoveryEnabled
 @ConditionalOnBooleanProperty(name = "discovery.register", matchIfMissing = true)
-@EnableConfigurationProperties({ RegistrationProperties.class, EtcdProperties.class })
+@EnableConfigurationProperties({ RegistrationProperties.class, EtcdProperties.class, LayoutsProperties.class })
 public final class DiscoveryRegistrationAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	RegistrationStore registrationStore(Client etcdClient, RegistrationProperties properties, EtcdProperties etcd,
-			ObjectProvider<EtcdConnectionDetails> connectionDetails) {
+			ObjectProvider<EtcdConnectionDetails> connectionDetails, KeyLayout etcdKeyLayout,
+			LayoutsProperties layouts) {
 		// The endpoints the client connects to, named when a registration fails start-up.
 		EtcdConnectionDetails details = connectionDetails.getIfAvailable();
+		String namespacePrefix = etcdKeyLayout.namespacePrefix(properties.getNamespace());
+		List<LayoutCodec> codecs = LayoutCodecs.of(layouts, layouts.getPublish(), namespacePrefix);
 		return new EtcdRegistrationStore(etcdClient, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
-				(details != null) ? details.getEndpoints() : List.of());
+				(details != null) ? details.getEndpoints() : List.of(),
+				codecs.isEmpty() ? null : new LayoutPublisher(codecs, namespacePrefix));
 	}
 
 	@Bean

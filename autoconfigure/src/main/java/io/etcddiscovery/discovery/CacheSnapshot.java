@@ -117,9 +117,10 @@ final class CacheSnapshot {
 	 * Return a snapshot with the given services replaced; services without instances are
 	 * removed.
 	 * @param changed the new instances of the services that changed
+	 * @param listed whether every prefix of the cache has been listed
 	 * @return the new snapshot
 	 */
-	CacheSnapshot with(Collection<ServiceInstances> changed) {
+	CacheSnapshot with(Collection<ServiceInstances> changed, boolean listed) {
 		Map<String, ServiceInstances> services = new HashMap<>(this.services);
 		for (ServiceInstances instances : changed) {
 			if (instances.isEmpty()) {
@@ -129,7 +130,7 @@ final class CacheSnapshot {
 				services.put(instances.service(), instances);
 			}
 		}
-		return new CacheSnapshot(Collections.unmodifiableMap(services), true, null);
+		return new CacheSnapshot(Collections.unmodifiableMap(services), listed || this.listed, null);
 	}
 
 }

@@ -20,7 +20,9 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.Map;
 
+import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.layout.Layout;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -43,13 +45,18 @@ import org.springframework.util.Assert;
  * @param modRevision the etcd revision that last wrote the key
  * @param registeredAt when the instance registered, or {@code null} if the value does not
  * say
+ * @param layout the layout the instance was read from: {@value Layout#OWN} for this
+ * library's own, else the name of another registry's layout, such as {@code kitex}
+ * @param grpc the address gRPC clients call when it differs from {@code host:port}, or
+ * {@code null} (a Kratos instance with a {@code grpc://} and an {@code http://} endpoint)
  * @author etcd-discovery authors
  */
 public record DiscoveredInstance(String service, String instanceId, String host, int port, boolean secure,
 		InstanceStatus status, Map<String, String> metadata, String address, URI uri, String key, long modRevision,
-		@Nullable Instant registeredAt) {
+		@Nullable Instant registeredAt, String layout, @Nullable HostAndPort grpc) {
 
 	public DiscoveredInstance {
+		Assert.hasText(layout, "'layout' must not be empty");
 		Assert.hasText(service, "'service' must not be empty");
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.hasText(host, "'host' must not be empty");
@@ -58,6 +65,37 @@ public record DiscoveredInstance(String service, String instanceId, String host,
 		Assert.notNull(uri, "'uri' must not be null");
 		Assert.hasText(key, "'key' must not be empty");
 		metadata = Map.copyOf(metadata);
+	}
+
+	/**
+	 * Create an instance read from this library's own layout.
+	 * @param service the service name, from the key
+	 * @param instanceId the instance id, from the key
+	 * @param host the host name or IP address to connect to
+	 * @param port the port to connect to
+	 * @param secure whether the instance is reached over TLS
+	 * @param status the published status
+	 * @param metadata user metadata
+	 * @param address the {@code Addr} of the value, {@code host:port}
+	 * @param uri the base URI
+	 * @param key the etcd key
+	 * @param modRevision the etcd revision that last wrote the key
+	 * @param registeredAt when the instance registered, or {@code null}
+	 */
+	public DiscoveredInstance(String service, String instanceId, String host, int port, boolean secure,
+			InstanceStatus status, Map<String, String> metadata, String address, URI uri, String key, long modRevision,
+			@Nullable Instant registeredAt) {
+		this(service, instanceId, host, port, secure, status, metadata, address, uri, key, modRevision, registeredAt,
+				Layout.OWN, null);
+	}
+
+	/**
+	 * Return the address gRPC clients call: {@link #grpc()} when the instance has one,
+	 * else its host and port.
+	 * @return the address
+	 */
+	public HostAndPort grpcAddress() {
+		return (this.grpc != null) ? this.grpc : new HostAndPort(this.host, this.port);
 	}
 
 	/**

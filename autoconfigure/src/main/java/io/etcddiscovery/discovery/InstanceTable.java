@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  */
 final class InstanceTable {
 
-	private final ServiceInstanceReader reader;
+	private final InstanceReader reader;
 
 	private final SkipListener skipListener;
 
@@ -56,7 +56,7 @@ final class InstanceTable {
 
 	private long eventsApplied;
 
-	InstanceTable(ServiceInstanceReader reader, SkipListener skipListener) {
+	InstanceTable(InstanceReader reader, SkipListener skipListener) {
 		this.reader = reader;
 		this.skipListener = skipListener;
 	}
@@ -139,6 +139,7 @@ final class InstanceTable {
 		try {
 			DiscoveredInstance instance = this.reader.read(kv.key(), Objects.requireNonNull(kv.value()),
 					kv.modRevision());
+			// null: another tree under the same prefix, ignored without noise.
 			this.invalid.remove(kv.key());
 			return instance;
 		}
@@ -192,6 +193,18 @@ final class InstanceTable {
 	}
 
 	/**
+	 * Add the current instances of a service to a list.
+	 * @param service the service
+	 * @param to the list
+	 */
+	void addInstancesOf(String service, List<DiscoveredInstance> to) {
+		Map<String, DiscoveredInstance> instances = this.byService.get(service);
+		if (instances != null) {
+			to.addAll(instances.values());
+		}
+	}
+
+	/**
 	 * Return the revision of the last listing or of the last event applied.
 	 * @return the revision
 	 */
@@ -205,6 +218,22 @@ final class InstanceTable {
 	 */
 	long eventsApplied() {
 		return this.eventsApplied;
+	}
+
+	/**
+	 * Return how many instances the table holds.
+	 * @return the number of instances
+	 */
+	int size() {
+		return this.byKey.size();
+	}
+
+	/**
+	 * Return how many services the table holds instances of.
+	 * @return the number of services
+	 */
+	int serviceCount() {
+		return this.byService.size();
 	}
 
 	/**

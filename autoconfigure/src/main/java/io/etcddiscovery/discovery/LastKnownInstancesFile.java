@@ -42,8 +42,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.InvalidInstanceValueException;
+import io.etcddiscovery.etcd.layout.Layout;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -293,6 +295,14 @@ public final class LastKnownInstancesFile {
 				if (instance.registeredAt() != null) {
 					node.put("registeredAt", instance.registeredAt().toString());
 				}
+				if (!Layout.OWN.equals(instance.layout())) {
+					node.put("layout", instance.layout());
+				}
+				HostAndPort grpc = instance.grpc();
+				if (grpc != null) {
+					node.put("grpc",
+							(grpc.host().contains(":") ? "[" + grpc.host() + "]" : grpc.host()) + ":" + grpc.port());
+				}
 				ObjectNode metadata = node.putObject("metadata");
 				new TreeMap<>(instance.metadata()).forEach(metadata::put);
 			}
@@ -426,7 +436,9 @@ public final class LastKnownInstancesFile {
 					InstanceValidator.validate(service, instanceId, host, port.asInt(), secure.asBoolean(false),
 							metadata),
 					key, node.path("modRevision").asLong(0),
-					registeredAt.isString() ? instant(node, "registeredAt") : null);
+					registeredAt.isString() ? instant(node, "registeredAt") : null,
+					node.path("layout").isString() ? node.path("layout").asString() : Layout.OWN,
+					node.path("grpc").isString() ? HostAndPort.parse(node.path("grpc").asString()) : null);
 		}
 		catch (InvalidInstanceValueException | IllegalArgumentException ex) {
 			throw new InvalidFileException(key + ": " + ex.getMessage());

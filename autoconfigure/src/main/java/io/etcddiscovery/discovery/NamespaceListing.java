@@ -100,6 +100,10 @@ final class NamespaceListing {
 				"counting keys under " + this.prefix, this.requestTimeout);
 	}
 
+	String prefix() {
+		return this.prefix;
+	}
+
 	Duration requestTimeout() {
 		return this.requestTimeout;
 	}

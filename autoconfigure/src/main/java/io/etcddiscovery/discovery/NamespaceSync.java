@@ -102,16 +102,45 @@ final class NamespaceSync implements NamespaceWatch.Events {
 
 	private @Nullable String lastError;
 
+	// The layout of another registry this sync reads, or null for this library's own.
+	private final @Nullable String layout;
+
 	NamespaceSync(ServiceCache cache, Client client, NamespaceListing listing, Backoff backoff, Clock clock,
 			SerialExecutor executor) {
+		this(cache, client, listing, new ServiceInstanceReader(listing.prefix()), null, backoff, clock, executor);
+	}
+
+	/**
+	 * Create a sync of one prefix.
+	 * @param cache the cache
+	 * @param client the etcd client
+	 * @param listing the listing of the prefix
+	 * @param reader reads what is listed and watched
+	 * @param layout the layout of another registry, or {@code null} for this library's
+	 * own: only the own sync reports the cache's progress
+	 * @param backoff the delays between attempts to list etcd
+	 * @param clock the clock
+	 * @param executor the cache's executor
+	 */
+	NamespaceSync(ServiceCache cache, Client client, NamespaceListing listing, InstanceReader reader,
+			@Nullable String layout, Backoff backoff, Clock clock, SerialExecutor executor) {
 		this.cache = cache;
 		this.client = client;
-		this.prefix = cache.getPrefix();
+		this.prefix = listing.prefix();
 		this.listing = listing;
 		this.backoff = backoff;
 		this.clock = clock;
 		this.executor = executor;
-		this.table = new InstanceTable(new ServiceInstanceReader(this.prefix), this::skipped);
+		this.layout = layout;
+		this.table = new InstanceTable(reader, this::skipped);
+	}
+
+	/**
+	 * Return the instances this sync read.
+	 * @return the table
+	 */
+	InstanceTable table() {
+		return this.table;
 	}
 
 	/**
@@ -155,7 +184,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		}
 		Response.Header header = listed.header();
 		long listedRevision = (header != null) ? header.getRevision() : 0;
-		boolean first = !this.cache.isListed();
+		boolean first = this.listings == 0;
 		Set<String> changed = this.table.replace(listed.kvs(), listedRevision);
 		this.revision = listedRevision;
 		this.raftTerm = (header != null) ? header.getRaftTerm() : 0;
@@ -177,12 +206,14 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		}
 		this.synced = watching;
 		report();
-		CacheSnapshot current = this.cache.publish(changed, this.table);
+		this.cache.publish(this, changed);
 		if (watching) {
-			int instances = current.services().stream().mapToInt((service) -> service.all().size()).sum();
-			logger.info("%s %s: %d instance%s of %d service%s at revision %d%s; watching from revision %d".formatted(
-					first ? "Listed" : "Re-listed", this.prefix, instances, (instances != 1) ? "s" : "",
-					current.names().size(), (current.names().size() != 1) ? "s" : "", this.revision,
+			int instances = this.table.size();
+			int services = this.table.serviceCount();
+			logger.info("%s %s%s: %d instance%s of %d service%s at revision %d%s; watching from revision %d".formatted(
+					first ? "Listed" : "Re-listed", this.prefix,
+					(this.layout != null) ? " (" + this.layout + " layout)" : "", instances,
+					(instances != 1) ? "s" : "", services, (services != 1) ? "s" : "", this.revision,
 					(failed > 0) ? " after " + failed + " failed attempt" + ((failed > 1) ? "s" : "") : "", from));
 		}
 	}
@@ -220,7 +251,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 			this.lastEventAt = this.clock.instant();
 		}
 		report();
-		this.cache.publish(changed, this.table);
+		this.cache.publish(this, changed);
 	}
 
 	private boolean isBehind(Response.Header header) {
@@ -343,11 +374,23 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		SkippedValue skipped = new SkippedValue(SkippedValue.printable(key), modRevision, reason, this.clock.instant());
 		this.lastSkipped = skipped;
 		this.valuesSkipped++;
-		logger.warn("Skipping %s at revision %d: %s; the other instances stay usable".formatted(skipped.key(),
-				modRevision, reason));
+		String message = "Skipping %s at revision %d: %s; the other instances stay usable".formatted(skipped.key(),
+				modRevision, reason);
+		if (this.layout == null) {
+			logger.warn(message);
+		}
+		else if (logger.isDebugEnabled()) {
+			// Another registry's tree: its values are its framework's business, not this
+			// application's, so one it cannot use is not worth a warning here.
+			logger.debug(message + " (" + this.layout + " layout)");
+		}
 	}
 
 	private void report() {
+		if (this.layout != null) {
+			// The cache's progress is its own namespace's; a layout's sync logs its own.
+			return;
+		}
 		this.cache.progress(new CacheProgress(this.connected, this.synced, this.revision, this.lastListedAt,
 				this.lastEventAt, this.disconnectedSince, this.table.eventsApplied(), this.listings, this.valuesSkipped,
 				this.table.invalidKeys(), this.lastSkipped, this.failures, this.lastError));

@@ -38,6 +38,7 @@ import io.etcddiscovery.discovery.LastKnownInstancesFile.LastKnownInstances;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.SerialExecutor;
+import io.etcddiscovery.etcd.layout.LayoutCodec;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -79,6 +80,15 @@ public class ServiceCache implements AutoCloseable {
 	private final NamespaceListing listing;
 
 	private final NamespaceSync sync;
+
+	// The own namespace's sync first, then one per prefix of another registry's layout.
+	private final List<NamespaceSync> syncs;
+
+	// Touched on the executor only: the syncs that have not listed yet, and what changed
+	// meanwhile.
+	private final Set<NamespaceSync> unlisted = new HashSet<>();
+
+	private final Set<String> changedBeforeListed = new HashSet<>();
 
 	private final CacheListeners listeners;
 
@@ -123,26 +133,31 @@ public class ServiceCache implements AutoCloseable {
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
 			Backoff backoff, Clock clock, TaskScheduler scheduler) {
-		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler, null);
+		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler, List.of(), null);
 	}
 
 	/**
-	 * Create a new cache that keeps what it knows in a file of last-known instances.
-	 * Nothing happens until {@link #start()} or the first lookup.
+	 * Create a new cache that also reads the instances other registries wrote in their
+	 * own layouts: one listing and watch per prefix of each layout, their instances in
+	 * the same cache under the service names their layouts give, and keeps what it knows
+	 * in a file of last-known instances. Nothing happens until
 	 * @param client the etcd client
 	 * @param prefix the prefix of a namespace, ending with '/', for example
 	 * {@code /services/default/}
 	 * @param requestTimeout the deadline of every call to etcd
-	 * @param initialLookupTimeout how long lookups wait for the first listing, after
-	 * which they answer from the last-known instances
+	 * @param initialLookupTimeout how long lookups wait for the first listing of every
+	 * prefix, after which they answer from the last-known instances
 	 * @param backoff the delays between attempts to list etcd
 	 * @param clock the clock for timestamps
 	 * @param scheduler the threads to run on
+	 * @param layouts the codecs of the other registries' layouts to read
 	 * @param lastKnownFile the file of last-known instances of this prefix, or
 	 * {@code null} for none
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
-			Backoff backoff, Clock clock, TaskScheduler scheduler, @Nullable LastKnownInstancesFile lastKnownFile) {
+			Backoff backoff, Clock clock, TaskScheduler scheduler, List<LayoutCodec> layouts,
+			@Nullable LastKnownInstancesFile lastKnownFile) {
+		Assert.notNull(layouts, "'layouts' must not be null");
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(prefix != null && prefix.endsWith("/"), "'prefix' must end with '/'");
 		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
@@ -156,6 +171,16 @@ public class ServiceCache implements AutoCloseable {
 		this.executor = new SerialExecutor("cache of " + prefix, scheduler);
 		this.listing = new NamespaceListing(client, prefix, requestTimeout);
 		this.sync = new NamespaceSync(this, client, this.listing, backoff, clock, this.executor);
+		List<NamespaceSync> syncs = new ArrayList<>();
+		syncs.add(this.sync);
+		for (LayoutCodec layout : layouts) {
+			for (String layoutPrefix : layout.prefixes()) {
+				syncs.add(new NamespaceSync(this, client, new NamespaceListing(client, layoutPrefix, requestTimeout),
+						new LayoutInstanceReader(layout), layout.layout().id(), backoff, clock, this.executor));
+			}
+		}
+		this.syncs = List.copyOf(syncs);
+		this.unlisted.addAll(this.syncs);
 		this.listeners = new CacheListeners(() -> this.snapshot,
 				new SerialExecutor("listeners of " + prefix, scheduler));
 	}
@@ -169,7 +194,7 @@ public class ServiceCache implements AutoCloseable {
 			return;
 		}
 		this.initialDeadline = System.nanoTime() + this.initialLookupTimeout.toNanos();
-		execute(this.sync::list);
+		this.syncs.forEach((sync) -> execute(sync::list));
 		try {
 			this.executor.schedule(this::initialLookupTimeoutPassed, this.initialLookupTimeout);
 		}
@@ -307,7 +332,7 @@ public class ServiceCache implements AutoCloseable {
 	 * List etcd again and replace the cache's content, in the background.
 	 */
 	public void resync() {
-		execute(this.sync::resync);
+		this.syncs.forEach((sync) -> execute(sync::resync));
 	}
 
 	/**
@@ -352,7 +377,7 @@ public class ServiceCache implements AutoCloseable {
 			logger.warn("The cache of %s did not stop within %s".formatted(this.prefix, Durations.format(timeout)));
 		}
 		// Nothing runs on the executor any more: its state is this thread's now.
-		this.sync.stopWatching();
+		this.syncs.forEach(NamespaceSync::stopWatching);
 		if (this.lastKnownFile != null) {
 			this.lastKnownFile.close();
 		}
@@ -369,40 +394,53 @@ public class ServiceCache implements AutoCloseable {
 	}
 
 	/**
-	 * Replace the instances of the services that changed and tell the listeners. Called
-	 * on the cache's executor.
+	 * Replace the instances of the services that changed and tell the listeners, once
+	 * every prefix has been listed (or the initial lookup timeout passed). Called on the
+	 * cache's executor.
+	 * @param from the sync whose instances changed
 	 * @param changed the services whose instances changed
-	 * @param table where the instances are
 	 * @return the snapshot after the change
 	 */
-	CacheSnapshot publish(Set<String> changed, InstanceTable table) {
+	CacheSnapshot publish(NamespaceSync from, Set<String> changed) {
+		this.unlisted.remove(from);
+		boolean complete = this.unlisted.isEmpty();
 		CacheSnapshot previous = this.snapshot;
 		if (changed.isEmpty() && previous.isListed()) {
 			return previous;
 		}
-		Set<String> notified = changed;
+		boolean wasListed = previous.isListed();
+		Set<String> affected = new HashSet<>(changed);
 		if (previous.isRestored()) {
 			// The first listing replaces the last-known instances whole: the services
-			// etcd no longer holds go, and their listeners are told.
-			notified = new HashSet<>(changed);
-			notified.addAll(previous.names());
+			// etcd no longer holds go, and their listeners are told; what other prefixes
+			// listed before the last-known instances were served is taken back.
+			affected.addAll(previous.names());
+			affected.addAll(this.changedBeforeListed);
 			logger.info("Listed %s: its instances replace the last-known instances written at %s".formatted(this.prefix,
 					previous.restoredWrittenAt()));
 			previous = CacheSnapshot.EMPTY;
 		}
-		List<ServiceInstances> updates = new ArrayList<>(changed.size());
-		for (String service : changed) {
-			updates.add(table.instancesOf(service, previous.get(service)));
+		List<ServiceInstances> updates = new ArrayList<>(affected.size());
+		for (String service : affected) {
+			updates.add(instancesOf(service, previous.get(service)));
 		}
-		CacheSnapshot current = previous.with(updates);
+		CacheSnapshot current = previous.with(updates, complete);
 		this.snapshot = current;
+		if (!complete && !this.ready) {
+			this.changedBeforeListed.addAll(changed);
+			return current;
+		}
+		affected.addAll(this.changedBeforeListed);
+		this.changedBeforeListed.clear();
 		boolean becameReady = !this.ready;
 		this.ready = true;
 		this.firstListing.countDown();
-		this.listeners.changed(notified, becameReady);
-		this.listed.complete(null);
-		if (this.lastKnownFile != null) {
-			keepLastKnown(this.lastKnownFile, current, !previous.isListed());
+		this.listeners.changed(affected, becameReady);
+		if (complete) {
+			this.listed.complete(null);
+			if (this.lastKnownFile != null) {
+				keepLastKnown(this.lastKnownFile, current, !wasListed);
+			}
 		}
 		return current;
 	}
@@ -446,6 +484,28 @@ public class ServiceCache implements AutoCloseable {
 		}
 	}
 
+	private ServiceInstances instancesOf(String service, @Nullable ServiceInstances previous) {
+		if (this.syncs.size() == 1) {
+			return this.sync.table().instancesOf(service, previous);
+		}
+		List<DiscoveredInstance> found = new ArrayList<>();
+		for (NamespaceSync each : this.syncs) {
+			each.table().addInstancesOf(service, found);
+		}
+		// One endpoint once: an instance published in several layouts (this library's
+		// own instances among them, when a layout is both read and published) is the
+		// instance of the first sync that has it, this library's own first.
+		Set<String> addresses = new HashSet<>();
+		List<DiscoveredInstance> instances = new ArrayList<>(found.size());
+		for (DiscoveredInstance instance : found) {
+			if (addresses.add(instance.address())) {
+				instances.add(instance);
+			}
+		}
+		return instances.isEmpty() ? ServiceInstances.empty(service)
+				: ServiceInstances.of(service, instances, previous);
+	}
+
 	private CacheSnapshot lookup() {
 		CacheSnapshot current = this.snapshot;
 		if (current.isListed() || this.ready) {
@@ -482,7 +542,8 @@ public class ServiceCache implements AutoCloseable {
 			return;
 		}
 		this.ready = true;
-		CacheSnapshot restored = this.snapshot.isListed() ? null : lastKnown();
+		// Only while this library's own namespace has not been listed.
+		CacheSnapshot restored = this.unlisted.contains(this.sync) ? lastKnown() : null;
 		if (restored == null) {
 			logger.warn("%s was not listed within %s: lookups answer from the cache, empty until etcd answers"
 				.formatted(this.prefix, Durations.format(this.initialLookupTimeout)));

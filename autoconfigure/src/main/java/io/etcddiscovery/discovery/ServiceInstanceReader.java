@@ -40,7 +40,7 @@ import io.etcddiscovery.etcd.NamingFormat;
  *
  * @author etcd-discovery authors
  */
-final class ServiceInstanceReader {
+final class ServiceInstanceReader implements InstanceReader {
 
 	/**
 	 * Largest value read as an instance. Instances are a few hundred bytes; a larger
@@ -64,7 +64,8 @@ final class ServiceInstanceReader {
 	 * @return the instance
 	 * @throws InvalidInstanceValueException if the key or value is not an instance
 	 */
-	DiscoveredInstance read(String key, byte[] value, long modRevision) {
+	@Override
+	public DiscoveredInstance read(String key, byte[] value, long modRevision) {
 		KeyNames names = KeyLayout.names(this.prefix, key);
 		if (value.length > MAX_VALUE_SIZE) {
 			throw new InvalidInstanceValueException(

@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.Subscription;
+import io.etcddiscovery.etcd.HostAndPort;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.Status;
@@ -97,7 +98,8 @@ final class EtcdNameResolver extends NameResolver {
 	private static List<EquivalentAddressGroup> addressGroups(List<DiscoveredInstance> instances) {
 		List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
 		for (DiscoveredInstance instance : instances) {
-			groups.add(new EquivalentAddressGroup(new InetSocketAddress(instance.host(), instance.port())));
+			HostAndPort address = instance.grpcAddress();
+			groups.add(new EquivalentAddressGroup(new InetSocketAddress(address.host(), address.port())));
 		}
 		return groups;
 	}

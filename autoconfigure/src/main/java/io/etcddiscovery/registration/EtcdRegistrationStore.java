@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -45,6 +47,8 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.etcddiscovery.etcd.EtcdCallException;
 import io.etcddiscovery.etcd.EtcdCalls;
 import io.etcddiscovery.etcd.EtcdErrors;
+import io.etcddiscovery.etcd.layout.LayoutPublisher;
+import io.etcddiscovery.etcd.layout.PublishedKey;
 import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -69,6 +73,11 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	private final List<String> endpoints;
 
+	private final @Nullable LayoutPublisher layouts;
+
+	// Instance key -> the keys of other layouts last written beside it, deleted with it.
+	private final Map<String, List<String>> published = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a new store whose endpoints are not known.
 	 * @param client the etcd client
@@ -86,12 +95,29 @@ public class EtcdRegistrationStore implements RegistrationStore {
 	 * fails start-up
 	 */
 	public EtcdRegistrationStore(Client client, Duration requestTimeout, List<String> endpoints) {
+		this(client, requestTimeout, endpoints, null);
+	}
+
+	/**
+	 * Create a new store that also writes the instance in other registries' layouts:
+	 * beside the instance key, while it holds an UP instance, in the same transactions
+	 * and on the same lease, and deletes them with it.
+	 * @param client the etcd client
+	 * @param requestTimeout the deadline of every call made without one
+	 * @param endpoints the endpoints the client connects to, named when a registration
+	 * fails start-up
+	 * @param layouts derives the other layouts' keys from the instance key and value, or
+	 * {@code null} to write the instance key only
+	 */
+	public EtcdRegistrationStore(Client client, Duration requestTimeout, List<String> endpoints,
+			@Nullable LayoutPublisher layouts) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
 		Assert.notNull(endpoints, "'endpoints' must not be null");
 		this.client = client;
 		this.requestTimeout = requestTimeout;
 		this.endpoints = List.copyOf(endpoints);
+		this.layouts = layouts;
 	}
 
 	@Override
@@ -152,16 +178,21 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		ByteSequence from = bytes(fromKey);
 		ByteSequence to = bytes(toKey);
 		ByteSequence v = ByteSequence.from(value);
+		Companions companions = companions(toKey, value, leaseId, fromKey);
+		List<Op> ops = new ArrayList<>();
+		ops.add(Op.delete(from, DeleteOption.DEFAULT));
+		ops.add(Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()));
+		ops.addAll(companions.ops());
 		TxnResponse moved = EtcdCalls.await(this.client.getKVClient()
 			.txn()
 			.If(new Cmp(from, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)),
 					new Cmp(to, Cmp.Op.EQUAL, CmpTarget.version(0)))
-			.Then(Op.delete(from, DeleteOption.DEFAULT),
-					Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()))
+			.Then(ops.toArray(Op[]::new))
 			.commit(), "moving " + fromKey + " to " + toKey, timeout);
 		if (!moved.isSucceeded()) {
 			return null;
 		}
+		companions.written();
 		long revision = moved.getHeader().getRevision();
 		// The put created the key in this transaction: its create revision is the
 		// transaction's.
@@ -171,23 +202,40 @@ public class EtcdRegistrationStore implements RegistrationStore {
 	@Override
 	public boolean update(String key, byte[] value, long leaseId, long createRevision, Duration timeout) {
 		ByteSequence k = bytes(key);
-		return EtcdCalls
+		Companions companions = companions(key, value, leaseId, null);
+		List<Op> ops = new ArrayList<>();
+		ops.add(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(leaseId).build()));
+		ops.addAll(companions.ops());
+		boolean updated = EtcdCalls
 			.await(this.client.getKVClient()
 				.txn()
 				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-				.Then(Op.put(k, ByteSequence.from(value), PutOption.builder().withLeaseId(leaseId).build()))
+				.Then(ops.toArray(Op[]::new))
 				.commit(), "updating " + key, timeout)
 			.isSucceeded();
+		if (updated) {
+			companions.written();
+		}
+		return updated;
 	}
 
 	@Override
 	public CompletableFuture<Boolean> withdrawAsync(String key, long createRevision, Duration timeout) {
 		ByteSequence k = bytes(key);
+		Companions companions = companions(key, null, 0, key);
+		List<Op> ops = new ArrayList<>();
+		ops.add(Op.delete(k, DeleteOption.DEFAULT));
+		ops.addAll(companions.ops());
 		return call(() -> this.client.getKVClient()
 			.txn()
 			.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-			.Then(Op.delete(k, DeleteOption.DEFAULT))
-			.commit(), "withdrawing " + key, timeout).thenApply(TxnResponse::isSucceeded);
+			.Then(ops.toArray(Op[]::new))
+			.commit(), "withdrawing " + key, timeout).thenApply((withdrawn) -> {
+				if (withdrawn.isSucceeded()) {
+					companions.written();
+				}
+				return withdrawn.isSucceeded();
+			});
 	}
 
 	@Override
@@ -207,6 +255,52 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		WatchOption option = WatchOption.builder().withRevision(fromRevision).withRequireLeader(true).build();
 		Watch.Watcher watcher = this.client.getWatchClient().watch(bytes(key), option, new KeyWatchListener(listener));
 		return watcher::close;
+	}
+
+	/**
+	 * Return the operations on other layouts' keys that go with a write of this
+	 * registration: puts of what a key holding an UP instance publishes, deletes of what
+	 * was published beside another key the write replaces.
+	 * @param key the key written, or deleted when {@code value} is {@code null}
+	 * @param value its value, or {@code null} for a delete
+	 * @param leaseId the lease of the write
+	 * @param replaced the key the write replaces or deletes, or {@code null}
+	 * @return the operations, and how to record them once the transaction succeeded
+	 */
+	private Companions companions(String key, byte @Nullable [] value, long leaseId, @Nullable String replaced) {
+		LayoutPublisher layouts = this.layouts;
+		if (layouts == null) {
+			return Companions.NONE;
+		}
+		List<PublishedKey> puts = (value != null) ? layouts.keysFor(key, value, leaseId) : List.of();
+		List<String> putKeys = puts.stream().map(PublishedKey::key).toList();
+		List<Op> ops = new ArrayList<>();
+		PutOption put = PutOption.builder().withLeaseId(leaseId).build();
+		puts.forEach(
+				(published) -> ops.add(Op.put(bytes(published.key()), ByteSequence.from(published.valueBytes()), put)));
+		List<String> deletes = new ArrayList<>();
+		deletes.addAll(this.published.getOrDefault(key, List.of()));
+		if (replaced != null && !replaced.equals(key)) {
+			deletes.addAll(this.published.getOrDefault(replaced, List.of()));
+		}
+		deletes.stream()
+			.distinct()
+			.filter((deleted) -> !putKeys.contains(deleted) && !deleted.equals(key))
+			.forEach((deleted) -> ops.add(Op.delete(bytes(deleted), DeleteOption.DEFAULT)));
+		if (ops.isEmpty()) {
+			return Companions.NONE;
+		}
+		return new Companions(ops, () -> {
+			if (replaced != null) {
+				this.published.remove(replaced);
+			}
+			if (putKeys.isEmpty()) {
+				this.published.remove(key);
+			}
+			else {
+				this.published.put(key, putKeys);
+			}
+		});
 	}
 
 	private static Cmp unchanged(ByteSequence key, @Nullable KeyValue seen) {
@@ -266,6 +360,8 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 		private final PutOption put;
 
+		private final Companions companions;
+
 		Registration(String key, String otherKey, byte[] value, long leaseId, Predicate<ExistingKey> isOwn,
 				Duration timeout) {
 			this.key = key;
@@ -277,6 +373,7 @@ public class EtcdRegistrationStore implements RegistrationStore {
 			this.isOwn = isOwn;
 			this.timeout = timeout;
 			this.put = PutOption.builder().withLeaseId(leaseId).build();
+			this.companions = companions(key, value, leaseId, otherKey);
 		}
 
 		CompletableFuture<RegisteredKey> attempt(int attempt) {
@@ -284,11 +381,14 @@ public class EtcdRegistrationStore implements RegistrationStore {
 				return CompletableFuture.failedFuture(
 						new RegistrationException("Key " + this.key + " kept changing while it was being registered"));
 			}
+			List<Op> ops = new ArrayList<>();
+			ops.add(Op.put(this.k, this.value, this.put));
+			ops.addAll(this.companions.ops());
 			return call(() -> EtcdRegistrationStore.this.client.getKVClient()
 				.txn()
 				.If(new Cmp(this.k, Cmp.Op.EQUAL, CmpTarget.version(0)),
 						new Cmp(this.other, Cmp.Op.EQUAL, CmpTarget.version(0)))
-				.Then(Op.put(this.k, this.value, this.put))
+				.Then(ops.toArray(Op[]::new))
 				.Else(Op.get(this.k, GetOption.DEFAULT), Op.get(this.other, GetOption.DEFAULT))
 				.commit(), "registering " + this.key, this.timeout)
 				.thenCompose((created) -> created.isSucceeded() ? readBack() : rebind(created, attempt));
@@ -311,16 +411,18 @@ public class EtcdRegistrationStore implements RegistrationStore {
 			}
 			boolean putNeeded = existing == null || existing.getLease() != this.leaseId
 					|| !existing.getValue().equals(this.value);
-			if (!putNeeded && existingOther == null) {
+			if (!putNeeded && existingOther == null && this.companions.ops().isEmpty()) {
 				return readBack();
 			}
-			List<Op> ops = new ArrayList<>(2);
+			List<Op> ops = new ArrayList<>();
 			if (existingOther != null) {
 				ops.add(Op.delete(this.other, DeleteOption.DEFAULT));
 			}
 			if (putNeeded) {
 				ops.add(Op.put(this.k, this.value, this.put));
 			}
+			// Written again each time: a registration that heals heals them too.
+			ops.addAll(this.companions.ops());
 			return call(() -> EtcdRegistrationStore.this.client.getKVClient()
 				.txn()
 				.If(unchanged(this.k, existing), unchanged(this.other, existingOther))
@@ -337,9 +439,28 @@ public class EtcdRegistrationStore implements RegistrationStore {
 					if (kv == null || kv.getLease() != this.leaseId || !kv.getValue().equals(this.value)) {
 						throw new RegistrationException("Key " + this.key + " changed while it was being registered");
 					}
+					this.companions.written();
 					return new RegisteredKey(kv.getLease(), kv.getCreateRevision(), kv.getValue().getBytes(),
 							response.getHeader().getRevision());
 				});
+		}
+
+	}
+
+	/**
+	 * The operations on other layouts' keys that go with one write, and how to record
+	 * what they leave published once the write succeeded.
+	 *
+	 * @param ops the puts and deletes
+	 * @param onWritten records what is published afterwards
+	 */
+	private record Companions(List<Op> ops, Runnable onWritten) {
+
+		static final Companions NONE = new Companions(List.of(), () -> {
+		});
+
+		void written() {
+			this.onWritten.run();
 		}
 
 	}

@@ -116,17 +116,17 @@ class InstanceTableTests {
 		this.table.replace(List.of(put("orders", "o1", InstanceStatus.UP, 5),
 				put("orders", "o2", InstanceStatus.DOWN, 6), put("billing", "b1", InstanceStatus.UP, 7)), 10);
 		CacheSnapshot first = CacheSnapshot.EMPTY
-			.with(List.of(this.table.instancesOf("orders", null), this.table.instancesOf("billing", null)));
+			.with(List.of(this.table.instancesOf("orders", null), this.table.instancesOf("billing", null)), true);
 		assertThat(first.isListed()).isTrue();
 		assertThat(first.names()).containsExactly("billing", "orders");
 		this.table.apply(List.of(put("orders", "o2", InstanceStatus.OUT_OF_SERVICE, 11)));
 		ServiceInstances orders = this.table.instancesOf("orders", first.get("orders"));
-		CacheSnapshot second = first.with(List.of(orders));
+		CacheSnapshot second = first.with(List.of(orders), true);
 		assertThat(second.get("orders").up()).isSameAs(first.get("orders").up());
 		assertThat(second.get("orders").all()).isNotSameAs(first.get("orders").all());
 		assertThat(second.get("billing")).isSameAs(first.get("billing"));
 		this.table.apply(List.of(delete("billing", "b1", 12)));
-		CacheSnapshot third = second.with(List.of(this.table.instancesOf("billing", second.get("billing"))));
+		CacheSnapshot third = second.with(List.of(this.table.instancesOf("billing", second.get("billing"))), true);
 		assertThat(third.names()).containsExactly("orders");
 		assertThat(third.get("billing")).isNull();
 	}

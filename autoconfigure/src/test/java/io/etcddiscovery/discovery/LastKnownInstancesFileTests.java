@@ -240,7 +240,7 @@ class LastKnownInstancesFileTests {
 		for (String service : table.replace(List.of(kvs), 10)) {
 			services.add(table.instancesOf(service, null));
 		}
-		return CacheSnapshot.EMPTY.with(services);
+		return CacheSnapshot.EMPTY.with(services, true);
 	}
 
 	private KeyChange put(String service, String id, InstanceStatus status, long revision) {

@@ -47,7 +47,8 @@ enum GoStack {
 	 * go-kit 0.13 with {@code sd/etcdv3}.
 	 */
 	TRIXIE("Debian trixie: Go 1.24, etcd client 3.5, grpc-go 1.64", ".tools/go-trixie", "usr/lib/go-1.24",
-			"etcddiscovery/interop35", List.of("grpcclient", "goservice", "gokitregistrar"),
+			"etcddiscovery/interop35",
+			List.of("grpcclient", "goservice", "gokitregistrar", "gokitinstancer", "plainclient", "decodedview"),
 			List.of("go.etcd.io/etcd/client/v3/naming/resolver", "go.etcd.io/etcd/client/v3/naming/endpoints",
 					"google.golang.org/grpc/health", "github.com/go-kit/kit/sd/etcdv3"),
 			"it extracts Debian trixie's golang-1.24-go, golang-etcd-server-dev, golang-google-grpc-dev and "
