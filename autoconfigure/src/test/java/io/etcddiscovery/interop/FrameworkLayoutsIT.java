@@ -308,6 +308,10 @@ class FrameworkLayoutsIT {
 				"/microservices/orders/orders-1", "orders.rpc/" + lease, "/gokit/orders/orders-1",
 				"/services/orders/orders-1");
 		published.values().forEach((kv) -> assertThat(kv.getLease()).isEqualTo(lease));
+		// Written in the transaction that wrote the instance key.
+		KeyValue own = read(OWN_KEY);
+		assertThat(own).isNotNull();
+		published.values().forEach((kv) -> assertThat(kv.getModRevision()).isEqualTo(own.getModRevision()));
 		JsonNode kitex = json
 			.readTree(published.get("kitex/registry-etcd/orders/127.0.0.1:" + port()).getValue().getBytes());
 		assertThat(kitex.get("network").asString()).isEqualTo("tcp");

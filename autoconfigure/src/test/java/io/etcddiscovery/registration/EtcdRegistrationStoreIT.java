@@ -18,9 +18,18 @@ package io.etcddiscovery.registration;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.EtcdCallException;
+import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
+import io.etcddiscovery.etcd.layout.KitexCodec;
+import io.etcddiscovery.etcd.layout.Layout;
+import io.etcddiscovery.etcd.layout.LayoutPublisher;
+import io.etcddiscovery.etcd.layout.PlainCodec;
 import io.etcddiscovery.registration.RegistrationStore.GrantedLease;
 import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
 import io.etcddiscovery.test.EtcdExtension;
@@ -219,6 +228,40 @@ class EtcdRegistrationStoreIT {
 		finally {
 			etcd.resume();
 		}
+	}
+
+	@Test
+	void layoutKeysFollowTheInstanceKeyInItsTransactions() {
+		RegistrationStore store = new EtcdRegistrationStore(client, Duration.ofSeconds(5), List.of(),
+				new LayoutPublisher(
+						List.of(new PlainCodec("/services/"), new KitexCodec(Layout.KITEX, "kitex/registry-etcd/")),
+						"/services/default/"));
+		String plain = "/services/orders/orders-1";
+		String kitex = "kitex/registry-etcd/orders/10.0.0.7:8080";
+		GrantedLease lease = store.grant(Duration.ofSeconds(30));
+		RegisteredKey registered = store.register(KEY, PARKED, value(InstanceStatus.UP), lease.id(), (kv) -> false);
+		assertThat(inspector.value(plain)).isEqualTo("10.0.0.7:8080");
+		assertThat(inspector.key(plain).getLease()).isEqualTo(lease.id());
+		assertThat(inspector.key(kitex).getModRevision()).isEqualTo(inspector.key(KEY).getModRevision());
+		RegisteredKey parked = store.move(KEY, PARKED, value(InstanceStatus.OUT_OF_SERVICE), lease.id(),
+				registered.createRevision());
+		assertThat(parked).isNotNull();
+		assertThat(inspector.key(plain)).as("not UP: no layout key").isNull();
+		assertThat(inspector.key(kitex)).isNull();
+		RegisteredKey up = store.move(PARKED, KEY, value(InstanceStatus.UP), lease.id(), parked.createRevision());
+		assertThat(up).isNotNull();
+		assertThat(inspector.key(plain).getModRevision()).isEqualTo(up.revision());
+		assertThat(store.withdraw(KEY, up.createRevision())).isTrue();
+		assertThat(inspector.isLeaseAlive(lease.id())).as("the lease outlives the withdrawal").isTrue();
+		assertThat(inspector.key(plain)).as("withdrawn with the instance key").isNull();
+		assertThat(inspector.key(kitex)).isNull();
+		store.revoke(lease.id());
+	}
+
+	private static byte[] value(InstanceStatus status) {
+		return new NamingFormat().encode(
+				new ServiceRegistration("default", "orders", "orders-1", "10.0.0.7", 8080, false, Map.of(), status),
+				Instant.parse("2026-01-02T03:04:05Z"));
 	}
 
 	private static byte[] bytes(String value) {
