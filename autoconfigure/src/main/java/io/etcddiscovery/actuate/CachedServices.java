@@ -22,8 +22,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.etcddiscovery.discovery.DiscoveredInstance;
+import io.etcddiscovery.discovery.ProtectionStats;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
+import io.etcddiscovery.discovery.ServiceInstances;
 import io.etcddiscovery.discovery.SkippedValue;
 import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
@@ -60,13 +62,23 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 				stats.lastListedAt(), stats.lastEventAt(), stats.disconnectedSince(), stats.eventsApplied(),
 				stats.resyncs(), stats.valuesSkipped(), stats.invalidKeys(),
 				(stats.lastSkipped() != null) ? new SkippedValueDescriptor(stats.lastSkipped()) : null,
-				stats.lastError(), services);
+				stats.lastError(), new ProtectionDescriptor(this.cache.protection()), services);
 	}
 
 	@Override
 	public @Nullable Object describe(String service) {
 		List<InstanceDescriptor> instances = instances(service);
-		return instances.isEmpty() ? null : new ServiceDescriptor(service, instances);
+		if (instances.isEmpty()) {
+			return null;
+		}
+		HoldDescriptor hold = this.cache.protection()
+			.holds()
+			.stream()
+			.filter((candidate) -> candidate.service().equals(service))
+			.findFirst()
+			.map(HoldDescriptor::new)
+			.orElse(null);
+		return new ServiceDescriptor(service, instances, hold);
 	}
 
 	@Override
@@ -75,7 +87,11 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	}
 
 	private List<InstanceDescriptor> instances(String service) {
-		return this.cache.instances(service).stream().map(InstanceDescriptor::new).toList();
+		ServiceInstances instances = this.cache.get(service);
+		return instances.all()
+			.stream()
+			.map((instance) -> new InstanceDescriptor(instance, instances.isHeld(instance)))
+			.toList();
 	}
 
 	/**
@@ -94,13 +110,54 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param invalidKeys keys that currently hold such a value
 	 * @param lastSkipped the last value skipped and why
 	 * @param lastError the last failure
-	 * @param services every instance of every service, whatever its status
+	 * @param protection what the protection against mass removal holds
+	 * @param services every instance of every service, whatever its status, held ones
+	 * included
 	 */
 	public record CacheDescriptor(String prefix, boolean connected, boolean synced, long revision,
 			@Nullable Instant lastListedAt, @Nullable Instant lastEventAt, @Nullable Instant disconnectedSince,
 			long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys,
-			@Nullable SkippedValueDescriptor lastSkipped, @Nullable String lastError,
+			@Nullable SkippedValueDescriptor lastSkipped, @Nullable String lastError, ProtectionDescriptor protection,
 			Map<String, List<InstanceDescriptor>> services) {
+
+	}
+
+	/**
+	 * The protection against mass removal.
+	 *
+	 * @param enabled whether it is on
+	 * @param holds the services whose instances it holds now
+	 * @param activations how many times it tripped since start
+	 * @param released how many held instances were dropped since start without coming
+	 * back in etcd
+	 */
+	public record ProtectionDescriptor(boolean enabled, List<HoldDescriptor> holds, long activations, long released) {
+
+		ProtectionDescriptor(ProtectionStats stats) {
+			this(stats.enabled(), stats.holds().stream().map(HoldDescriptor::new).toList(), stats.activations(),
+					stats.released());
+		}
+
+	}
+
+	/**
+	 * The instances of one service that the protection holds: etcd lost them without
+	 * their withdrawal, the cache keeps serving their last known values.
+	 *
+	 * @param service the service
+	 * @param since when the protection tripped
+	 * @param until when the hold ends at the latest
+	 * @param lost how many UP instances had vanished when it tripped
+	 * @param up how many were still UP when it tripped
+	 * @param instances the ids of the instances held now
+	 */
+	public record HoldDescriptor(String service, Instant since, Instant until, int lost, int up,
+			List<String> instances) {
+
+		HoldDescriptor(ProtectionStats.Hold hold) {
+			this(hold.service(), hold.since(), hold.until(), hold.lost(), hold.up(),
+					hold.instances().stream().map(DiscoveredInstance::instanceId).toList());
+		}
 
 	}
 
@@ -124,9 +181,12 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * One service.
 	 *
 	 * @param service the service
-	 * @param instances its instances, whatever their status
+	 * @param instances its instances, whatever their status, held ones included
+	 * @param protection what the protection against mass removal holds of it, or
+	 * {@code null}
 	 */
-	public record ServiceDescriptor(String service, List<InstanceDescriptor> instances) {
+	public record ServiceDescriptor(String service, List<InstanceDescriptor> instances,
+			@Nullable HoldDescriptor protection) {
 
 	}
 
@@ -140,13 +200,15 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param metadata user metadata
 	 * @param registeredAt when it registered
 	 * @param key the key in etcd
+	 * @param held whether etcd no longer holds it and the protection against mass removal
+	 * keeps serving it
 	 */
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
-			Map<String, String> metadata, @Nullable Instant registeredAt, String key) {
+			Map<String, String> metadata, @Nullable Instant registeredAt, String key, boolean held) {
 
-		InstanceDescriptor(DiscoveredInstance instance) {
+		InstanceDescriptor(DiscoveredInstance instance, boolean held) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
-					instance.registeredAt(), instance.key());
+					instance.registeredAt(), instance.key(), held);
 		}
 
 	}

@@ -20,6 +20,7 @@ import java.time.Clock;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.RemovalProtection;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
 import io.etcddiscovery.etcd.Backoff;
@@ -53,9 +54,12 @@ public final class DiscoveryClientAutoConfiguration {
 	ServiceCache serviceCache(Client etcdClient, KeyLayout etcdKeyLayout, Backoff discoveryBackoff,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
 			RegistrationProperties properties, DiscoveryClientProperties client, EtcdProperties etcd) {
+		DiscoveryClientProperties.Protection protection = client.getProtection();
 		return new ServiceCache(etcdClient, etcdKeyLayout.namespacePrefix(properties.getNamespace()),
 				EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), client.getInitialLookupTimeout(),
-				discoveryBackoff, Clock.systemUTC(), discoveryScheduler);
+				discoveryBackoff, Clock.systemUTC(), discoveryScheduler,
+				protection.isEnabled() ? new RemovalProtection(true, protection.getThreshold(), protection.getWindow(),
+						protection.getMaxHold()) : RemovalProtection.DISABLED);
 	}
 
 	@Bean

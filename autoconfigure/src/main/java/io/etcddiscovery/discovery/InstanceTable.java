@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.discovery;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,14 +37,20 @@ import org.jspecify.annotations.Nullable;
  * only if it is newer than what the table holds, because jetcd may deliver an event twice
  * when it resumes a watch. A listing starts a new generation and replaces everything, so
  * that the lower revisions of a wiped etcd are not mistaken for old ones.
+ * <p>
+ * After each listing and each batch of events the table asks {@link HeldInstances}
+ * whether most of a service vanished at once; the instances it holds are served with the
+ * others.
  *
  * @author etcd-discovery authors
  */
-final class InstanceTable {
+final class InstanceTable implements HeldInstances.Table {
 
 	private final ServiceInstanceReader reader;
 
 	private final SkipListener skipListener;
+
+	private final HeldInstances held;
 
 	private final Map<String, DiscoveredInstance> byKey = new HashMap<>();
 
@@ -57,8 +64,13 @@ final class InstanceTable {
 	private long eventsApplied;
 
 	InstanceTable(ServiceInstanceReader reader, SkipListener skipListener) {
+		this(reader, skipListener, new HeldInstances(RemovalProtection.DISABLED, Clock.systemUTC()));
+	}
+
+	InstanceTable(ServiceInstanceReader reader, SkipListener skipListener, HeldInstances held) {
 		this.reader = reader;
 		this.skipListener = skipListener;
+		this.held = held;
 	}
 
 	/**
@@ -88,6 +100,7 @@ final class InstanceTable {
 		}
 		previous.values().forEach((gone) -> changed.add(gone.service()));
 		this.revision = revision;
+		changed.addAll(this.held.review(changed, this));
 		return changed;
 	}
 
@@ -125,7 +138,52 @@ final class InstanceTable {
 				changed.add(removed.service());
 			}
 		}
+		changed.addAll(this.held.review(changed, this));
 		return changed;
+	}
+
+	/**
+	 * End the holds of the protection whose longest time has passed.
+	 * @return the services whose instances changed
+	 */
+	Set<String> expireHolds() {
+		return this.held.expire();
+	}
+
+	/**
+	 * Return what the protection against mass removal holds.
+	 * @return the held instances
+	 */
+	HeldInstances held() {
+		return this.held;
+	}
+
+	@Override
+	public Map<String, DiscoveredInstance> up(String service) {
+		Map<String, DiscoveredInstance> instances = this.byService.get(service);
+		if (instances == null) {
+			return Map.of();
+		}
+		Map<String, DiscoveredInstance> up = new HashMap<>();
+		for (DiscoveredInstance instance : instances.values()) {
+			if (instance.isUp()) {
+				up.put(instance.instanceId(), instance);
+			}
+		}
+		return up;
+	}
+
+	@Override
+	public Set<String> registered(String service) {
+		Map<String, DiscoveredInstance> instances = this.byService.get(service);
+		if (instances == null) {
+			return Set.of();
+		}
+		Set<String> ids = new HashSet<>();
+		for (DiscoveredInstance instance : instances.values()) {
+			ids.add(instance.instanceId());
+		}
+		return ids;
 	}
 
 	private boolean isHeld(KeyChange event) {
@@ -187,8 +245,12 @@ final class InstanceTable {
 	 */
 	ServiceInstances instancesOf(String service, @Nullable ServiceInstances previous) {
 		Map<String, DiscoveredInstance> instances = this.byService.get(service);
-		return (instances != null) ? ServiceInstances.of(service, new ArrayList<>(instances.values()), previous)
-				: ServiceInstances.empty(service);
+		List<DiscoveredInstance> heldInstances = this.held.heldOf(service);
+		if (instances == null && heldInstances.isEmpty()) {
+			return ServiceInstances.empty(service);
+		}
+		return ServiceInstances.of(service, (instances != null) ? new ArrayList<>(instances.values()) : List.of(),
+				heldInstances, previous);
 	}
 
 	/**

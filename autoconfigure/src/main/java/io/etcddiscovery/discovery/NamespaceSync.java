@@ -71,6 +71,10 @@ final class NamespaceSync implements NamespaceWatch.Events {
 
 	private @Nullable ScheduledFuture<?> pendingListing;
 
+	private @Nullable ScheduledFuture<?> pendingExpiry;
+
+	private @Nullable Instant expiryAt;
+
 	private long raftTerm;
 
 	private long clusterId;
@@ -103,7 +107,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 	private @Nullable String lastError;
 
 	NamespaceSync(ServiceCache cache, Client client, NamespaceListing listing, Backoff backoff, Clock clock,
-			SerialExecutor executor) {
+			SerialExecutor executor, RemovalProtection protection) {
 		this.cache = cache;
 		this.client = client;
 		this.prefix = cache.getPrefix();
@@ -111,7 +115,8 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		this.backoff = backoff;
 		this.clock = clock;
 		this.executor = executor;
-		this.table = new InstanceTable(new ServiceInstanceReader(this.prefix), this::skipped);
+		this.table = new InstanceTable(new ServiceInstanceReader(this.prefix), this::skipped,
+				new HeldInstances(protection, clock));
 	}
 
 	/**
@@ -177,7 +182,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		}
 		this.synced = watching;
 		report();
-		CacheSnapshot current = this.cache.publish(changed, this.table);
+		CacheSnapshot current = publish(changed);
 		if (watching) {
 			int instances = current.services().stream().mapToInt((service) -> service.all().size()).sum();
 			logger.info("%s %s: %d instance%s of %d service%s at revision %d%s; watching from revision %d".formatted(
@@ -220,7 +225,40 @@ final class NamespaceSync implements NamespaceWatch.Events {
 			this.lastEventAt = this.clock.instant();
 		}
 		report();
-		this.cache.publish(changed, this.table);
+		publish(changed);
+	}
+
+	private CacheSnapshot publish(Set<String> changed) {
+		HeldInstances held = this.table.held();
+		this.cache.protection(held.stats());
+		scheduleExpiry(held.nextDeadline());
+		return this.cache.publish(changed, this.table);
+	}
+
+	private void scheduleExpiry(@Nullable Instant at) {
+		if (at == null || at.equals(this.expiryAt) || this.cache.isStopping()) {
+			return;
+		}
+		ScheduledFuture<?> pending = this.pendingExpiry;
+		if (pending != null) {
+			pending.cancel(false);
+		}
+		this.expiryAt = at;
+		Duration delay = Duration.between(this.clock.instant(), at);
+		try {
+			this.pendingExpiry = this.executor.schedule(this::expireHolds, delay.isNegative() ? Duration.ZERO : delay);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping.
+		}
+	}
+
+	private void expireHolds() {
+		this.pendingExpiry = null;
+		this.expiryAt = null;
+		if (!this.cache.isStopping()) {
+			publish(this.table.expireHolds());
+		}
 	}
 
 	private boolean isBehind(Response.Header header) {
@@ -331,6 +369,12 @@ final class NamespaceSync implements NamespaceWatch.Events {
 	 */
 	void stopWatching() {
 		cancelPendingListing();
+		ScheduledFuture<?> expiry = this.pendingExpiry;
+		if (expiry != null) {
+			expiry.cancel(false);
+			this.pendingExpiry = null;
+			this.expiryAt = null;
+		}
 		NamespaceWatch current = this.watch;
 		this.watch = null;
 		if (current != null) {

@@ -86,6 +86,8 @@ public class ServiceCache implements AutoCloseable {
 
 	private volatile CacheProgress progress = CacheProgress.INITIAL;
 
+	private volatile ProtectionStats protection;
+
 	private volatile long initialDeadline;
 
 	// Whether listeners are notified: after the first listing or the initial timeout.
@@ -106,6 +108,24 @@ public class ServiceCache implements AutoCloseable {
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
 			Backoff backoff, Clock clock, TaskScheduler scheduler) {
+		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler,
+				RemovalProtection.DISABLED);
+	}
+
+	/**
+	 * Create a new cache. Nothing happens until {@link #start()} or the first lookup.
+	 * @param client the etcd client
+	 * @param prefix the prefix of a namespace, ending with '/', for example
+	 * {@code /services/default/}
+	 * @param requestTimeout the deadline of every call to etcd
+	 * @param initialLookupTimeout how long lookups wait for the first listing
+	 * @param backoff the delays between attempts to list etcd
+	 * @param clock the clock for timestamps and for the protection against mass removal
+	 * @param scheduler the threads to run on
+	 * @param protection the protection against mass removal
+	 */
+	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
+			Backoff backoff, Clock clock, TaskScheduler scheduler, RemovalProtection protection) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(prefix != null && prefix.endsWith("/"), "'prefix' must end with '/'");
 		Assert.notNull(requestTimeout, "'requestTimeout' must not be null");
@@ -113,11 +133,13 @@ public class ServiceCache implements AutoCloseable {
 		Assert.notNull(backoff, "'backoff' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
+		Assert.notNull(protection, "'protection' must not be null");
 		this.prefix = prefix;
+		this.protection = new ProtectionStats(protection.enabled(), List.of(), 0, 0);
 		this.initialLookupTimeout = initialLookupTimeout;
 		this.executor = new SerialExecutor("cache of " + prefix, scheduler);
 		this.listing = new NamespaceListing(client, prefix, requestTimeout);
-		this.sync = new NamespaceSync(this, client, this.listing, backoff, clock, this.executor);
+		this.sync = new NamespaceSync(this, client, this.listing, backoff, clock, this.executor, protection);
 		this.listeners = new CacheListeners(() -> this.snapshot,
 				new SerialExecutor("listeners of " + prefix, scheduler));
 	}
@@ -296,8 +318,20 @@ public class ServiceCache implements AutoCloseable {
 		logger.debug("Stopped watching " + this.prefix);
 	}
 
+	/**
+	 * Return what the protection against mass removal holds now.
+	 * @return the held instances and how often the protection tripped
+	 */
+	public ProtectionStats protection() {
+		return this.protection;
+	}
+
 	boolean isStopping() {
 		return this.stopping;
+	}
+
+	void protection(ProtectionStats protection) {
+		this.protection = protection;
 	}
 
 	void progress(CacheProgress progress) {
