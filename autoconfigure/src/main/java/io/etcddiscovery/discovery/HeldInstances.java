@@ -79,23 +79,47 @@ final class HeldInstances {
 	}
 
 	/**
-	 * Look at the services that changed in etcd, after the table applied the change.
+	 * Return whether the protection is on.
+	 * @return whether it is on
+	 */
+	boolean isEnabled() {
+		return this.policy.enabled();
+	}
+
+	/**
+	 * Look at the services that changed in etcd, after the table applied the change. Only
+	 * those whose UP instances changed, or that the protection already watches, are
+	 * compared with what they had before: the others cost nothing.
 	 * @param changed the services whose instances changed
+	 * @param upChanged the services among them whose UP instances changed (one came UP,
+	 * one stopped being UP or left)
 	 * @param table what etcd holds now
 	 * @return the services whose held instances changed
 	 */
-	Set<String> review(Set<String> changed, Table table) {
+	Set<String> review(Set<String> changed, Set<String> upChanged, Table table) {
 		if (!this.policy.enabled() || changed.isEmpty()) {
 			return Set.of();
 		}
 		Instant now = this.clock.instant();
 		Set<String> heldChanged = new HashSet<>();
 		for (String service : changed) {
-			if (review(service, table, now)) {
+			if ((upChanged.contains(service) || this.states.containsKey(service)) && review(service, table, now)) {
 				heldChanged.add(service);
 			}
 		}
 		return heldChanged;
+	}
+
+	/**
+	 * Note the new value of an UP instance that stayed UP, so that the value held if it
+	 * vanishes later is its latest.
+	 * @param instance the instance
+	 */
+	void updated(DiscoveredInstance instance) {
+		Map<String, DiscoveredInstance> up = this.lastUp.get(instance.service());
+		if (up != null && up.containsKey(instance.instanceId())) {
+			up.put(instance.instanceId(), instance);
+		}
 	}
 
 	private boolean review(String service, Table table, Instant now) {

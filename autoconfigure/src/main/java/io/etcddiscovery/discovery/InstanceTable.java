@@ -100,7 +100,7 @@ final class InstanceTable implements HeldInstances.Table {
 		}
 		previous.values().forEach((gone) -> changed.add(gone.service()));
 		this.revision = revision;
-		changed.addAll(this.held.review(changed, this));
+		changed.addAll(this.held.review(changed, changed, this));
 		return changed;
 	}
 
@@ -111,6 +111,9 @@ final class InstanceTable implements HeldInstances.Table {
 	 */
 	Set<String> apply(List<KeyChange> events) {
 		Set<String> changed = new HashSet<>();
+		// Whether each key held an UP instance before this batch, to tell the protection
+		// only about services whose UP instances changed.
+		Map<String, UpBefore> upBefore = new HashMap<>();
 		for (KeyChange event : events) {
 			if (event.modRevision() < this.revision || isHeld(event)) {
 				continue;
@@ -123,6 +126,9 @@ final class InstanceTable implements HeldInstances.Table {
 			}
 			this.eventsApplied++;
 			DiscoveredInstance removed = remove(event.key());
+			if (removed != null) {
+				upBefore.putIfAbsent(event.key(), new UpBefore(removed.service(), removed.isUp()));
+			}
 			DiscoveredInstance added = null;
 			if (event.value() != null) {
 				added = read(event, this.invalid.get(event.key()));
@@ -132,14 +138,33 @@ final class InstanceTable implements HeldInstances.Table {
 			}
 			if (added != null) {
 				put(added);
+				upBefore.putIfAbsent(event.key(), new UpBefore(added.service(), false));
 				changed.add(added.service());
 			}
 			if (removed != null) {
 				changed.add(removed.service());
 			}
 		}
-		changed.addAll(this.held.review(changed, this));
+		if (this.held.isEnabled() && !changed.isEmpty()) {
+			changed.addAll(this.held.review(changed, upChanged(upBefore), this));
+		}
 		return changed;
+	}
+
+	private Set<String> upChanged(Map<String, UpBefore> upBefore) {
+		Set<String> services = new HashSet<>();
+		upBefore.forEach((key, before) -> {
+			DiscoveredInstance now = this.byKey.get(key);
+			boolean upNow = now != null && now.isUp();
+			if (upNow != before.up()) {
+				services.add(before.service());
+			}
+			else if (now != null && upNow) {
+				// Updated in place: if it vanishes later, its latest value is held.
+				this.held.updated(now);
+			}
+		});
+		return services;
 	}
 
 	/**
@@ -295,6 +320,13 @@ final class InstanceTable implements HeldInstances.Table {
 	interface SkipListener {
 
 		void skipped(String key, long modRevision, String reason);
+
+	}
+
+	/**
+	 * Whether a key held an UP instance before a batch of events, and of which service.
+	 */
+	private record UpBefore(String service, boolean up) {
 
 	}
 

@@ -272,6 +272,16 @@ class HeldInstancesTests {
 	}
 
 	@Test
+	void theLatestValueOfAnInstanceUpdatedInPlaceIsHeld() {
+		list("o1", "o2");
+		apply(new KeyChange(PREFIX + "orders/o1", value("orders", "o1", InstanceStatus.UP, Map.of("zone", "z2")), 0));
+		apply(delete("o1"), delete("o2"));
+		assertThat(orders().held()).extracting(DiscoveredInstance::instanceId, DiscoveredInstance::metadata)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("o1", Map.of("zone", "z2")),
+					org.assertj.core.groups.Tuple.tuple("o2", Map.of()));
+	}
+
+	@Test
 	void nothingIsHeldWhenDisabled() {
 		InstanceTable unprotected = new InstanceTable(new ServiceInstanceReader(PREFIX), (key, revision, reason) -> {
 		});
@@ -326,8 +336,12 @@ class HeldInstancesTests {
 	}
 
 	private byte[] value(String service, String id, InstanceStatus status) {
+		return value(service, id, status, Map.of());
+	}
+
+	private byte[] value(String service, String id, InstanceStatus status, Map<String, String> metadata) {
 		return this.codec.encode(
-				new ServiceRegistration("default", service, id, "10.0.0.1", 8080, false, Map.of(), status),
+				new ServiceRegistration("default", service, id, "10.0.0.1", 8080, false, metadata, status),
 				REGISTERED_AT);
 	}
 
