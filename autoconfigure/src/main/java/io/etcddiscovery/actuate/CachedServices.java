@@ -23,8 +23,10 @@ import java.util.Map;
 
 import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.LastKnownInstancesStats;
+import io.etcddiscovery.discovery.ProtectionStats;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
+import io.etcddiscovery.discovery.ServiceInstances;
 import io.etcddiscovery.discovery.SkippedValue;
 import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
@@ -66,13 +68,23 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 				stats.resyncs(), stats.valuesSkipped(), stats.invalidKeys(),
 				(stats.lastSkipped() != null) ? new SkippedValueDescriptor(stats.lastSkipped()) : null,
 				stats.lastError(), fromSnapshot, (lastKnown != null) ? new SnapshotDescriptor(lastKnown) : null,
-				services);
+				new ProtectionDescriptor(this.cache.protection()), services);
 	}
 
 	@Override
 	public @Nullable Object describe(String service) {
 		List<InstanceDescriptor> instances = instances(service, this.cache.isServingLastKnown());
-		return instances.isEmpty() ? null : new ServiceDescriptor(service, instances);
+		if (instances.isEmpty()) {
+			return null;
+		}
+		HoldDescriptor hold = this.cache.protection()
+			.holds()
+			.stream()
+			.filter((candidate) -> candidate.service().equals(service))
+			.findFirst()
+			.map(HoldDescriptor::new)
+			.orElse(null);
+		return new ServiceDescriptor(service, instances, hold);
 	}
 
 	@Override
@@ -81,9 +93,10 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	}
 
 	private List<InstanceDescriptor> instances(String service, boolean fromSnapshot) {
-		return this.cache.instances(service)
+		ServiceInstances instances = this.cache.get(service);
+		return instances.all()
 			.stream()
-			.map((instance) -> new InstanceDescriptor(instance, fromSnapshot))
+			.map((instance) -> new InstanceDescriptor(instance, fromSnapshot, instances.isHeld(instance)))
 			.toList();
 	}
 
@@ -106,13 +119,16 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * @param fromSnapshot whether the instances come from the last-known snapshot, etcd
 	 * not having been listed since this application started
 	 * @param snapshot the file of last-known instances, or {@code null} when it is off
-	 * @param services every instance of every service, whatever its status
+	 * @param protection what the protection against mass removal holds
+	 * @param services every instance of every service, whatever its status, held ones
+	 * included
 	 */
 	public record CacheDescriptor(String prefix, boolean connected, boolean synced, long revision,
 			@Nullable Instant lastListedAt, @Nullable Instant lastEventAt, @Nullable Instant disconnectedSince,
 			long eventsApplied, long resyncs, long valuesSkipped, int invalidKeys,
 			@Nullable SkippedValueDescriptor lastSkipped, @Nullable String lastError, boolean fromSnapshot,
-			@Nullable SnapshotDescriptor snapshot, Map<String, List<InstanceDescriptor>> services) {
+			@Nullable SnapshotDescriptor snapshot, ProtectionDescriptor protection,
+			Map<String, List<InstanceDescriptor>> services) {
 
 	}
 
@@ -130,6 +146,45 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 
 		SnapshotDescriptor(LastKnownInstancesStats stats) {
 			this(stats.file().toString(), stats.servingWrittenAt(), stats.lastWrittenAt(), stats.writes());
+		}
+
+	}
+
+	/**
+	 * The protection against mass removal.
+	 *
+	 * @param enabled whether it is on
+	 * @param holds the services whose instances it holds now
+	 * @param activations how many times it tripped since start
+	 * @param released how many held instances were dropped since start without coming
+	 * back in etcd
+	 */
+	public record ProtectionDescriptor(boolean enabled, List<HoldDescriptor> holds, long activations, long released) {
+
+		ProtectionDescriptor(ProtectionStats stats) {
+			this(stats.enabled(), stats.holds().stream().map(HoldDescriptor::new).toList(), stats.activations(),
+					stats.released());
+		}
+
+	}
+
+	/**
+	 * The instances of one service that the protection holds: etcd lost them without
+	 * their withdrawal, the cache keeps serving their last known values.
+	 *
+	 * @param service the service
+	 * @param since when the protection tripped
+	 * @param until when the hold ends at the latest
+	 * @param lost how many UP instances had vanished when it tripped
+	 * @param up how many were still UP when it tripped
+	 * @param instances the ids of the instances held now
+	 */
+	public record HoldDescriptor(String service, Instant since, Instant until, int lost, int up,
+			List<String> instances) {
+
+		HoldDescriptor(ProtectionStats.Hold hold) {
+			this(hold.service(), hold.since(), hold.until(), hold.lost(), hold.up(),
+					hold.instances().stream().map(DiscoveredInstance::instanceId).toList());
 		}
 
 	}
@@ -154,9 +209,12 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * One service.
 	 *
 	 * @param service the service
-	 * @param instances its instances, whatever their status
+	 * @param instances its instances, whatever their status, held ones included
+	 * @param protection what the protection against mass removal holds of it, or
+	 * {@code null}
 	 */
-	public record ServiceDescriptor(String service, List<InstanceDescriptor> instances) {
+	public record ServiceDescriptor(String service, List<InstanceDescriptor> instances,
+			@Nullable HoldDescriptor protection) {
 
 	}
 
@@ -176,14 +234,17 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * {@code address}, or {@code null}
 	 * @param fromSnapshot whether it comes from the last-known snapshot rather than from
 	 * etcd
+	 * @param held whether etcd no longer holds it and the protection against mass removal
+	 * keeps serving it
 	 */
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
 			Map<String, String> metadata, @Nullable Instant registeredAt, String key, String layout,
-			@Nullable String grpcAddress, boolean fromSnapshot) {
+			@Nullable String grpcAddress, boolean fromSnapshot, boolean held) {
 
-		InstanceDescriptor(DiscoveredInstance instance, boolean fromSnapshot) {
+		InstanceDescriptor(DiscoveredInstance instance, boolean fromSnapshot, boolean held) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
-					instance.registeredAt(), instance.key(), instance.layout(), grpcAddress(instance), fromSnapshot);
+					instance.registeredAt(), instance.key(), instance.layout(), grpcAddress(instance), fromSnapshot,
+					held);
 		}
 
 		private static @Nullable String grpcAddress(DiscoveredInstance instance) {

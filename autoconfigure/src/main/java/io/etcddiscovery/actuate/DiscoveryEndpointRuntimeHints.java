@@ -37,7 +37,8 @@ public class DiscoveryEndpointRuntimeHints implements RuntimeHintsRegistrar {
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		this.bindingRegistrar.registerReflectionHints(hints.reflection(), CachedServices.CacheDescriptor.class,
-				CachedServices.ServiceDescriptor.class, CachedServices.InstanceDescriptor.class);
+				CachedServices.ServiceDescriptor.class, CachedServices.InstanceDescriptor.class,
+				CachedServices.ProtectionDescriptor.class, CachedServices.HoldDescriptor.class);
 	}
 
 }

@@ -23,6 +23,7 @@ import java.util.List;
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.LastKnownInstancesFile;
+import io.etcddiscovery.discovery.RemovalProtection;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
 import io.etcddiscovery.etcd.Backoff;
@@ -71,8 +72,15 @@ public final class DiscoveryClientAutoConfiguration {
 		Clock clock = Clock.systemUTC();
 		return new ServiceCache(etcdClient, prefix, EtcdTimeouts.requestTimeout(etcd, properties.getTtl()),
 				client.getInitialLookupTimeout(), discoveryBackoff, clock, discoveryScheduler,
-				LayoutCodecs.of(layouts, layouts.getRead(), prefix), lastKnownFile(client.getSnapshot(), prefix,
-						(details != null) ? details.getEndpoints() : etcd.getEndpoints(), clock));
+				LayoutCodecs.of(layouts, layouts.getRead(), prefix),
+				lastKnownFile(client.getSnapshot(), prefix,
+						(details != null) ? details.getEndpoints() : etcd.getEndpoints(), clock),
+				removalProtection(client.getProtection()));
+	}
+
+	private static RemovalProtection removalProtection(DiscoveryClientProperties.Protection protection) {
+		return protection.isEnabled() ? new RemovalProtection(true, protection.getThreshold(), protection.getWindow(),
+				protection.getMaxHold()) : RemovalProtection.DISABLED;
 	}
 
 	private static @Nullable LastKnownInstancesFile lastKnownFile(DiscoveryClientProperties.Snapshot snapshot,

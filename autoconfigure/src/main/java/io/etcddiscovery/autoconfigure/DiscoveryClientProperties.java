@@ -70,6 +70,8 @@ public class DiscoveryClientProperties implements Validator {
 
 	private final Snapshot snapshot = new Snapshot();
 
+	private final Protection protection = new Protection();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -118,6 +120,10 @@ public class DiscoveryClientProperties implements Validator {
 		return this.snapshot;
 	}
 
+	public Protection getProtection() {
+		return this.protection;
+	}
+
 	@Override
 	public boolean supports(Class<?> type) {
 		return DiscoveryClientProperties.class.isAssignableFrom(type);
@@ -134,6 +140,85 @@ public class DiscoveryClientProperties implements Validator {
 		}
 		EtcdPropertiesValidator.positive(errors, "ejection.probeInterval", properties.getEjection().getProbeInterval());
 		EtcdPropertiesValidator.positive(errors, "snapshot.writeInterval", properties.getSnapshot().getWriteInterval());
+		Protection protection = properties.getProtection();
+		if (!(protection.getThreshold() >= 0 && protection.getThreshold() < 1)) {
+			errors.rejectValue("protection.threshold", "invalid",
+					"must be at least 0 and less than 1: the share of a service's UP instances that must vanish "
+							+ "at once, such as 0.5; set 'discovery.client.protection.enabled=false' to turn the "
+							+ "protection off");
+		}
+		EtcdPropertiesValidator.positive(errors, "protection.window", protection.getWindow());
+		EtcdPropertiesValidator.positive(errors, "protection.maxHold", protection.getMaxHold());
+	}
+
+	/**
+	 * Protection against mass removal: when most of a service's UP instances leave etcd
+	 * at once without withdrawing themselves (their leases expired during a partition
+	 * between them and etcd, or their keys were deleted or lost), the cache keeps serving
+	 * the last-known ones for a bounded time. Instances that shut down gracefully are
+	 * never held.
+	 */
+	public static class Protection {
+
+		/**
+		 * Whether the discovery cache keeps serving the last-known instances of a service
+		 * when most of them vanish from etcd at once without withdrawing themselves.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Share of a service's UP instances that must vanish from etcd within the window,
+		 * without withdrawing themselves and less the instances that came UP meanwhile,
+		 * for the protection to hold them: more than this share trips it. At least 0 (any
+		 * loss) and less than 1.
+		 */
+		private double threshold = 0.5;
+
+		/**
+		 * How far back vanished instances are added up: an outage removes instances as
+		 * their leases expire, over up to a TTL.
+		 */
+		private Duration window = Duration.ofSeconds(30);
+
+		/**
+		 * Longest time instances are held after the protection trips. Each held instance
+		 * is released earlier when it is back in etcd, and every held instance of a
+		 * service is dropped when most of the service is UP in etcd again.
+		 */
+		private Duration maxHold = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public double getThreshold() {
+			return this.threshold;
+		}
+
+		public void setThreshold(double threshold) {
+			this.threshold = threshold;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
+		}
+
+		public Duration getMaxHold() {
+			return this.maxHold;
+		}
+
+		public void setMaxHold(Duration maxHold) {
+			this.maxHold = maxHold;
+		}
+
 	}
 
 	/**

@@ -64,7 +64,8 @@ final class CacheSnapshot {
 			byService.computeIfAbsent(instance.service(), (service) -> new ArrayList<>()).add(instance);
 		}
 		Map<String, ServiceInstances> services = new HashMap<>();
-		byService.forEach((service, list) -> services.put(service, ServiceInstances.of(service, list, null)));
+		byService
+			.forEach((service, list) -> services.put(service, ServiceInstances.of(service, list, List.of(), null)));
 		return new CacheSnapshot(Collections.unmodifiableMap(services), false, writtenAt);
 	}
 

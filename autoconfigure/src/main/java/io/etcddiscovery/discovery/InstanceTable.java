@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.discovery;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,14 +37,20 @@ import org.jspecify.annotations.Nullable;
  * only if it is newer than what the table holds, because jetcd may deliver an event twice
  * when it resumes a watch. A listing starts a new generation and replaces everything, so
  * that the lower revisions of a wiped etcd are not mistaken for old ones.
+ * <p>
+ * After each listing and each batch of events the table asks {@link HeldInstances}
+ * whether most of a service vanished at once; the instances it holds are served with the
+ * others.
  *
  * @author etcd-discovery authors
  */
-final class InstanceTable {
+final class InstanceTable implements HeldInstances.Table {
 
 	private final InstanceReader reader;
 
 	private final SkipListener skipListener;
+
+	private final HeldInstances held;
 
 	private final Map<String, DiscoveredInstance> byKey = new HashMap<>();
 
@@ -57,8 +64,13 @@ final class InstanceTable {
 	private long eventsApplied;
 
 	InstanceTable(InstanceReader reader, SkipListener skipListener) {
+		this(reader, skipListener, new HeldInstances(RemovalProtection.DISABLED, Clock.systemUTC()));
+	}
+
+	InstanceTable(InstanceReader reader, SkipListener skipListener, HeldInstances held) {
 		this.reader = reader;
 		this.skipListener = skipListener;
+		this.held = held;
 	}
 
 	/**
@@ -88,6 +100,7 @@ final class InstanceTable {
 		}
 		previous.values().forEach((gone) -> changed.add(gone.service()));
 		this.revision = revision;
+		changed.addAll(this.held.review(changed, changed, this));
 		return changed;
 	}
 
@@ -98,6 +111,9 @@ final class InstanceTable {
 	 */
 	Set<String> apply(List<KeyChange> events) {
 		Set<String> changed = new HashSet<>();
+		// Whether each key held an UP instance before this batch, to tell the protection
+		// only about services whose UP instances changed.
+		Map<String, UpBefore> upBefore = new HashMap<>();
 		for (KeyChange event : events) {
 			if (event.modRevision() < this.revision || isHeld(event)) {
 				continue;
@@ -110,6 +126,9 @@ final class InstanceTable {
 			}
 			this.eventsApplied++;
 			DiscoveredInstance removed = remove(event.key());
+			if (removed != null) {
+				upBefore.putIfAbsent(event.key(), new UpBefore(removed.service(), removed.isUp()));
+			}
 			DiscoveredInstance added = null;
 			if (event.value() != null) {
 				added = read(event, this.invalid.get(event.key()));
@@ -119,13 +138,77 @@ final class InstanceTable {
 			}
 			if (added != null) {
 				put(added);
+				upBefore.putIfAbsent(event.key(), new UpBefore(added.service(), false));
 				changed.add(added.service());
 			}
 			if (removed != null) {
 				changed.add(removed.service());
 			}
 		}
+		if (this.held.isEnabled() && !changed.isEmpty()) {
+			changed.addAll(this.held.review(changed, upChanged(upBefore), this));
+		}
 		return changed;
+	}
+
+	private Set<String> upChanged(Map<String, UpBefore> upBefore) {
+		Set<String> services = new HashSet<>();
+		upBefore.forEach((key, before) -> {
+			DiscoveredInstance now = this.byKey.get(key);
+			boolean upNow = now != null && now.isUp();
+			if (upNow != before.up()) {
+				services.add(before.service());
+			}
+			else if (now != null && upNow) {
+				// Updated in place: if it vanishes later, its latest value is held.
+				this.held.updated(now);
+			}
+		});
+		return services;
+	}
+
+	/**
+	 * End the holds of the protection whose longest time has passed.
+	 * @return the services whose instances changed
+	 */
+	Set<String> expireHolds() {
+		return this.held.expire();
+	}
+
+	/**
+	 * Return what the protection against mass removal holds.
+	 * @return the held instances
+	 */
+	HeldInstances held() {
+		return this.held;
+	}
+
+	@Override
+	public Map<String, DiscoveredInstance> up(String service) {
+		Map<String, DiscoveredInstance> instances = this.byService.get(service);
+		if (instances == null) {
+			return Map.of();
+		}
+		Map<String, DiscoveredInstance> up = new HashMap<>();
+		for (DiscoveredInstance instance : instances.values()) {
+			if (instance.isUp()) {
+				up.put(instance.instanceId(), instance);
+			}
+		}
+		return up;
+	}
+
+	@Override
+	public Set<String> registered(String service) {
+		Map<String, DiscoveredInstance> instances = this.byService.get(service);
+		if (instances == null) {
+			return Set.of();
+		}
+		Set<String> ids = new HashSet<>();
+		for (DiscoveredInstance instance : instances.values()) {
+			ids.add(instance.instanceId());
+		}
+		return ids;
 	}
 
 	private boolean isHeld(KeyChange event) {
@@ -188,8 +271,12 @@ final class InstanceTable {
 	 */
 	ServiceInstances instancesOf(String service, @Nullable ServiceInstances previous) {
 		Map<String, DiscoveredInstance> instances = this.byService.get(service);
-		return (instances != null) ? ServiceInstances.of(service, new ArrayList<>(instances.values()), previous)
-				: ServiceInstances.empty(service);
+		List<DiscoveredInstance> heldInstances = this.held.heldOf(service);
+		if (instances == null && heldInstances.isEmpty()) {
+			return ServiceInstances.empty(service);
+		}
+		return ServiceInstances.of(service, (instances != null) ? new ArrayList<>(instances.values()) : List.of(),
+				heldInstances, previous);
 	}
 
 	/**
@@ -262,6 +349,13 @@ final class InstanceTable {
 	interface SkipListener {
 
 		void skipped(String key, long modRevision, String reason);
+
+	}
+
+	/**
+	 * Whether a key held an UP instance before a batch of events, and of which service.
+	 */
+	private record UpBefore(String service, boolean up) {
 
 	}
 

@@ -71,6 +71,10 @@ final class NamespaceSync implements NamespaceWatch.Events {
 
 	private @Nullable ScheduledFuture<?> pendingListing;
 
+	private @Nullable ScheduledFuture<?> pendingExpiry;
+
+	private @Nullable Instant expiryAt;
+
 	private long raftTerm;
 
 	private long clusterId;
@@ -106,8 +110,9 @@ final class NamespaceSync implements NamespaceWatch.Events {
 	private final @Nullable String layout;
 
 	NamespaceSync(ServiceCache cache, Client client, NamespaceListing listing, Backoff backoff, Clock clock,
-			SerialExecutor executor) {
-		this(cache, client, listing, new ServiceInstanceReader(listing.prefix()), null, backoff, clock, executor);
+			SerialExecutor executor, RemovalProtection protection) {
+		this(cache, client, listing, new ServiceInstanceReader(listing.prefix()), null, backoff, clock, executor,
+				protection);
 	}
 
 	/**
@@ -117,13 +122,15 @@ final class NamespaceSync implements NamespaceWatch.Events {
 	 * @param listing the listing of the prefix
 	 * @param reader reads what is listed and watched
 	 * @param layout the layout of another registry, or {@code null} for this library's
-	 * own: only the own sync reports the cache's progress
+	 * own: only the own sync reports the cache's progress and its protection
 	 * @param backoff the delays between attempts to list etcd
 	 * @param clock the clock
 	 * @param executor the cache's executor
+	 * @param protection the protection against mass removal
 	 */
 	NamespaceSync(ServiceCache cache, Client client, NamespaceListing listing, InstanceReader reader,
-			@Nullable String layout, Backoff backoff, Clock clock, SerialExecutor executor) {
+			@Nullable String layout, Backoff backoff, Clock clock, SerialExecutor executor,
+			RemovalProtection protection) {
 		this.cache = cache;
 		this.client = client;
 		this.prefix = listing.prefix();
@@ -132,7 +139,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		this.clock = clock;
 		this.executor = executor;
 		this.layout = layout;
-		this.table = new InstanceTable(reader, this::skipped);
+		this.table = new InstanceTable(reader, this::skipped, new HeldInstances(protection, clock));
 	}
 
 	/**
@@ -206,7 +213,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		}
 		this.synced = watching;
 		report();
-		this.cache.publish(this, changed);
+		publish(changed);
 		if (watching) {
 			int instances = this.table.size();
 			int services = this.table.serviceCount();
@@ -251,7 +258,42 @@ final class NamespaceSync implements NamespaceWatch.Events {
 			this.lastEventAt = this.clock.instant();
 		}
 		report();
+		publish(changed);
+	}
+
+	private void publish(Set<String> changed) {
+		HeldInstances held = this.table.held();
+		if (this.layout == null) {
+			this.cache.protection(held.stats());
+		}
+		scheduleExpiry(held.nextDeadline());
 		this.cache.publish(this, changed);
+	}
+
+	private void scheduleExpiry(@Nullable Instant at) {
+		if (at == null || at.equals(this.expiryAt) || this.cache.isStopping()) {
+			return;
+		}
+		ScheduledFuture<?> pending = this.pendingExpiry;
+		if (pending != null) {
+			pending.cancel(false);
+		}
+		this.expiryAt = at;
+		Duration delay = Duration.between(this.clock.instant(), at);
+		try {
+			this.pendingExpiry = this.executor.schedule(this::expireHolds, delay.isNegative() ? Duration.ZERO : delay);
+		}
+		catch (RejectedExecutionException ex) {
+			// Stopping.
+		}
+	}
+
+	private void expireHolds() {
+		this.pendingExpiry = null;
+		this.expiryAt = null;
+		if (!this.cache.isStopping()) {
+			publish(this.table.expireHolds());
+		}
 	}
 
 	private boolean isBehind(Response.Header header) {
@@ -362,6 +404,12 @@ final class NamespaceSync implements NamespaceWatch.Events {
 	 */
 	void stopWatching() {
 		cancelPendingListing();
+		ScheduledFuture<?> expiry = this.pendingExpiry;
+		if (expiry != null) {
+			expiry.cancel(false);
+			this.pendingExpiry = null;
+			this.expiryAt = null;
+		}
 		NamespaceWatch current = this.watch;
 		this.watch = null;
 		if (current != null) {

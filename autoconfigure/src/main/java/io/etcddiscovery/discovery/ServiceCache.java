@@ -113,6 +113,8 @@ public class ServiceCache implements AutoCloseable {
 
 	private volatile CacheProgress progress = CacheProgress.INITIAL;
 
+	private volatile ProtectionStats protection;
+
 	private volatile long initialDeadline;
 
 	// Whether listeners are notified: after the first listing or the initial timeout.
@@ -133,14 +135,35 @@ public class ServiceCache implements AutoCloseable {
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
 			Backoff backoff, Clock clock, TaskScheduler scheduler) {
-		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler, List.of(), null);
+		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler,
+				RemovalProtection.DISABLED);
+	}
+
+	/**
+	 * Create a new cache with a protection against mass removal. Nothing happens until
+	 * {@link #start()} or the first lookup.
+	 * @param client the etcd client
+	 * @param prefix the prefix of a namespace, ending with '/', for example
+	 * {@code /services/default/}
+	 * @param requestTimeout the deadline of every call to etcd
+	 * @param initialLookupTimeout how long lookups wait for the first listing
+	 * @param backoff the delays between attempts to list etcd
+	 * @param clock the clock for timestamps and for the protection against mass removal
+	 * @param scheduler the threads to run on
+	 * @param protection the protection against mass removal
+	 */
+	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
+			Backoff backoff, Clock clock, TaskScheduler scheduler, RemovalProtection protection) {
+		this(client, prefix, requestTimeout, initialLookupTimeout, backoff, clock, scheduler, List.of(), null,
+				protection);
 	}
 
 	/**
 	 * Create a new cache that also reads the instances other registries wrote in their
 	 * own layouts: one listing and watch per prefix of each layout, their instances in
-	 * the same cache under the service names their layouts give, and keeps what it knows
-	 * in a file of last-known instances. Nothing happens until
+	 * the same cache under the service names their layouts give, keeps what it knows in a
+	 * file of last-known instances, and protects this library's own namespace against
+	 * mass removal. Nothing happens until
 	 * @param client the etcd client
 	 * @param prefix the prefix of a namespace, ending with '/', for example
 	 * {@code /services/default/}
@@ -148,15 +171,18 @@ public class ServiceCache implements AutoCloseable {
 	 * @param initialLookupTimeout how long lookups wait for the first listing of every
 	 * prefix, after which they answer from the last-known instances
 	 * @param backoff the delays between attempts to list etcd
-	 * @param clock the clock for timestamps
+	 * @param clock the clock for timestamps and for the protection against mass removal
 	 * @param scheduler the threads to run on
 	 * @param layouts the codecs of the other registries' layouts to read
 	 * @param lastKnownFile the file of last-known instances of this prefix, or
 	 * {@code null} for none
+	 * @param protection the protection of this library's own namespace against mass
+	 * removal (other layouts' registrars delete their keys when they shut down, which
+	 * cannot be told from a loss: they are not protected)
 	 */
 	public ServiceCache(Client client, String prefix, Duration requestTimeout, Duration initialLookupTimeout,
 			Backoff backoff, Clock clock, TaskScheduler scheduler, List<LayoutCodec> layouts,
-			@Nullable LastKnownInstancesFile lastKnownFile) {
+			@Nullable LastKnownInstancesFile lastKnownFile, RemovalProtection protection) {
 		Assert.notNull(layouts, "'layouts' must not be null");
 		Assert.notNull(client, "'client' must not be null");
 		Assert.isTrue(prefix != null && prefix.endsWith("/"), "'prefix' must end with '/'");
@@ -165,18 +191,21 @@ public class ServiceCache implements AutoCloseable {
 		Assert.notNull(backoff, "'backoff' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
+		Assert.notNull(protection, "'protection' must not be null");
 		this.prefix = prefix;
+		this.protection = new ProtectionStats(protection.enabled(), List.of(), 0, 0);
 		this.lastKnownFile = lastKnownFile;
 		this.initialLookupTimeout = initialLookupTimeout;
 		this.executor = new SerialExecutor("cache of " + prefix, scheduler);
 		this.listing = new NamespaceListing(client, prefix, requestTimeout);
-		this.sync = new NamespaceSync(this, client, this.listing, backoff, clock, this.executor);
+		this.sync = new NamespaceSync(this, client, this.listing, backoff, clock, this.executor, protection);
 		List<NamespaceSync> syncs = new ArrayList<>();
 		syncs.add(this.sync);
 		for (LayoutCodec layout : layouts) {
 			for (String layoutPrefix : layout.prefixes()) {
 				syncs.add(new NamespaceSync(this, client, new NamespaceListing(client, layoutPrefix, requestTimeout),
-						new LayoutInstanceReader(layout), layout.layout().id(), backoff, clock, this.executor));
+						new LayoutInstanceReader(layout), layout.layout().id(), backoff, clock, this.executor,
+						RemovalProtection.DISABLED));
 			}
 		}
 		this.syncs = List.copyOf(syncs);
@@ -385,8 +414,20 @@ public class ServiceCache implements AutoCloseable {
 		logger.debug("Stopped watching " + this.prefix);
 	}
 
+	/**
+	 * Return what the protection against mass removal holds now.
+	 * @return the held instances and how often the protection tripped
+	 */
+	public ProtectionStats protection() {
+		return this.protection;
+	}
+
 	boolean isStopping() {
 		return this.stopping;
+	}
+
+	void protection(ProtectionStats protection) {
+		this.protection = protection;
 	}
 
 	void progress(CacheProgress progress) {
@@ -502,8 +543,9 @@ public class ServiceCache implements AutoCloseable {
 				instances.add(instance);
 			}
 		}
-		return instances.isEmpty() ? ServiceInstances.empty(service)
-				: ServiceInstances.of(service, instances, previous);
+		List<DiscoveredInstance> held = this.sync.table().held().heldOf(service);
+		return (instances.isEmpty() && held.isEmpty()) ? ServiceInstances.empty(service)
+				: ServiceInstances.of(service, instances, held, previous);
 	}
 
 	private CacheSnapshot lookup() {

@@ -26,14 +26,19 @@ import org.springframework.util.Assert;
 
 /**
  * The instances of one service at one point in time, immutable: every instance, and the
- * ones that are {@link DiscoveredInstance#isUp() up}, each ordered by instance id.
+ * ones that are {@link DiscoveredInstance#isUp() up}, each ordered by instance id. Both
+ * include the instances {@link #held() held} by the protection against mass removal.
  *
  * @param service the service name
  * @param all every instance, whatever its status
  * @param up the instances whose status is UP
+ * @param held the instances that etcd no longer holds but the cache keeps serving, with
+ * their last known values, because most of the service vanished at once (see
+ * {@link RemovalProtection}); part of {@code all} and {@code up}
  * @author etcd-discovery authors
  */
-public record ServiceInstances(String service, List<DiscoveredInstance> all, List<DiscoveredInstance> up) {
+public record ServiceInstances(String service, List<DiscoveredInstance> all, List<DiscoveredInstance> up,
+		List<DiscoveredInstance> held) {
 
 	private static final Comparator<DiscoveredInstance> ORDER = Comparator.comparing(DiscoveredInstance::instanceId);
 
@@ -41,6 +46,17 @@ public record ServiceInstances(String service, List<DiscoveredInstance> all, Lis
 		Assert.hasText(service, "'service' must not be empty");
 		all = List.copyOf(all);
 		up = List.copyOf(up);
+		held = List.copyOf(held);
+	}
+
+	/**
+	 * Create the instances of a service of which none is held.
+	 * @param service the service name
+	 * @param all every instance, whatever its status
+	 * @param up the instances whose status is UP
+	 */
+	public ServiceInstances(String service, List<DiscoveredInstance> all, List<DiscoveredInstance> up) {
+		this(service, all, up, List.of());
 	}
 
 	/**
@@ -49,7 +65,17 @@ public record ServiceInstances(String service, List<DiscoveredInstance> all, Lis
 	 * @return no instances
 	 */
 	public static ServiceInstances empty(String service) {
-		return new ServiceInstances(service, List.of(), List.of());
+		return new ServiceInstances(service, List.of(), List.of(), List.of());
+	}
+
+	/**
+	 * Return whether an instance is held by the protection against mass removal rather
+	 * than registered in etcd.
+	 * @param instance the instance
+	 * @return whether it is held
+	 */
+	public boolean isHeld(DiscoveredInstance instance) {
+		return !this.held.isEmpty() && this.held.contains(instance);
 	}
 
 	/**
@@ -58,16 +84,20 @@ public record ServiceInstances(String service, List<DiscoveredInstance> all, Lis
 	 * by identity.
 	 * @param service the service name
 	 * @param instances the instances, in any order
+	 * @param held the instances held by the protection, ordered by instance id, UP and
+	 * not among {@code instances}
 	 * @param previous the instances of the service before, or {@code null}
 	 * @return the instances
 	 */
-	static ServiceInstances of(String service, List<DiscoveredInstance> instances,
+	static ServiceInstances of(String service, List<DiscoveredInstance> instances, List<DiscoveredInstance> held,
 			@Nullable ServiceInstances previous) {
 		List<DiscoveredInstance> all = new ArrayList<>(instances);
+		all.addAll(held);
 		all.sort(ORDER);
 		List<DiscoveredInstance> up = all.stream().filter(DiscoveredInstance::isUp).toList();
 		return new ServiceInstances(service, (previous != null && previous.all().equals(all)) ? previous.all() : all,
-				(previous != null && previous.up().equals(up)) ? previous.up() : up);
+				(previous != null && previous.up().equals(up)) ? previous.up() : up,
+				(previous != null && previous.held().equals(held)) ? previous.held() : held);
 	}
 
 	/**

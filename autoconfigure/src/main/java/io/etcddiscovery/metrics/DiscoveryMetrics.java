@@ -53,7 +53,12 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code discovery.cache.snapshot.serving}: 1 while lookups answer from the
  * last-known snapshot, etcd not having been listed since start</li>
  * <li>{@code discovery.instances}: instances seen per service and status (tags
- * {@code service}, {@code status})</li>
+ * {@code service}, {@code status}), held ones included</li>
+ * <li>{@code discovery.protection.held}: instances that etcd lost without their
+ * withdrawal and that the protection against mass removal keeps serving;
+ * {@code discovery.protection.activations}, {@code discovery.protection.released}:
+ * counters of the times it tripped and of the held instances dropped without coming
+ * back</li>
  * </ul>
  *
  * @author etcd-discovery authors
@@ -106,6 +111,15 @@ public class DiscoveryMetrics implements MeterBinder {
 			.register(registry);
 		Gauge.builder("discovery.cache.snapshot.serving", cache, (c) -> c.isServingLastKnown() ? 1 : 0)
 			.description("Whether lookups answer from the last-known snapshot, etcd not having been listed since start")
+			.register(registry);
+		Gauge.builder("discovery.protection.held", cache, (c) -> c.protection().heldInstances())
+			.description("Instances etcd lost without their withdrawal that the discovery cache keeps serving")
+			.register(registry);
+		FunctionCounter.builder("discovery.protection.activations", cache, (c) -> c.protection().activations())
+			.description("Times most of a service vanished from etcd at once and the protection held it")
+			.register(registry);
+		FunctionCounter.builder("discovery.protection.released", cache, (c) -> c.protection().released())
+			.description("Held instances dropped when their hold ended without them coming back in etcd")
 			.register(registry);
 		MultiGauge instances = MultiGauge.builder("discovery.instances")
 			.description("Instances seen per service and status")

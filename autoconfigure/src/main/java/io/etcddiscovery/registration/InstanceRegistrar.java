@@ -635,10 +635,26 @@ public final class InstanceRegistrar {
 			publishState(Phase.DEREGISTERED, null);
 			return CompletableFuture.completedFuture(null);
 		}
-		return this.withdrawal.withdraw(current, heldRevision, held, drainDelay).thenAccept((outcome) -> {
-			publishState(Phase.DEREGISTERED, null);
-			logger.info("Deregistered %s: %s".formatted(current, outcome.describe()));
-		});
+		return this.withdrawal.withdraw(current, heldRevision, held, drainDelay, parking(current))
+			.thenAccept((outcome) -> {
+				publishState(Phase.DEREGISTERED, null);
+				logger.info("Deregistered %s: %s".formatted(current, outcome.describe()));
+			});
+	}
+
+	/*
+	 * Where an UP instance's key goes when it withdraws: its parked key, out of service,
+	 * so that clients see it leave rather than vanish.
+	 */
+	private Withdrawal.@Nullable Parking parking(@Nullable String current) {
+		ServiceRegistration registered = this.registration;
+		Instant at = this.registeredAt;
+		if (registered == null || at == null || current == null || registered.status() != InstanceStatus.UP
+				|| !current.equals(registered.key(this.keyLayout))) {
+			return null;
+		}
+		ServiceRegistration leaving = registered.withStatus(InstanceStatus.OUT_OF_SERVICE);
+		return new Withdrawal.Parking(leaving.key(this.keyLayout), this.codec.encode(leaving, at));
 	}
 
 	/*

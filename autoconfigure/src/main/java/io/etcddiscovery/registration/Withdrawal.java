@@ -23,13 +23,21 @@ import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.EtcdCalls;
 import io.etcddiscovery.etcd.SerialExecutor;
 import io.etcddiscovery.registration.LeaseKeeper.Lease;
+import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Withdraws a registration from etcd: deletes the key (only if it is still this
- * process's), lets watchers and load balancers notice for the drain delay (a timer, no
- * thread waits), then stops keeping the lease alive and revokes it. It holds no state:
- * the registrar hands it what it held and is told what was done, as an {@link Outcome}.
+ * Withdraws a registration from etcd: takes the key away from clients (only if it is
+ * still this process's), lets watchers and load balancers notice for the drain delay (a
+ * timer, no thread waits), then stops keeping the lease alive and revokes it. It holds no
+ * state: the registrar hands it what it held and is told what was done, as an
+ * {@link Outcome}.
+ * <p>
+ * An UP instance is taken away by moving its key to its parked key with a status saying
+ * it is out of service, in one transaction: Go clients see its instance key deleted, and
+ * Spring clients see it leave by itself, never vanish, so that their protection against
+ * mass removal never holds an instance that shut down. The lease's revocation removes the
+ * parked key. A key that is already parked, or that cannot be moved, is deleted.
  *
  * @author etcd-discovery authors
  */
@@ -60,6 +68,29 @@ final class Withdrawal {
 	 */
 	CompletableFuture<Outcome> withdraw(@Nullable String key, long createRevision, @Nullable Lease lease,
 			Duration drainDelay) {
+		return withdraw(key, createRevision, lease, drainDelay, null);
+	}
+
+	/**
+	 * Withdraw a registration, moving its key to its parked key first when one is given.
+	 * @param key the key, or {@code null} when there is none
+	 * @param createRevision the key's create revision, 0 when this process holds no key
+	 * @param lease the lease, or {@code null} when there is none
+	 * @param drainDelay how long to wait between taking the key away and revoking the
+	 * lease
+	 * @param parking where to move the key and with which value, or {@code null} to
+	 * delete it
+	 * @return what was done, once the lease is released
+	 */
+	CompletableFuture<Outcome> withdraw(@Nullable String key, long createRevision, @Nullable Lease lease,
+			Duration drainDelay, @Nullable Parking parking) {
+		Outcome parked = (parking != null && lease != null && createRevision != 0 && key != null)
+				? park(key, createRevision, lease, parking) : null;
+		if (parked != null) {
+			return ((parked.key() == KeyOutcome.PARKED) ? drain(parked, drainDelay)
+					: CompletableFuture.completedFuture(parked))
+				.thenCompose((outcome) -> release(lease, outcome));
+		}
 		CompletableFuture<Outcome> deleted = (lease != null && createRevision != 0 && key != null)
 				? this.store.withdrawAsync(key, createRevision, this.store.getRequestTimeout())
 					.handle((withdrawn, failure) -> (failure != null)
@@ -69,6 +100,21 @@ final class Withdrawal {
 		return deleted.thenCompose((outcome) -> (outcome.key() == KeyOutcome.DELETED) ? drain(outcome, drainDelay)
 				: CompletableFuture.completedFuture(outcome))
 			.thenCompose((outcome) -> release(lease, outcome));
+	}
+
+	private @Nullable Outcome park(String key, long createRevision, Lease lease, Parking parking) {
+		try {
+			RegisteredKey moved = this.store.move(key, parking.key(), parking.value(), lease.id(), createRevision,
+					this.store.getRequestTimeout());
+			// Not moved: the key is no longer this process's, or the parked key exists;
+			// deleting sorts out which.
+			return (moved != null) ? new Outcome(KeyOutcome.PARKED, null, parking.key(), Duration.ZERO, null) : null;
+		}
+		catch (RuntimeException ex) {
+			// etcd did not answer in time or refused: deleting would wait as long again,
+			// and the lease expires within its TTL anyway.
+			return Outcome.of(KeyOutcome.NOT_DELETED, EtcdCalls.unwrap(ex).getMessage());
+		}
 	}
 
 	private CompletableFuture<Outcome> drain(Outcome outcome, Duration drainDelay) {
@@ -94,6 +140,11 @@ final class Withdrawal {
 	 * What became of the key.
 	 */
 	enum KeyOutcome {
+
+		/**
+		 * Moved to its parked key, out of service: it was still this process's.
+		 */
+		PARKED,
 
 		/**
 		 * Deleted: it was still this process's.
@@ -122,22 +173,24 @@ final class Withdrawal {
 	 *
 	 * @param key what became of the key
 	 * @param keyFailure why the key was not deleted, or {@code null}
+	 * @param parkedKey the key it was moved to, or {@code null} when it was not
 	 * @param drained how long watchers were given to notice, zero when the key was not
 	 * deleted or there was no drain delay
 	 * @param revocation what became of the lease, or {@code null} when there was none
 	 */
-	record Outcome(KeyOutcome key, @Nullable String keyFailure, Duration drained, @Nullable Revocation revocation) {
+	record Outcome(KeyOutcome key, @Nullable String keyFailure, @Nullable String parkedKey, Duration drained,
+			@Nullable Revocation revocation) {
 
 		static Outcome of(KeyOutcome key, @Nullable String keyFailure) {
-			return new Outcome(key, keyFailure, Duration.ZERO, null);
+			return new Outcome(key, keyFailure, null, Duration.ZERO, null);
 		}
 
 		Outcome drained(Duration drainDelay) {
-			return new Outcome(this.key, this.keyFailure, drainDelay, this.revocation);
+			return new Outcome(this.key, this.keyFailure, this.parkedKey, drainDelay, this.revocation);
 		}
 
 		Outcome released(Revocation revocation) {
-			return new Outcome(this.key, this.keyFailure, this.drained, revocation);
+			return new Outcome(this.key, this.keyFailure, this.parkedKey, this.drained, revocation);
 		}
 
 		/**
@@ -147,6 +200,7 @@ final class Withdrawal {
 		 */
 		String describe() {
 			StringBuilder text = new StringBuilder(switch (this.key) {
+				case PARKED -> "key moved to " + this.parkedKey + " as OUT_OF_SERVICE";
 				case DELETED -> "key deleted";
 				case ALREADY_GONE -> "key already gone";
 				case NOT_DELETED -> "key not deleted (" + this.keyFailure + ")";
@@ -161,9 +215,22 @@ final class Withdrawal {
 				text.append((lease.failure() != null)
 						? " not revoked (" + lease.failure() + "): it expires within " + lease.ttlSeconds() + "s"
 						: " revoked");
+				if (this.key == KeyOutcome.PARKED && lease.failure() == null) {
+					text.append(" with the parked key");
+				}
 			}
 			return text.toString();
 		}
+
+	}
+
+	/**
+	 * Where a withdrawn UP key is moved.
+	 *
+	 * @param key the instance's parked key
+	 * @param value its value, with a status that is not UP
+	 */
+	record Parking(String key, byte[] value) {
 
 	}
 

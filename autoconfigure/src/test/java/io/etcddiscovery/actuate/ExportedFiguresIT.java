@@ -94,6 +94,9 @@ class ExportedFiguresIT {
 					"discovery.etcd.endpoints=" + etcd.endpoint(), "discovery.ttl=3s",
 					"discovery.etcd.request-timeout=1s", "discovery.retry.initial-interval=200ms",
 					"discovery.retry.max-interval=1s", "discovery.shutdown.drain-delay=0s",
+					// The test's own values leave by a plain delete: not held (the
+					// protection has figures of its own, in RemovalProtectionIT).
+					"discovery.client.protection.enabled=false",
 					"management.endpoints.web.exposure.include=discovery,metrics", "spring.main.banner-mode=off")
 			.run();
 		actuator = "http://127.0.0.1:" + ((WebServerApplicationContext) context).getWebServer().getPort() + "/actuator";

@@ -66,7 +66,17 @@ class DiscoveryClientAutoConfigurationTests {
 			DiscoveryClientProperties properties = context.getBean(DiscoveryClientProperties.class);
 			assertThat(properties.isEnabled()).isTrue();
 			assertThat(properties.isOnlyUp()).isTrue();
+			assertThat(context.getBean(ServiceCache.class).protection().enabled()).isTrue();
+			assertThat(properties.getProtection().getThreshold()).isEqualTo(0.5);
+			assertThat(properties.getProtection().getWindow()).hasSeconds(30);
+			assertThat(properties.getProtection().getMaxHold()).hasMinutes(5);
 		});
+	}
+
+	@Test
+	void protectionAgainstMassRemovalSwitchedOffByProperty() {
+		this.contextRunner.withPropertyValues("discovery.client.protection.enabled=false")
+			.run((context) -> assertThat(context.getBean(ServiceCache.class).protection().enabled()).isFalse());
 	}
 
 	@Test

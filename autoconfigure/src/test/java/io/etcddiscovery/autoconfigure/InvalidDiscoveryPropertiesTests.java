@@ -81,6 +81,10 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.shutdown.drain-delay   | -1s                     | discovery.shutdown.drain-delay
 			discovery.client.change-event-delay | -1ms               | discovery.client.change-event-delay
 			discovery.client.ejection.probe-interval | 0s            | discovery.client.ejection.probe-interval
+			discovery.client.protection.threshold | 1                | discovery.client.protection.threshold
+			discovery.client.protection.threshold | -0.1             | discovery.client.protection.threshold
+			discovery.client.protection.window | 0s                  | discovery.client.protection.window
+			discovery.client.protection.max-hold | -1s               | discovery.client.protection.max-hold
 			discovery.weight                 | 0                       | discovery.weight
 			discovery.host-detection.ignored-interfaces | '(' | discovery.host-detection.ignored-interfaces
 			""")

@@ -186,7 +186,11 @@ class DiscoveryClientIT {
 	@Test
 	void theSupplierPushesEveryChange() {
 		registerCallee("p1", Map.of());
-		ConfigurableApplicationContext context = nonWebCaller();
+		// p2 leaves by a plain delete, as a Go service does: without the protection
+		// against mass removal, which would hold the last UP instance, the supplier
+		// pushes
+		// the empty list.
+		ConfigurableApplicationContext context = nonWebCaller("discovery.client.protection.enabled=false");
 		ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
 			.getInstance("callee", ServiceInstanceListSupplier.class);
 		List<List<String>> emitted = new CopyOnWriteArrayList<>();

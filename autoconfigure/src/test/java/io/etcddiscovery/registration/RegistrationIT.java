@@ -254,15 +254,18 @@ class RegistrationIT {
 		InstanceRegistrar registrar = registrar(context);
 		Thread closer = new Thread(context::close, "test-closer");
 		closer.start();
-		// During the drain delay the key is gone but the lease still lives.
+		// During the drain delay the key is parked, out of service, and the lease still
+		// lives.
 		await().atMost(TIMEOUT).until(() -> inspector.key(key) == null);
+		assertThat(inspector.key("/services/default/~parked/orders/orders-1")).isNotNull();
 		assertThat(inspector.isLeaseAlive(lease)).as("lease alive while draining").isTrue();
 		await().atMost(TIMEOUT).until(() -> !inspector.isLeaseAlive(lease));
 		closer.join(TIMEOUT.toMillis());
 		assertThat(closer.isAlive()).isFalse();
 		assertThat(registrar.getState().phase()).isEqualTo(RegistrationState.Phase.DEREGISTERED);
 		assertThat(output).contains(
-				"Deregistered " + key + ": key deleted, drained 3s, lease " + Long.toHexString(lease) + " revoked");
+				"Deregistered " + key + ": key moved to /services/default/~parked/orders/orders-1 as OUT_OF_SERVICE, "
+						+ "drained 3s, lease " + Long.toHexString(lease) + " revoked with the parked key");
 	}
 
 	@Test

@@ -188,13 +188,17 @@ class RegistrationStateMachineTests {
 	}
 
 	@Test
-	void stopWithdrawsTheKeyThenRevokesTheLease() {
+	void stopParksTheKeyThenRevokesTheLease() {
 		start();
 		long lease = this.registrar.getState().leaseId();
 		this.registrar.stop(Duration.ZERO);
 		assertThat(this.store.key(KEY)).isNull();
+		assertThat(this.store.key("/services/default/~parked/orders/o1")).isNull();
 		assertThat(this.store.hasLease(lease)).isFalse();
-		assertThat(this.store.calls()).containsSubsequence("withdraw " + KEY, "revoke " + Long.toHexString(lease));
+		// Parked first, so that consumers see it leave rather than vanish.
+		assertThat(this.store.calls()).containsSubsequence("move " + KEY + " /services/default/~parked/orders/o1",
+				"revoke " + Long.toHexString(lease));
+		assertThat(this.store.calls()).doesNotContain("withdraw " + KEY);
 		assertThat(this.registrar.getState().phase()).isEqualTo(Phase.DEREGISTERED);
 		assertThat(this.registrar.verify()).isCompletedExceptionally();
 	}

@@ -79,6 +79,51 @@ class WithdrawalTests {
 	}
 
 	@Test
+	void movesAnUpKeyToItsParkedKeyDrainsAndRevokesTheLeaseWithIt() {
+		Lease lease = this.leases.grant().join();
+		String parked = "/services/default/~parked/orders/o1";
+		RegisteredKey key = this.store.register(KEY, parked, "v".getBytes(), lease.id(), (existing) -> false);
+		Outcome outcome = outcome(this.withdrawal.withdraw(KEY, key.createRevision(), lease, Duration.ofMillis(50),
+				new Withdrawal.Parking(parked, "leaving".getBytes())));
+		assertThat(outcome.key()).isEqualTo(KeyOutcome.PARKED);
+		assertThat(this.store.key(KEY)).isNull();
+		assertThat(this.store.key(parked)).isNull();
+		assertThat(this.store.hasLease(lease.id())).isFalse();
+		assertThat(outcome.describe()).isEqualTo("key moved to " + parked + " as OUT_OF_SERVICE, drained 50ms, lease "
+				+ Long.toHexString(lease.id()) + " revoked with the parked key");
+	}
+
+	@Test
+	void deletesAKeyThatCannotBeParked() {
+		Lease lease = this.leases.grant().join();
+		String parked = "/services/default/~parked/orders/o1";
+		RegisteredKey key = this.store.register(KEY, parked, "v".getBytes(), lease.id(), (existing) -> false);
+		this.store.putByOther(parked, "theirs");
+		Outcome outcome = outcome(this.withdrawal.withdraw(KEY, key.createRevision(), lease, Duration.ofMillis(50),
+				new Withdrawal.Parking(parked, "leaving".getBytes())));
+		assertThat(outcome.key()).isEqualTo(KeyOutcome.DELETED);
+		assertThat(this.store.key(KEY)).isNull();
+	}
+
+	@Test
+	void doesNotWaitTwiceWhenEtcdDoesNotAnswerTheMove() {
+		Lease lease = this.leases.grant().join();
+		String parked = "/services/default/~parked/orders/o1";
+		RegisteredKey key = this.store.register(KEY, parked, "v".getBytes(), lease.id(), (existing) -> false);
+		// The move and the revocation fail; a delete in between would take the second
+		// failure and let the revocation through.
+		this.store.failNextCalls(2);
+		Outcome outcome = outcome(this.withdrawal.withdraw(KEY, key.createRevision(), lease, Duration.ofSeconds(2),
+				new Withdrawal.Parking(parked, "leaving".getBytes())));
+		assertThat(outcome.key()).isEqualTo(KeyOutcome.NOT_DELETED);
+		assertThat(outcome.drained()).isZero();
+		assertThat(outcome.describe()).isEqualTo(
+				"key not deleted (move " + KEY + " " + parked + " failed: UNAVAILABLE: connection refused), lease "
+						+ Long.toHexString(lease.id()) + " not revoked (revoke " + Long.toHexString(lease.id())
+						+ " failed: UNAVAILABLE: connection refused): it expires within 10s");
+	}
+
+	@Test
 	void leavesAKeyThatIsNoLongerThisProcesssAndStillRevokesTheLease() {
 		Lease lease = this.leases.grant().join();
 		RegisteredKey key = this.store.register(KEY, KEY + "-parked", "v".getBytes(), lease.id(), (existing) -> false);

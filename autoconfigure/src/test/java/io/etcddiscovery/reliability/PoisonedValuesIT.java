@@ -176,6 +176,9 @@ class PoisonedValuesIT {
 					"server.address=127.0.0.1", "discovery.host=127.0.0.1",
 					"discovery.etcd.endpoints=" + etcd.endpoint(), "discovery.ttl=30s",
 					"discovery.shutdown.drain-delay=0s", "discovery.heartbeat.enabled=false",
+					// Generated values, good ones included, are deleted in batches: the
+					// protection against mass removal would hold the good ones.
+					"discovery.client.protection.enabled=false",
 					"management.endpoints.web.exposure.include=discovery,metrics", "spring.main.banner-mode=off",
 					"logging.level.io.etcddiscovery=INFO")
 			.run();
