@@ -37,11 +37,12 @@ JAVA25_ITS=(
 )
 # Integration tests that also run on etcd 3.4: what depends on the etcd release (leases and
 # keep-alives across restarts, wipes and hung members, watches and compaction, authentication
-# and permissions, what Go and Node clients of that release read and write).
+# and permissions, what Go and Node clients of that release read and write, the Go frameworks'
+# layouts).
 ETCD34_ITS=(
 	ClusterFaultsIT RegistrationHealingIT LeaseLossAccountingIT ParkedRegistrationIT HeartbeatIT
 	ServiceCacheIT SecureEtcdAuthIT EtcdHealthIndicatorIT GoGrpcClientIT GoServicesIT RollingUpgradeIT
-	NodeInteropIT EtcdClusterIT EtcdAuthIT MemberQuarantineIT
+	NodeInteropIT EtcdClusterIT EtcdAuthIT MemberQuarantineIT GoLayoutsIT
 )
 # Integration tests that also run on the newest 3.5: authentication and permissions.
 ETCD_NEWEST_ITS=(SecureEtcdAuthIT EtcdHealthIndicatorIT EtcdAuthIT MemberQuarantineIT)
