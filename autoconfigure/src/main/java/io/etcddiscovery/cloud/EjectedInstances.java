@@ -27,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -156,8 +155,8 @@ public class EjectedInstances implements AutoCloseable {
 				"Ejected %s from load balancing: %s. Skipped by every load balancer of this application until it accepts connections again%s"
 					.formatted(ejection.describe(), ejection.cause, inEtcd ? " or etcd removes it" : ""));
 		try {
-			ejection.probe = this.prober.scheduleWithFixedDelay(() -> probe(ejection), this.probeInterval.toMillis(),
-					this.probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+			ejection.probing(this.prober.scheduleWithFixedDelay(() -> probe(ejection), this.probeInterval.toMillis(),
+					this.probeInterval.toMillis(), TimeUnit.MILLISECONDS));
 		}
 		catch (RejectedExecutionException ex) {
 			// Closing: nothing will be probed any more.
@@ -262,12 +261,12 @@ public class EjectedInstances implements AutoCloseable {
 			return;
 		}
 		InstanceAddress address = ejection.address;
-		ejection.lastProbeAt = this.clock.instant();
+		ejection.probeStarted(this.clock.instant());
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(address.host(), address.port()), (int) this.probeInterval.toMillis());
 		}
 		catch (IOException | IllegalArgumentException | SecurityException ex) {
-			ejection.failedProbes.incrementAndGet();
+			ejection.probeFailed();
 			return;
 		}
 		end(address, EndReason.ANSWERED);
@@ -287,10 +286,7 @@ public class EjectedInstances implements AutoCloseable {
 		if (ejection == null) {
 			return;
 		}
-		ScheduledFuture<?> probe = ejection.probe;
-		if (probe != null) {
-			probe.cancel(false);
-		}
+		ejection.stopProbing();
 		((reason == EndReason.ANSWERED) ? this.answered : this.removed).incrementAndGet();
 		String ejectedFor = Durations.format(Duration.between(ejection.since, this.clock.instant()));
 		if (reason == EndReason.ANSWERED) {
