@@ -51,7 +51,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The rules of the package layout (docs/architecture.md) checked with ArchUnit on the
  * compiled main classes of this module: which package may use which, no cycle between
- * packages, every package {@code @NullMarked}, every class logging under its own name.
+ * packages, every package {@code @NullMarked}, every class logging under its own name and
+ * setting only its own fields.
  *
  * @author etcd-discovery authors
  */
@@ -119,6 +120,17 @@ class PackageRulesTests {
 	@ArchTest
 	static final ArchRule everyClassLogsUnderItsOwnName = classes().should(createTheirLoggersForThemselves());
 
+	/**
+	 * One owner per piece of state: a field is set only by the class that declares it.
+	 * Nested classes are no exception, either way: an outer class does not set the fields
+	 * of its nested classes, nor a nested (or anonymous) class those of its outer class.
+	 * A collaborator returns a result, or calls a method of the owner that changes the
+	 * owner's state. Lambdas compile to methods of the class that writes them, so they
+	 * count as that class.
+	 */
+	@ArchTest
+	static final ArchRule fieldsAreSetOnlyByTheirOwnClass = classes().should(setOnlyTheirOwnFields());
+
 	private static AbstractClassesTransformer<JavaPackage> packages() {
 		return new AbstractClassesTransformer<>("packages") {
 
@@ -138,6 +150,23 @@ class PackageRulesTests {
 				boolean annotated = javaPackage.isAnnotatedWith(annotation);
 				events.add(new SimpleConditionEvent(javaPackage, annotated, javaPackage.getName() + " is "
 						+ (annotated ? "" : "not ") + "annotated with @" + annotation.getSimpleName()));
+			}
+
+		};
+	}
+
+	private static ArchCondition<JavaClass> setOnlyTheirOwnFields() {
+		return new ArchCondition<>("set only their own fields") {
+
+			@Override
+			public void check(JavaClass javaClass, ConditionEvents events) {
+				for (JavaFieldAccess access : javaClass.getFieldAccessesFromSelf()) {
+					JavaClass owner = access.getTarget().getOwner();
+					if (access.getAccessType() == AccessType.SET && !owner.equals(javaClass)) {
+						events.add(SimpleConditionEvent.violated(access, access.getOrigin().getFullName() + " sets "
+								+ access.getTarget().getFullName() + " " + access.getSourceCodeLocation()));
+					}
+				}
 			}
 
 		};

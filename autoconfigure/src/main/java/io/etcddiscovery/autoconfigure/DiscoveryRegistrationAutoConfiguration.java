@@ -19,6 +19,7 @@ package io.etcddiscovery.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
@@ -43,10 +44,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
  * Auto-configuration that registers this application in etcd when it is ready and
@@ -61,6 +64,12 @@ import org.springframework.scheduling.TaskScheduler;
 @ConditionalOnBooleanProperty(name = "discovery.register", matchIfMissing = true)
 @EnableConfigurationProperties({ RegistrationProperties.class, EtcdProperties.class, LayoutsProperties.class })
 public final class DiscoveryRegistrationAutoConfiguration {
+
+	/**
+	 * Name of the bean of the thread that evaluates health for the
+	 * {@link HealthCheckLoop} ({@code etcd-discovery-health-1}).
+	 */
+	public static final String HEALTH_EXECUTOR_BEAN_NAME = "etcdDiscoveryHealthExecutor";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -97,19 +106,38 @@ public final class DiscoveryRegistrationAutoConfiguration {
 		return new ReadinessStatusListener(statusPublisher);
 	}
 
+	@Bean(name = HEALTH_EXECUTOR_BEAN_NAME, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = HEALTH_EXECUTOR_BEAN_NAME)
+	ThreadPoolTaskExecutor etcdDiscoveryHealthExecutor(Environment environment) {
+		// One thread, started with the first check: a check that hangs holds only it, and
+		// the loop never queues a second check behind it. Interrupted when the context
+		// closes, after the loop.
+		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
+		executor.setThreadNamePrefix(HealthCheckLoop.HEALTH_THREAD_NAME_PREFIX);
+		executor.setDaemon(true);
+		executor.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+		executor.setCorePoolSize(1);
+		executor.setMaxPoolSize(1);
+		// Like the shared pools: beats go on until the loop stops, after
+		// ContextClosedEvent.
+		executor.setAcceptTasksAfterContextClose(true);
+		return executor;
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	HealthCheckLoop healthCheckLoop(InstanceRegistrar instanceRegistrar, StatusPublisher statusPublisher,
 			ObjectProvider<StatusSource> statusSource,
 			@Qualifier(EtcdClientAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) TaskScheduler discoveryScheduler,
-			RegistrationProperties properties, EtcdProperties etcd) {
+			@Qualifier(HEALTH_EXECUTOR_BEAN_NAME) Executor healthExecutor, RegistrationProperties properties,
+			EtcdProperties etcd) {
 		HeartbeatProperties heartbeat = properties.getHeartbeat();
 		Duration interval = (heartbeat.getInterval() != null) ? heartbeat.getInterval()
 				: properties.getTtl().dividedBy(3);
 		return new HealthCheckLoop(instanceRegistrar, statusPublisher,
 				heartbeat.isEnabled() ? statusSource.getIfAvailable() : null, interval, heartbeat.getHealthTimeout(),
 				heartbeat.getThreshold(), EtcdTimeouts.requestTimeout(etcd, properties.getTtl()), Clock.systemUTC(),
-				discoveryScheduler);
+				discoveryScheduler, healthExecutor);
 	}
 
 	@Bean

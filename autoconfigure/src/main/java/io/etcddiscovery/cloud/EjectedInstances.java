@@ -27,9 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.etcddiscovery.discovery.DiscoveredInstance;
@@ -41,7 +38,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -55,8 +52,9 @@ import org.springframework.util.Assert;
  * until one of:
  * <ul>
  * <li>it accepts connections again: a TCP connection to it is tried every probe interval,
- * on the {@value #THREAD_NAME_PREFIX}1 thread, with the probe interval as its timeout; a
- * request to it that is answered counts too;</li>
+ * on the prober (the auto-configuration's {@value #THREAD_NAME_PREFIX}1 thread, so that
+ * blocking connects stay off the shared workers), with the probe interval as its timeout;
+ * a request to it that is answered counts too;</li>
  * <li>etcd removes it: its address is no longer among the instances of its service in the
  * cache.</li>
  * </ul>
@@ -71,7 +69,8 @@ import org.springframework.util.Assert;
 public class EjectedInstances implements AutoCloseable {
 
 	/**
-	 * Prefix of the name of the thread that probes ejected instances.
+	 * Prefix of the name of the thread that probes ejected instances, the
+	 * auto-configuration's prober.
 	 */
 	public static final String THREAD_NAME_PREFIX = "etcd-discovery-ejections-";
 
@@ -87,7 +86,7 @@ public class EjectedInstances implements AutoCloseable {
 
 	private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
-	private final ScheduledThreadPoolExecutor prober;
+	private final TaskScheduler prober;
 
 	private final Subscription cacheSubscription;
 
@@ -105,20 +104,19 @@ public class EjectedInstances implements AutoCloseable {
 	 * @param probeInterval how often an ejected instance is probed, also the timeout of
 	 * each probe
 	 * @param clock the clock
+	 * @param prober the scheduler the probes run on, its owner's to shut down; its tasks
+	 * block for up to the probe interval
 	 */
-	public EjectedInstances(ServiceCache cache, Duration probeInterval, Clock clock) {
+	public EjectedInstances(ServiceCache cache, Duration probeInterval, Clock clock, TaskScheduler prober) {
 		Assert.notNull(cache, "'cache' must not be null");
 		Assert.isTrue(probeInterval != null && !probeInterval.isNegative() && !probeInterval.isZero(),
 				"'probeInterval' must be positive");
 		Assert.notNull(clock, "'clock' must not be null");
+		Assert.notNull(prober, "'prober' must not be null");
 		this.cache = cache;
 		this.probeInterval = probeInterval;
 		this.clock = clock;
-		CustomizableThreadFactory threads = new CustomizableThreadFactory(THREAD_NAME_PREFIX);
-		threads.setDaemon(true);
-		this.prober = new ScheduledThreadPoolExecutor(1, threads);
-		this.prober.setRemoveOnCancelPolicy(true);
-		this.prober.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.prober = prober;
 		this.cacheSubscription = cache.subscribeAll(this::serviceChanged);
 	}
 
@@ -160,8 +158,8 @@ public class EjectedInstances implements AutoCloseable {
 				"Ejected %s from load balancing: %s. Skipped by every load balancer of this application until it accepts connections again%s"
 					.formatted(ejection.describe(), ejection.cause, inEtcd ? " or etcd removes it" : ""));
 		try {
-			ejection.probe = this.prober.scheduleWithFixedDelay(() -> probe(ejection), this.probeInterval.toMillis(),
-					this.probeInterval.toMillis(), TimeUnit.MILLISECONDS);
+			ejection.probing(this.prober.scheduleWithFixedDelay(() -> probe(ejection),
+					this.prober.getClock().instant().plus(this.probeInterval), this.probeInterval));
 		}
 		catch (RejectedExecutionException ex) {
 			// Closing: nothing will be probed any more.
@@ -258,7 +256,7 @@ public class EjectedInstances implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.cacheSubscription.close();
-		this.prober.shutdownNow();
+		this.ejected.values().forEach(Ejection::stopProbing);
 	}
 
 	private void probe(Ejection ejection) {
@@ -266,12 +264,12 @@ public class EjectedInstances implements AutoCloseable {
 			return;
 		}
 		InstanceAddress address = ejection.address;
-		ejection.lastProbeAt = this.clock.instant();
+		ejection.probeStarted(this.clock.instant());
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(address.host(), address.port()), (int) this.probeInterval.toMillis());
 		}
 		catch (IOException | IllegalArgumentException | SecurityException ex) {
-			ejection.failedProbes.incrementAndGet();
+			ejection.probeFailed();
 			return;
 		}
 		end(address, EndReason.ANSWERED);
@@ -291,10 +289,7 @@ public class EjectedInstances implements AutoCloseable {
 		if (ejection == null) {
 			return;
 		}
-		ScheduledFuture<?> probe = ejection.probe;
-		if (probe != null) {
-			probe.cancel(false);
-		}
+		ejection.stopProbing();
 		((reason == EndReason.ANSWERED) ? this.answered : this.removed).incrementAndGet();
 		String ejectedFor = Durations.format(Duration.between(ejection.since, this.clock.instant()));
 		if (reason == EndReason.ANSWERED) {

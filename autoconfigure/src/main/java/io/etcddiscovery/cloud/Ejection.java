@@ -40,11 +40,11 @@ final class Ejection {
 
 	final String cause;
 
-	final AtomicInteger failedProbes = new AtomicInteger();
+	private final AtomicInteger failedProbes = new AtomicInteger();
 
-	volatile @Nullable Instant lastProbeAt;
+	private volatile @Nullable Instant lastProbeAt;
 
-	volatile @Nullable ScheduledFuture<?> probe;
+	private volatile @Nullable ScheduledFuture<?> probe;
 
 	Ejection(InstanceAddress address, @Nullable String instanceId, boolean inEtcd, Instant since, String cause) {
 		this.address = address;
@@ -52,6 +52,39 @@ final class Ejection {
 		this.inEtcd = inEtcd;
 		this.since = since;
 		this.cause = cause;
+	}
+
+	/**
+	 * Hold the task that probes this instance, to cancel it when the ejection ends.
+	 * @param probe the scheduled probe
+	 */
+	void probing(ScheduledFuture<?> probe) {
+		this.probe = probe;
+	}
+
+	/**
+	 * Note that a probe starts now.
+	 * @param at the time
+	 */
+	void probeStarted(Instant at) {
+		this.lastProbeAt = at;
+	}
+
+	/**
+	 * Note that a probe was refused or not answered in time.
+	 */
+	void probeFailed() {
+		this.failedProbes.incrementAndGet();
+	}
+
+	/**
+	 * Stop probing this instance.
+	 */
+	void stopProbing() {
+		ScheduledFuture<?> probe = this.probe;
+		if (probe != null) {
+			probe.cancel(false);
+		}
 	}
 
 	String describe() {

@@ -128,8 +128,7 @@ final class CacheListeners {
 		else if (current == last) {
 			return;
 		}
-		listener.lastNotified = current;
-		listener.notify(current);
+		listener.notifyCurrent(current);
 	}
 
 	private void notifyChanges(Listener listener, Set<String> changed) {
@@ -169,6 +168,11 @@ final class CacheListeners {
 		Listener(@Nullable String service, Consumer<ServiceInstances> consumer) {
 			this.service = service;
 			this.consumer = consumer;
+		}
+
+		void notifyCurrent(ServiceInstances current) {
+			this.lastNotified = current;
+			notify(current);
 		}
 
 		void notify(ServiceInstances instances) {

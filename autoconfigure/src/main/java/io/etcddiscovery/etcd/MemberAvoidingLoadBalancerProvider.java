@@ -122,7 +122,7 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 
 		@Override
 		public Status acceptResolvedAddresses(ResolvedAddresses resolvedAddresses) {
-			this.helper.severalMembers = resolvedAddresses.getAddresses().size() > 1;
+			this.helper.setSeveralMembers(resolvedAddresses.getAddresses().size() > 1);
 			return this.delegate.acceptResolvedAddresses(resolvedAddresses);
 		}
 
@@ -142,6 +142,10 @@ final class MemberAvoidingLoadBalancerProvider extends LoadBalancerProvider {
 		@Override
 		protected LoadBalancer.Helper delegate() {
 			return this.delegate;
+		}
+
+		void setSeveralMembers(boolean severalMembers) {
+			this.severalMembers = severalMembers;
 		}
 
 		@Override

@@ -129,7 +129,7 @@ final class MemberQuarantine {
 		if (member == null) {
 			member = this.members.computeIfAbsent(address, Member::new);
 		}
-		member.subchannel = subchannel;
+		member.connected(subchannel);
 	}
 
 	/**
@@ -140,12 +140,9 @@ final class MemberQuarantine {
 	 */
 	void suspect(SocketAddress address, String what) {
 		Member member = this.members.computeIfAbsent(address, Member::new);
-		if (member.state != State.ANSWERING) {
+		if (!member.suspect(what, this.nanoTime.getAsLong())) {
 			return;
 		}
-		member.state = State.SUSPECT;
-		member.reason = what;
-		member.since = this.nanoTime.getAsLong();
 		if (logger.isDebugEnabled()) {
 			logger.debug("etcd member %s left %s unanswered for more than %dms: avoiding it and asking for its status"
 				.formatted(describe(address), what, this.timeout.toMillis()));
@@ -255,11 +252,10 @@ final class MemberQuarantine {
 				logger.debug("etcd member %s left %s unanswered for %dms but answers (%s): it was slow, not hung"
 					.formatted(describe(member.address), member.reason, elapsedMillis(member.since), status.getCode()));
 			}
-			member.state = State.ANSWERING;
+			member.answered();
 			return;
 		}
-		if (member.state == State.SUSPECT) {
-			member.state = State.UNRESPONSIVE;
+		if (member.unresponsive()) {
 			this.failovers.incrementAndGet();
 			String reason = "%s unanswered for %dms and no status within %dms, %s".formatted(member.reason,
 					elapsedMillis(member.since), this.timeout.toMillis(), status.getCode());
@@ -317,6 +313,42 @@ final class MemberQuarantine {
 
 		Member(SocketAddress address) {
 			this.address = address;
+		}
+
+		void connected(Subchannel subchannel) {
+			this.subchannel = subchannel;
+		}
+
+		/**
+		 * Make an answering member suspect.
+		 * @param what what it left unanswered
+		 * @param now the time, in the quarantine's clock
+		 * @return whether it was answering, so is suspect now
+		 */
+		boolean suspect(String what, long now) {
+			if (this.state != State.ANSWERING) {
+				return false;
+			}
+			this.state = State.SUSPECT;
+			this.reason = what;
+			this.since = now;
+			return true;
+		}
+
+		void answered() {
+			this.state = State.ANSWERING;
+		}
+
+		/**
+		 * Make a suspect member unresponsive.
+		 * @return whether it was suspect, so is unresponsive now
+		 */
+		boolean unresponsive() {
+			if (this.state != State.SUSPECT) {
+				return false;
+			}
+			this.state = State.UNRESPONSIVE;
+			return true;
 		}
 
 	}

@@ -320,6 +320,10 @@ final class MemberWatchdog implements ClientInterceptor {
 			this.lastReceived = MemberWatchdog.this.nanoTime.getAsLong();
 		}
 
+		private void progressReplied() {
+			this.progressRequested = false;
+		}
+
 		private boolean isProgressReply(RespT message) {
 			return this.progressRequested && message instanceof WatchResponse response && response.getWatchId() == -1
 					&& !response.getCreated() && !response.getCanceled() && response.getEventsCount() == 0
@@ -344,7 +348,7 @@ final class MemberWatchdog implements ClientInterceptor {
 			public void onMessage(RespT message) {
 				received(message);
 				if (isProgressReply(message)) {
-					TrackedCall.this.progressRequested = false;
+					progressReplied();
 					// Swallowed: ask for the next message in jetcd's stead.
 					TrackedCall.this.request(1);
 					return;

@@ -24,10 +24,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -41,7 +40,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 
 /**
@@ -55,17 +53,19 @@ import org.springframework.util.Assert;
  * changed.
  * <p>
  * A beat waits for nothing on a shared thread: it runs on a {@link SerialExecutor} of the
- * shared {@link TaskScheduler}, hands the health check to the loop's own thread
- * ({@value #HEALTH_THREAD_NAME_PREFIX}1, which contains a check that hangs) and the key
- * check to the registrar, and schedules the next beat an interval after the last one
- * ended.
+ * shared {@link TaskScheduler}, hands the health check to an executor of its own (one
+ * thread, {@value #HEALTH_THREAD_NAME_PREFIX}1 in the auto-configuration, which contains
+ * a check that hangs) and the key check to the registrar, and schedules the next beat an
+ * interval after the last one ended. Both executors belong to the caller (the application
+ * context), which shuts them down.
  *
  * @author etcd-discovery authors
  */
 public final class HealthCheckLoop {
 
 	/**
-	 * Prefix of the name of the thread that evaluates health.
+	 * Prefix of the name of the thread that evaluates health, the auto-configuration's
+	 * health executor.
 	 */
 	public static final String HEALTH_THREAD_NAME_PREFIX = "etcd-discovery-health-";
 
@@ -89,7 +89,7 @@ public final class HealthCheckLoop {
 
 	private final SerialExecutor executor;
 
-	private final ThreadPoolExecutor healthExecutor;
+	private final Executor healthExecutor;
 
 	private final List<Consumer<Beat>> listeners = new CopyOnWriteArrayList<>();
 
@@ -121,14 +121,17 @@ public final class HealthCheckLoop {
 	 * @param verifyTimeout the longest time the key check may take
 	 * @param clock the clock for timestamps
 	 * @param scheduler the threads beats run on
+	 * @param healthExecutor the thread health is evaluated on, one so that a check that
+	 * hangs holds only it and never piles up
 	 */
 	public HealthCheckLoop(InstanceRegistrar registrar, StatusPublisher statusPublisher,
 			@Nullable StatusSource statusSource, Duration interval, Duration healthTimeout, int threshold,
-			Duration verifyTimeout, Clock clock, TaskScheduler scheduler) {
+			Duration verifyTimeout, Clock clock, TaskScheduler scheduler, Executor healthExecutor) {
 		Assert.notNull(registrar, "'registrar' must not be null");
 		Assert.notNull(statusPublisher, "'statusPublisher' must not be null");
 		Assert.isTrue(threshold >= 1, "'threshold' must be at least 1");
 		Assert.notNull(scheduler, "'scheduler' must not be null");
+		Assert.notNull(healthExecutor, "'healthExecutor' must not be null");
 		this.registrar = registrar;
 		this.statusPublisher = statusPublisher;
 		this.statusSource = statusSource;
@@ -138,10 +141,7 @@ public final class HealthCheckLoop {
 		this.verifyTimeout = verifyTimeout;
 		this.clock = clock;
 		this.executor = new SerialExecutor("health-check-loop", scheduler);
-		CustomizableThreadFactory threadFactory = new CustomizableThreadFactory(HEALTH_THREAD_NAME_PREFIX);
-		threadFactory.setDaemon(true);
-		this.healthExecutor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-				threadFactory);
+		this.healthExecutor = healthExecutor;
 	}
 
 	/**
@@ -188,7 +188,7 @@ public final class HealthCheckLoop {
 	}
 
 	/**
-	 * Stop beating and release the health thread.
+	 * Stop beating. The health executor is its owner's to shut down.
 	 */
 	public void stop() {
 		this.stopped = true;
@@ -199,7 +199,6 @@ public final class HealthCheckLoop {
 			}
 		});
 		this.executor.shutdown();
-		this.healthExecutor.shutdownNow();
 	}
 
 	/**

@@ -34,9 +34,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.etcd.Backoff;
+import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.KeyLayout;
 import io.etcddiscovery.etcd.MemberFailover;
 import io.etcddiscovery.etcd.SerialExecutor;
+import io.etcddiscovery.etcd.StatusSource;
+import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceLifecycle;
 import io.etcddiscovery.registration.RegistrationStore;
 import org.junit.jupiter.api.Test;
@@ -324,6 +327,37 @@ class EtcdClientAutoConfigurationTests {
 			})).succeedsWithin(Duration.ofSeconds(10));
 			assertThat(isVirtual(worker.get())).isFalse();
 		});
+	}
+
+	@Test
+	void healthIsEvaluatedOnOneThreadOfTheContextThatEndsWithIt() {
+		List<Thread> evaluators = new CopyOnWriteArrayList<>();
+		StatusSource source = () -> {
+			evaluators.add(Thread.currentThread());
+			return InstanceStatus.UP;
+		};
+		this.contextRunner.withBean(StatusSource.class, () -> source).run((context) -> {
+			assertThat(context.getBean(DiscoveryRegistrationAutoConfiguration.HEALTH_EXECUTOR_BEAN_NAME))
+				.isInstanceOf(ThreadPoolTaskExecutor.class);
+			HealthCheckLoop loop = context.getBean(HealthCheckLoop.class);
+			loop.evaluateNow();
+			loop.evaluateNow();
+			assertThat(evaluators).hasSize(2);
+			assertThat(names(evaluators)).containsExactly(HealthCheckLoop.HEALTH_THREAD_NAME_PREFIX + "1");
+			assertThat(isVirtual(evaluators.get(0))).isFalse();
+			context.close();
+			await().atMost(Duration.ofSeconds(10)).until(() -> evaluators.stream().noneMatch(Thread::isAlive));
+		});
+		boolean virtual = JavaVersion.getJavaVersion().isEqualOrNewerThan(JavaVersion.TWENTY_ONE);
+		evaluators.clear();
+		this.contextRunner.withBean(StatusSource.class, () -> source)
+			.withPropertyValues("spring.threads.virtual.enabled=true")
+			.run((context) -> {
+				context.getBean(HealthCheckLoop.class).evaluateNow();
+				assertThat(evaluators).hasSize(1);
+				assertThat(isVirtual(evaluators.get(0))).as(evaluators.get(0).toString()).isEqualTo(virtual);
+				assertThat(evaluators.get(0).getName()).startsWith(HealthCheckLoop.HEALTH_THREAD_NAME_PREFIX);
+			});
 	}
 
 	@Test

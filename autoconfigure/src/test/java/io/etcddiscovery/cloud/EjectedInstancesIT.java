@@ -97,7 +97,7 @@ class EjectedInstancesIT {
 		this.closeables.add(scheduler);
 		this.closeables.add(this.cache);
 		this.cache.start();
-		this.ejected = new EjectedInstances(this.cache, Duration.ofMillis(100), Clock.systemUTC());
+		this.ejected = new EjectedInstances(this.cache, Duration.ofMillis(100), Clock.systemUTC(), scheduler);
 		this.closeables.add(this.ejected);
 	}
 

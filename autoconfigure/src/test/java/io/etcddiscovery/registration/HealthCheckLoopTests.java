@@ -20,6 +20,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
@@ -46,6 +48,8 @@ class HealthCheckLoopTests {
 	private final Client client = Client.builder().endpoints("http://127.0.0.1:1").build();
 
 	private final SimpleAsyncTaskScheduler scheduler = new SimpleAsyncTaskScheduler();
+
+	private final ExecutorService healthExecutor = Executors.newSingleThreadExecutor();
 
 	private final InstanceRegistrar registrar = new InstanceRegistrar(
 			new EtcdRegistrationStore(this.client, Duration.ofMillis(200)), new KeyLayout("/services"),
@@ -76,6 +80,7 @@ class HealthCheckLoopTests {
 		this.registrar.stop(Duration.ZERO);
 		this.client.close();
 		this.scheduler.close();
+		this.healthExecutor.shutdownNow();
 	}
 
 	@Test
@@ -122,7 +127,7 @@ class HealthCheckLoopTests {
 
 	private HealthCheckLoop loop(int threshold, StatusSource source) {
 		return new HealthCheckLoop(this.registrar, this.publisher, source, Duration.ofMillis(20), Duration.ofSeconds(1),
-				threshold, Duration.ofMillis(200), Clock.systemUTC(), this.scheduler);
+				threshold, Duration.ofMillis(200), Clock.systemUTC(), this.scheduler, this.healthExecutor);
 	}
 
 }

@@ -26,18 +26,23 @@ import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportRuntimeHints;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 /**
  * Auto-configuration that makes Spring Cloud LoadBalancer read the instances of every
@@ -66,10 +71,33 @@ public final class CloudLoadBalancerAutoConfiguration {
 	@ImportRuntimeHints(EjectedInstancesRuntimeHints.class)
 	static class EjectionConfiguration {
 
+		// The thread that probes ejected instances, etcd-discovery-ejections-1.
+		static final String EJECTION_PROBER_BEAN_NAME = "etcdEjectionProber";
+
+		@Bean(name = EJECTION_PROBER_BEAN_NAME, defaultCandidate = false)
+		@ConditionalOnMissingBean(name = EJECTION_PROBER_BEAN_NAME)
+		ThreadPoolTaskScheduler etcdEjectionProber(Environment environment) {
+			// One thread of its own, started with the first ejection: the probes are
+			// blocking connects, kept off the shared workers.
+			ThreadPoolTaskScheduler prober = new ThreadPoolTaskScheduler();
+			prober.setThreadNamePrefix(EjectedInstances.THREAD_NAME_PREFIX);
+			prober.setDaemon(true);
+			prober.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
+			prober.setPoolSize(1);
+			// An ended ejection's probe leaves the queue at once.
+			prober.setRemoveOnCancelPolicy(true);
+			// Requests are still load-balanced, and their instances ejected, while the
+			// context closes.
+			prober.setAcceptTasksAfterContextClose(true);
+			return prober;
+		}
+
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		EjectedInstances etcdEjectedInstances(ServiceCache serviceCache, DiscoveryClientProperties properties) {
-			return new EjectedInstances(serviceCache, properties.getEjection().getProbeInterval(), Clock.systemUTC());
+		EjectedInstances etcdEjectedInstances(ServiceCache serviceCache, DiscoveryClientProperties properties,
+				@Qualifier(EJECTION_PROBER_BEAN_NAME) TaskScheduler etcdEjectionProber) {
+			return new EjectedInstances(serviceCache, properties.getEjection().getProbeInterval(), Clock.systemUTC(),
+					etcdEjectionProber);
 		}
 
 		@Bean

@@ -67,11 +67,6 @@ public final class CloudLoadBalancerRetryAutoConfiguration {
 	static class BlockingRetryConfiguration {
 
 		@Bean
-		static LiteLoadBalancerRetryConfiguration etcdLiteLoadBalancerRetryConfiguration() {
-			return new LiteLoadBalancerRetryConfiguration();
-		}
-
-		@Bean
 		@ConditionalOnMissingBean(LoadBalancedRetryFactory.class)
 		ConnectFailureRetryFactory etcdConnectFailureRetryFactory(LoadBalancerClientFactory loadBalancerClientFactory) {
 			return new ConnectFailureRetryFactory(loadBalancerClientFactory);

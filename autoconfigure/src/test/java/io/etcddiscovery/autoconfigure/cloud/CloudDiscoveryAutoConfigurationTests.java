@@ -43,6 +43,7 @@ import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpeci
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -215,7 +216,8 @@ class CloudDiscoveryAutoConfigurationTests {
 
 		@Bean(destroyMethod = "close")
 		EjectedInstances userEjectedInstances(ServiceCache serviceCache) {
-			return new EjectedInstances(serviceCache, Duration.ofSeconds(5), Clock.systemUTC());
+			return new EjectedInstances(serviceCache, Duration.ofSeconds(5), Clock.systemUTC(),
+					new SimpleAsyncTaskScheduler());
 		}
 
 	}

@@ -64,18 +64,6 @@ class CloudLoadBalancerRetryAutoConfigurationTests {
 	}
 
 	@Test
-	void springCloudsRetryConfigurationIsNotSubclassedWithCglib() {
-		String name = LiteLoadBalancerRetryConfiguration.RETRY_CONFIGURATION;
-		this.contextRunner.run((context) -> assertThat(context.getBean(name).getClass().getName()).isEqualTo(name));
-		// Without this library, Spring Cloud's own configuration is proxied.
-		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration.class,
-					BlockingLoadBalancerClientAutoConfiguration.class, LoadBalancerAutoConfiguration.class))
-			.run((context) -> assertThat(context.getBean(name).getClass().getName()).contains("$$SpringCGLIB$$"));
-	}
-
-	@Test
 	void webClientRetriesOnlyWithTheRetryPropertySet() {
 		// Spring Cloud registers its reactive retry filter only when the property is set,
 		// which LoadBalancerRetryEnvironmentPostProcessor does in an application.

@@ -55,6 +55,7 @@ import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.loadbalancer.support.SimpleObjectProvider;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 /**
  * One choice of a Spring Cloud {@link RoundRobinLoadBalancer},
@@ -114,6 +115,8 @@ public class LoadBalancerChooseBenchmark {
 
 	private EjectedInstances ejectedInstances;
 
+	private SimpleAsyncTaskScheduler ejectionProber;
+
 	@Setup(Level.Trial)
 	public void start() {
 		this.fixture = EtcdDiscoveryFixture.start(this.services, this.instancesPerService);
@@ -136,7 +139,10 @@ public class LoadBalancerChooseBenchmark {
 	}
 
 	private ServiceInstanceListSupplier ejectionAware(String service) {
-		this.ejectedInstances = new EjectedInstances(this.fixture.cache(), Duration.ofSeconds(1), Clock.systemUTC());
+		// Nothing is ejected here: the prober starts no thread.
+		this.ejectionProber = new SimpleAsyncTaskScheduler();
+		this.ejectedInstances = new EjectedInstances(this.fixture.cache(), Duration.ofSeconds(1), Clock.systemUTC(),
+				this.ejectionProber);
 		return new EjectionAwareServiceInstanceListSupplier(
 				new EtcdServiceInstanceListSupplier(this.fixture.discovery(), service), this.ejectedInstances);
 	}
@@ -160,6 +166,7 @@ public class LoadBalancerChooseBenchmark {
 			if (this.instances instanceof EjectionAwareServiceInstanceListSupplier ejectionAware) {
 				ejectionAware.destroy();
 				this.ejectedInstances.close();
+				this.ejectionProber.close();
 			}
 		}
 		finally {
