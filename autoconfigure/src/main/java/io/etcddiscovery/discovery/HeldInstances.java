@@ -257,7 +257,7 @@ final class HeldInstances {
 		}
 		Hold hold = new Hold(now, now.plus(this.policy.maxHold()), lost, up);
 		state.losses.forEach((id, loss) -> hold.instances.put(id, loss.instance));
-		state.hold = hold;
+		state.hold(hold);
 		this.activations++;
 		logger.warn(("%s lost %d of its %d UP instances within %s without their withdrawal (lease expired or keys "
 				+ "deleted): protection holds %s, served until they are back in etcd, most of %s is, or %s have passed")
@@ -275,10 +275,8 @@ final class HeldInstances {
 		if (hold == null) {
 			return;
 		}
-		state.hold = null;
 		// Whatever vanished before the end is not held again: it had its chance.
-		state.losses.clear();
-		state.gains.clear();
+		state.clear();
 		this.released += hold.instances.size();
 		logger.info("Protection of %s ended after %s: %s%s".formatted(service,
 				Durations.format(Duration.between(hold.since, now)), reason,
@@ -363,6 +361,16 @@ final class HeldInstances {
 
 		boolean isEmpty() {
 			return this.hold == null && this.losses.isEmpty() && this.gains.isEmpty();
+		}
+
+		void hold(Hold hold) {
+			this.hold = hold;
+		}
+
+		void clear() {
+			this.hold = null;
+			this.losses.clear();
+			this.gains.clear();
 		}
 
 	}

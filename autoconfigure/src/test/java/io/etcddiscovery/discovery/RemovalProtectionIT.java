@@ -108,7 +108,8 @@ class RemovalProtectionIT {
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		new DiscoveryMetrics(null, null, cache).bindTo(meters);
 		CachedServices endpoint = new CachedServices(cache);
-		EjectedInstances ejected = closeable(new EjectedInstances(cache, Duration.ofMillis(200), Clock.systemUTC()));
+		EjectedInstances ejected = closeable(
+				new EjectedInstances(cache, Duration.ofMillis(200), Clock.systemUTC(), this.scheduler));
 		cache.start();
 		// orders-2 keeps answering during the partition; orders-1 and orders-3 died.
 		ServerSocket answering = closeable(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
