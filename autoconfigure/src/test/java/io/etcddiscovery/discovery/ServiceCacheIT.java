@@ -210,6 +210,9 @@ class ServiceCacheIT {
 		}
 		ServiceCache cache = startCache(etcd.endpoint());
 		assertThat(cache.services()).containsExactly("billing", "orders");
+		// Wiped under an established watch, which is what notices that history went
+		// back (a watch not yet established only re-lists).
+		await().atMost(TIMEOUT).until(() -> cache.stats().connected());
 		etcd.wipeAndRestart();
 		register("orders", "o4", 8084, InstanceStatus.UP);
 		await().atMost(TIMEOUT).untilAsserted(() -> {
