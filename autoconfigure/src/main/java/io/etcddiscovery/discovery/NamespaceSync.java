@@ -192,6 +192,14 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		Response.Header header = listed.header();
 		long listedRevision = (header != null) ? header.getRevision() : 0;
 		boolean first = this.listings == 0;
+		if (!first && header != null && isBehind(header)) {
+			// A watch that ended with the connection (etcd killed and wiped) re-lists
+			// without seeing the new history: the listing tells it.
+			logger.warn(("History of etcd went back (revision %d in raft term %d after revision %d in raft term %d): "
+					+ "etcd was wiped or restored from a backup, or a lagging member answered. The listing of %s "
+					+ "replaces what the cache held")
+				.formatted(header.getRevision(), header.getRaftTerm(), this.revision, this.raftTerm, this.prefix));
+		}
 		Set<String> changed = this.table.replace(listed.kvs(), listedRevision);
 		this.revision = listedRevision;
 		this.raftTerm = (header != null) ? header.getRaftTerm() : 0;

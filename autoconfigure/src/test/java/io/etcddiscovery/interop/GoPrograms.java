@@ -19,8 +19,7 @@ package io.etcddiscovery.interop;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -93,8 +92,13 @@ final class GoPrograms {
 			try {
 				Files.move(staging, out, StandardCopyOption.ATOMIC_MOVE);
 			}
-			catch (FileAlreadyExistsException | DirectoryNotEmptyException ex) {
-				// Another fork built the same sources first.
+			catch (FileSystemException ex) {
+				// Another fork built the same sources first (an atomic rename onto its
+				// directory fails with ENOTEMPTY, which the JDK reports as a plain
+				// FileSystemException).
+				if (!Files.isDirectory(out)) {
+					throw ex;
+				}
 				deleteRecursively(staging);
 			}
 			return out;
