@@ -19,6 +19,7 @@ package io.etcddiscovery.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +30,9 @@ import io.etcddiscovery.registration.RegistrationState;
 import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.registration.StatusPublisher;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -42,12 +46,20 @@ import org.springframework.util.Assert;
  * {@code /actuator/discovery}: what this instance published in etcd and how its
  * registration is doing, the etcd connection, and what this instance discovered.
  * {@code POST {"status":"OUT_OF_SERVICE"}} takes the instance out of rotation without
- * stopping it, {@code {"status":"UP"}} hands its status back to health.
+ * stopping it, {@code {"status":"UP"}} hands its status back to health;
+ * {@code {"weight":0}} drains it, {@code {"metadata":"{\"name\":\"value\"}"}} changes its
+ * metadata. These changes last until the application restarts.
  *
  * @author etcd-discovery authors
  */
 @Endpoint(id = "discovery")
 public class DiscoveryEndpoint {
+
+	private static final String WEIGHT = "weight";
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private static final String LASTS = "status, weight and metadata set with POST /actuator/discovery last until the application restarts";
 
 	private final @Nullable InstanceRegistrar registrar;
 
@@ -121,18 +133,89 @@ public class DiscoveryEndpoint {
 		return (this.discoveredServices != null) ? this.discoveredServices.describe(service) : null;
 	}
 
+	/**
+	 * Change what this instance publishes, until the application restarts: its status
+	 * ({@code OUT_OF_SERVICE} takes it out of rotation without stopping it, {@code UP}
+	 * hands the status back to health), its weight (the {@code weight} metadata; 0 drains
+	 * it: consumers with this starter send it no new request) and its metadata. Each is
+	 * written to the instance's key in etcd by its registration, with the same lease.
+	 * <p>
+	 * The actuator reads a request body as names and strings only, so {@code metadata} is
+	 * a string that holds a JSON object: each entry given is set, one given as
+	 * {@code null} removed, for example
+	 * {@code {"metadata":"{\"team\":\"blue\",\"canary\":null}"}}.
+	 * @param status the status, or {@code null} to keep it
+	 * @param weight the weight, 0 or more, or {@code null} to keep it
+	 * @param metadata the metadata entries to set or remove, as a JSON object, or
+	 * {@code null}
+	 * @return the instance, as it is now
+	 */
 	@WriteOperation
-	public @Nullable InstanceDescriptor status(String status) {
-		if (this.statusPublisher == null) {
+	public @Nullable InstanceDescriptor update(@Nullable String status, @Nullable Integer weight,
+			@Nullable String metadata) {
+		if (this.statusPublisher == null || this.registrar == null) {
 			throw new InvalidEndpointRequestException("This application does not register itself", "Not registered");
 		}
-		try {
-			this.statusPublisher.setOperatorStatus(status);
+		if (status == null && weight == null && metadata == null) {
+			throw new InvalidEndpointRequestException("Give a status, a weight or metadata", "Nothing to change");
 		}
-		catch (IllegalArgumentException ex) {
-			throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid status");
+		Map<String, @Nullable String> changes = (metadata != null) ? metadataChanges(metadata) : new LinkedHashMap<>();
+		if (weight != null) {
+			changes.put(WEIGHT, weight.toString());
+		}
+		String newWeight = changes.get(WEIGHT);
+		if (newWeight != null && !isWeight(newWeight)) {
+			throw new InvalidEndpointRequestException(
+					"Invalid weight '%s': use 0 (drained) or a positive integer".formatted(newWeight),
+					"Invalid weight");
+		}
+		if (status != null) {
+			try {
+				this.statusPublisher.setOperatorStatus(status);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new InvalidEndpointRequestException(String.valueOf(ex.getMessage()), "Invalid status");
+			}
+		}
+		if (!changes.isEmpty()) {
+			this.registrar.setMetadata(changes);
 		}
 		return instance();
+	}
+
+	private static Map<String, @Nullable String> metadataChanges(String metadata) {
+		JsonNode object;
+		try {
+			object = JSON.readTree(metadata);
+		}
+		catch (JacksonException ex) {
+			object = null;
+		}
+		if (object == null || !object.isObject()) {
+			throw new InvalidEndpointRequestException("Invalid metadata: give a JSON object in a string, for example "
+					+ "{\"metadata\":\"{\\\"team\\\":\\\"blue\\\"}\"}", "Invalid metadata");
+		}
+		Map<String, @Nullable String> changes = new LinkedHashMap<>();
+		for (Map.Entry<String, JsonNode> entry : object.properties()) {
+			JsonNode value = entry.getValue();
+			if (value.isObject() || value.isArray()) {
+				throw new InvalidEndpointRequestException(
+						"Invalid metadata entry '%s': give a string, a number, a boolean or null"
+							.formatted(entry.getKey()),
+						"Invalid metadata");
+			}
+			changes.put(entry.getKey(), value.isNull() ? null : value.asString());
+		}
+		return changes;
+	}
+
+	private static boolean isWeight(String value) {
+		try {
+			return Integer.parseInt(value) >= 0;
+		}
+		catch (NumberFormatException ex) {
+			return false;
+		}
 	}
 
 	private @Nullable InstanceDescriptor instance() {
@@ -159,7 +242,7 @@ public class DiscoveryEndpoint {
 				state.registeredAt(), state.lastRenewal(), (beat != null) ? new HeartbeatDescriptor(beat) : null,
 				(this.heartbeat != null) ? this.heartbeat.getConsecutiveFailures() : 0, state.consecutiveFailures(),
 				state.lastError(), (registration != null) ? registration.metadata() : Map.of(),
-				this.registrar.getLeaseLosses(), this.registrar.getReRegistrations());
+				this.registrar.getLeaseLosses(), this.registrar.getReRegistrations(), LASTS);
 	}
 
 	private String connection(@Nullable InstanceDescriptor instance) {
@@ -255,6 +338,8 @@ public class DiscoveryEndpoint {
 	 * @param metadata the user metadata
 	 * @param leaseLosses lease losses since start
 	 * @param reRegistrations re-registrations since start
+	 * @param changesLast how long the changes made with this endpoint last: until the
+	 * application restarts
 	 */
 	public record InstanceDescriptor(@Nullable String service, @Nullable String instanceId, String namespace,
 			@Nullable String key, @Nullable String address, @Nullable String leaseId, Duration ttl,
@@ -262,7 +347,8 @@ public class DiscoveryEndpoint {
 			@Nullable InstanceStatus override, RegistrationState.Phase registration, @Nullable Instant registeredSince,
 			@Nullable Instant lastRenewal, @Nullable HeartbeatDescriptor lastHeartbeat,
 			int consecutiveHeartbeatFailures, int consecutiveRegistrationFailures, @Nullable String lastError,
-			Map<String, String> metadata, long leaseLosses, long reRegistrations) implements OperationResponseBody {
+			Map<String, String> metadata, long leaseLosses, long reRegistrations,
+			String changesLast) implements OperationResponseBody {
 
 	}
 

@@ -29,7 +29,8 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 /**
  * The retry policy of load-balanced {@code WebClient}s with this library, the reactive
  * counterpart of {@link ConnectFailureRetryPolicy}: a request is sent again, to another
- * instance, only if it never reached the one it was sent to and its method is idempotent.
+ * instance, only if the one it was sent to never answered it (a connect failure, or its
+ * connection closed before any response byte) and its method is idempotent.
  * <p>
  * Spring Cloud's {@code RetryableLoadBalancerExchangeFilterFunction} checks the method
  * for retryable status codes only, not for exceptions: with Spring Cloud's own policy a
@@ -74,8 +75,7 @@ public class ConnectFailureReactiveRetryPolicy extends RetryableExchangeFilterFu
 		if (!(throwable instanceof WebClientRequestException failure) || !canRetryOnMethod(failure.getMethod())) {
 			return false;
 		}
-		return this.exceptionsConfigured ? super.retryableException(failure)
-				: ConnectFailures.isConnectFailure(failure);
+		return this.exceptionsConfigured ? super.retryableException(failure) : ConnectFailures.isUnanswered(failure);
 	}
 
 	/**

@@ -28,9 +28,11 @@ import org.springframework.util.Assert;
 /**
  * The retry policy of the blocking load-balanced clients ({@code @LoadBalanced}
  * {@code RestClient} and {@code RestTemplate}, OpenFeign) with this library: a request is
- * sent again, to another instance, only if it never reached the one it was sent to (a
- * {@linkplain ConnectFailures connect failure}) and its method is
- * {@linkplain IdempotentMethods idempotent}. A read timeout, a reset connection or a
+ * sent again, to another instance, only if the one it was sent to never answered it (a
+ * {@linkplain ConnectFailures#isConnectFailure connect failure}, or its connection
+ * {@linkplain ConnectFailures#isClosedBeforeResponse closed before any response byte}, as
+ * when the instance is killed while the request is in flight) and its method is
+ * {@linkplain IdempotentMethods idempotent}. A read timeout, a partial response or a
  * response is never retried, nor is a POST.
  * <p>
  * Everything else is Spring Cloud LoadBalancer's {@link BlockingLoadBalancedRetryPolicy}
@@ -90,7 +92,7 @@ public class ConnectFailureRetryPolicy extends BlockingLoadBalancedRetryPolicy {
 			return true;
 		}
 		return this.exceptionsConfigured ? super.retryableException(throwable)
-				: ConnectFailures.isConnectFailure(throwable);
+				: ConnectFailures.isUnanswered(throwable);
 	}
 
 }

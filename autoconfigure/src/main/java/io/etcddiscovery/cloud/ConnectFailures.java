@@ -15,6 +15,7 @@
  */
 package io.etcddiscovery.cloud;
 
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
@@ -26,13 +27,12 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Tells the failures of a request that never reached the server: the connection was
- * refused or could not be established in time, so nothing was sent. Such a request can be
- * sent to another instance whatever it does; any other failure (a read timeout, a
- * connection reset or closed while waiting for the response) may come after the server
- * received the request.
+ * Tells the failures of a request that the server it was sent to never answered, in two
+ * kinds.
  * <p>
- * Recognised anywhere in the cause chain, as each HTTP client reports them:
+ * A <em>connect failure</em>: the connection was refused or could not be established in
+ * time, so nothing was sent. Recognised anywhere in the cause chain, as each HTTP client
+ * reports them:
  * <ul>
  * <li>{@link ConnectException} and its subclasses: connection refused (every client),
  * Netty's connect timeout ({@code io.netty.channel.ConnectTimeoutException}), Apache
@@ -44,12 +44,39 @@ import org.jspecify.annotations.Nullable;
  * <li>a {@link SocketTimeoutException} from {@code Socket.connect} (the JDK says "Connect
  * timed out"; a read timeout says "Read timed out").</li>
  * </ul>
+ * <p>
+ * A connection <em>closed before any response byte</em> (see
+ * {@link #isClosedBeforeResponse(Throwable)}): the request may have reached the server,
+ * which died (or closed the connection) before it wrote the first byte of an answer, the
+ * fate of the requests in flight when an instance is killed. RFC 9110 (section 9.2.2)
+ * lets a client send an idempotent request again then.
+ * <p>
+ * Anything else may come after the server began to answer, or while it still works on the
+ * request: a read timeout, a partial response, a connection reset that the client cannot
+ * tell from one after a partial response.
  *
  * @author etcd-discovery authors
  */
 public final class ConnectFailures {
 
 	private static final String APACHE_CONNECT_TIMEOUT = "org.apache.hc.client5.http.ConnectTimeoutException";
+
+	private static final String APACHE_NO_RESPONSE = "org.apache.hc.core5.http.NoHttpResponseException";
+
+	private static final String REACTOR_NETTY_PREMATURE_CLOSE = "reactor.netty.http.client.PrematureCloseException";
+
+	// The JDK HttpClient wraps what ended the connection (an EOFException when it was
+	// closed, a SocketException when it was reset) in a plain IOException that names the
+	// state of its response parser: this message in its initial state, "parsing HTTP/1.1
+	// status line ..." or "... header ..." after some bytes. The types are the same for
+	// both, so the message is all there is to tell them apart
+	// (jdk.internal.net.http.Http1HeaderParser.currentStateMessage).
+	private static final String JDK_NO_BYTES = "HTTP/1.1 header parser received no bytes";
+
+	// Reactor Netty's PrematureCloseException is one type for both: "Connection
+	// prematurely closed BEFORE response" (or "... BEFORE response, while sending request
+	// body") before the response began, "... DURING response" after.
+	private static final String REACTOR_NETTY_BEFORE_RESPONSE = "BEFORE response";
 
 	private ConnectFailures() {
 	}
@@ -69,6 +96,79 @@ public final class ConnectFailures {
 		return false;
 	}
 
+	/**
+	 * Whether the given failure means that the connection of the request closed, or was
+	 * reset, before any byte of a response arrived: the server may have received the
+	 * request, and did not answer it. Recognised anywhere in the cause chain, as each
+	 * HTTP client reports it:
+	 * <ul>
+	 * <li>the JDK {@code HttpClient}: a plain {@link IOException} "HTTP/1.1 header parser
+	 * received no bytes" caused by the {@code IOException} that ended the connection (an
+	 * {@code EOFException} when it closed, a {@code SocketException} when it was reset);
+	 * the same types with another message ("parsing HTTP/1.1 status line ...") tell a
+	 * partial response;</li>
+	 * <li>Reactor Netty: its {@code PrematureCloseException} "Connection prematurely
+	 * closed BEFORE response" (also "... BEFORE response, while sending request body");
+	 * "DURING response" is not;</li>
+	 * <li>Apache HttpClient 5: {@code NoHttpResponseException}.</li>
+	 * </ul>
+	 * Not recognised, because the client reports them the same whether or not response
+	 * bytes came first: a reset connection with Reactor Netty or Apache HttpClient
+	 * ({@code Connection reset}), and {@code HttpURLConnection}'s
+	 * {@code Unexpected end of file from server} (fewer than eight bytes read;
+	 * {@code HttpURLConnection} already sends a {@code GET} again once itself then, and a
+	 * dead server then refuses the connection, a {@linkplain #isConnectFailure(Throwable)
+	 * connect failure}).
+	 * @param failure the failure, or {@code null}
+	 * @return whether it, or one of its causes, is a connection closed before any
+	 * response byte
+	 */
+	public static boolean isClosedBeforeResponse(@Nullable Throwable failure) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
+			if (isItselfClosedBeforeResponse(current)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the server the request was sent to never answered it: a
+	 * {@linkplain #isConnectFailure(Throwable) connect failure} or a connection
+	 * {@linkplain #isClosedBeforeResponse(Throwable) closed before any response byte}. An
+	 * idempotent request that failed so can be sent to another instance.
+	 * @param failure the failure, or {@code null}
+	 * @return whether the request was not answered at all
+	 */
+	public static boolean isUnanswered(@Nullable Throwable failure) {
+		return isConnectFailure(failure) || isClosedBeforeResponse(failure);
+	}
+
+	private static boolean isItselfClosedBeforeResponse(Throwable failure) {
+		if (!(failure instanceof IOException)) {
+			return false;
+		}
+		String message = failure.getMessage();
+		if (hasType(failure, REACTOR_NETTY_PREMATURE_CLOSE)) {
+			return message != null && message.contains(REACTOR_NETTY_BEFORE_RESPONSE);
+		}
+		if (hasType(failure, APACHE_NO_RESPONSE)) {
+			return true;
+		}
+		return failure.getClass() == IOException.class && JDK_NO_BYTES.equals(message)
+				&& (failure.getCause() instanceof IOException);
+	}
+
+	private static boolean hasType(Throwable failure, String typeName) {
+		for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
+			if (typeName.equals(type.getName())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
 	private static boolean isItselfConnectFailure(Throwable failure) {
 		if (failure instanceof ConnectException || failure instanceof NoRouteToHostException
 				|| failure instanceof HttpConnectTimeoutException) {
@@ -78,16 +178,12 @@ public final class ConnectFailures {
 			String message = failure.getMessage();
 			return message != null && message.startsWith("Connect timed out");
 		}
-		for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
-			if (APACHE_CONNECT_TIMEOUT.equals(type.getName())) {
-				return true;
-			}
-		}
-		return false;
+		return hasType(failure, APACHE_CONNECT_TIMEOUT);
 	}
 
 	/**
-	 * Describe a connect failure in one line, for logs and the discovery endpoint.
+	 * Describe a connect failure, or a connection closed before any response byte, in one
+	 * line, for logs and the discovery endpoint.
 	 * @param failure the failure
 	 * @return for example {@code ConnectException: Connection refused}
 	 */
@@ -95,7 +191,7 @@ public final class ConnectFailures {
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		Throwable described = failure;
 		for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
-			if (isItselfConnectFailure(current)) {
+			if (isItselfConnectFailure(current) || isItselfClosedBeforeResponse(current)) {
 				described = current;
 				break;
 			}

@@ -19,7 +19,9 @@ package io.etcddiscovery.registration;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -278,6 +280,19 @@ public final class InstanceRegistrar {
 	 */
 	public void setStatus(InstanceStatus status) {
 		submit(() -> writeStatus(status));
+	}
+
+	/**
+	 * Publish other metadata, keeping the same key and lease: each entry given with a
+	 * value is set, each given with {@code null} removed, the others are kept. The change
+	 * lasts until the application stops (a new registration, after a lease loss, keeps
+	 * it); the next start publishes the configured metadata again.
+	 * @param changes the entries to set or remove
+	 */
+	public void setMetadata(Map<String, @Nullable String> changes) {
+		Assert.notNull(changes, "'changes' must not be null");
+		Map<String, @Nullable String> copy = new LinkedHashMap<>(changes);
+		submit(() -> writeMetadata(copy));
 	}
 
 	/**
@@ -568,6 +583,51 @@ public final class InstanceRegistrar {
 		}
 		else {
 			moveKey(target, encoded, held, previous, status);
+		}
+	}
+
+	/*
+	 * New metadata: written in place, with the same lease, as a status that keeps the key
+	 * is; when not registered, the next attempt writes it.
+	 */
+	private void writeMetadata(Map<String, @Nullable String> changes) {
+		ServiceRegistration current = this.registration;
+		if (current == null) {
+			return;
+		}
+		Map<String, String> metadata = new LinkedHashMap<>(current.metadata());
+		changes.forEach((name, value) -> {
+			if (value != null) {
+				metadata.put(name, value);
+			}
+			else {
+				metadata.remove(name);
+			}
+		});
+		if (metadata.equals(current.metadata())) {
+			return;
+		}
+		ServiceRegistration changed = current.withMetadata(metadata);
+		this.registration = changed;
+		this.published = changed;
+		this.value = (this.registeredAt != null) ? this.codec.encode(changed, this.registeredAt) : null;
+		Lease held = this.lease;
+		byte[] encoded = this.value;
+		String target = this.key;
+		publishState();
+		if (held == null || this.createRevision == 0 || encoded == null || target == null) {
+			return;
+		}
+		logger.info("Metadata of %s changed: %s".formatted(target, changes));
+		try {
+			if (!this.store.update(target, encoded, held.id(), this.createRevision, callTimeout())) {
+				keyLost(null, "it was deleted or replaced");
+			}
+		}
+		catch (RuntimeException ex) {
+			// The key keeps its old metadata until the next attempt succeeds.
+			logger.warn("Could not publish the metadata of %s (%s): retrying".formatted(target, ex.getMessage()));
+			scheduleRetry(ex);
 		}
 	}
 

@@ -93,4 +93,14 @@ public record ServiceRegistration(String namespace, String service, String insta
 				this.metadata, status);
 	}
 
+	/**
+	 * Return a copy with other metadata.
+	 * @param metadata the new metadata
+	 * @return the copy
+	 */
+	public ServiceRegistration withMetadata(Map<String, String> metadata) {
+		return new ServiceRegistration(this.namespace, this.service, this.instanceId, this.host, this.port, this.secure,
+				metadata, this.status);
+	}
+
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
 import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
 import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.etcd.InstanceStatus;
@@ -157,6 +158,56 @@ class DiscoveryEndpointIT {
 	}
 
 	@Test
+	void weightAndMetadataChangeTheValueInEtcdWithTheSameLease() throws Exception {
+		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(publishedStatus()));
+		KeyValue before = published();
+		HttpResponse<String> drained = post("/discovery", "{\"weight\":0}");
+		assertThat(drained.statusCode()).isEqualTo(200);
+		assertThat(json.readTree(drained.body()).get("changesLast").asString())
+			.contains("until the application restarts");
+		await().atMost(Duration.ofSeconds(3)).until(() -> metadata(published()).has("weight"));
+		assertThat(metadata(published()).get("weight").asString()).isEqualTo("0");
+		assertThat(post("/discovery", "{\"metadata\":\"{\\\"team\\\":\\\"blue\\\",\\\"zone\\\":null}\"}").statusCode())
+			.isEqualTo(200);
+		await().atMost(Duration.ofSeconds(3)).until(() -> metadata(published()).has("team"));
+		KeyValue after = published();
+		JsonNode metadata = metadata(after);
+		assertThat(metadata.get("team").asString()).isEqualTo("blue");
+		assertThat(metadata.has("zone")).as("removed").isFalse();
+		assertThat(metadata.get("weight").asString()).as("kept").isEqualTo("0");
+		// Written in place by the registration: the same key, lease and creation.
+		assertThat(after.getLease()).isEqualTo(before.getLease());
+		assertThat(after.getCreateRevision()).isEqualTo(before.getCreateRevision());
+		assertThat(after.getModRevision()).isGreaterThan(before.getModRevision());
+		JsonNode instance = json.readTree(get("/discovery").body()).get("instance");
+		assertThat(instance.get("metadata").get("team").asString()).isEqualTo("blue");
+		assertThat(instance.get("metadata").get("weight").asString()).isEqualTo("0");
+		assertThat(instance.get("leaseId").asString()).isEqualTo(Long.toHexString(before.getLease()));
+		assertThat(instance.get("changesLast").asString()).contains("until the application restarts");
+		// Back as configured.
+		assertThat(post("/discovery",
+				"{\"metadata\":\"{\\\"zone\\\":\\\"eu-1\\\",\\\"team\\\":null,\\\"weight\\\":null}\"}")
+			.statusCode()).isEqualTo(200);
+		await().atMost(Duration.ofSeconds(3)).until(() -> metadata(published()).has("zone"));
+		assertThat(metadata(published()).has("team")).isFalse();
+		assertThat(metadata(published()).has("weight")).isFalse();
+		assertThat(published().getLease()).isEqualTo(before.getLease());
+	}
+
+	@Test
+	void invalidWeightOrNothingToChangeIsRejectedAndChangesNothing() throws Exception {
+		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(publishedStatus()));
+		long modRevision = published().getModRevision();
+		assertThat(post("/discovery", "{\"weight\":-1}").statusCode()).isEqualTo(400);
+		assertThat(post("/discovery", "{\"weight\":\"heavy\"}").statusCode()).isEqualTo(400);
+		assertThat(post("/discovery", "{\"metadata\":\"{\\\"weight\\\":\\\"heavy\\\"}\"}").statusCode()).isEqualTo(400);
+		assertThat(post("/discovery", "{\"metadata\":\"team=blue\"}").statusCode()).isEqualTo(400);
+		assertThat(post("/discovery", "{\"metadata\":\"{\\\"team\\\":{}}\"}").statusCode()).isEqualTo(400);
+		assertThat(post("/discovery", "{}").statusCode()).isEqualTo(400);
+		assertThat(published().getModRevision()).isEqualTo(modRevision);
+	}
+
+	@Test
 	void invalidStatusIsRejectedAndChangesNothing() throws Exception {
 		HttpResponse<String> response = post("/discovery", "{\"status\":\"SLEEPY\"}");
 		assertThat(response.statusCode()).isEqualTo(400);
@@ -199,8 +250,10 @@ class DiscoveryEndpointIT {
 		assertThat(client.getKVClient().get(ByteSequence.from(KEY, StandardCharsets.UTF_8)).get().getCount()).isZero();
 		registry.register(registration);
 		await().atMost(Duration.ofSeconds(10)).until(() -> "UP".equals(publishedStatus()));
-		assertThat(context.getBean(InstanceRegistrar.class).getState().phase())
-			.isEqualTo(RegistrationState.Phase.REGISTERED);
+		// The key is in etcd a moment before the registrar hears etcd's answer.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> context.getBean(InstanceRegistrar.class).getState().phase(),
+					(phase) -> phase == RegistrationState.Phase.REGISTERED);
 	}
 
 	@Test
@@ -233,6 +286,15 @@ class DiscoveryEndpointIT {
 			.header("Content-Type", "application/json")
 			.POST(HttpRequest.BodyPublishers.ofString(body))
 			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	// The instance's key as it is in etcd (UP: its instance key).
+	private static KeyValue published() throws Exception {
+		return client.getKVClient().get(ByteSequence.from(KEY.getBytes())).get().getKvs().get(0);
+	}
+
+	private static JsonNode metadata(KeyValue published) {
+		return json.readTree(published.getValue().getBytes()).get("Instance").get("metadata");
 	}
 
 	// The status in the instance's key, wherever the status put it.

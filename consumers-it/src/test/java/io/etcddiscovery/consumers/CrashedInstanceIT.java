@@ -82,9 +82,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A crashed instance, as its callers see it: its key still in etcd, its port refusing
- * connections (or not accepting them in time, or accepting requests and never answering),
- * with the starter's defaults and each load-balanced client a Spring Cloud application
- * has: {@code RestClient}, {@code RestTemplate}, {@code WebClient} and OpenFeign. Real
+ * connections (or not accepting them in time, or accepting requests and never answering,
+ * or dying with a request in flight, or dying half-way through an answer), with the
+ * starter's defaults and each load-balanced client a Spring Cloud application has:
+ * {@code RestClient}, {@code RestTemplate}, {@code WebClient} and OpenFeign. Real
  * sockets, a real etcd, real registrations; nothing timed.
  * <p>
  * Two live instances of {@code stock} run for the whole class and count what they
@@ -127,6 +128,14 @@ class CrashedInstanceIT {
 					"management.endpoints.web.exposure.include=discovery"))
 			.run();
 		awaitChoices((ports) -> ports.size() == 2);
+		// The first request of each client (a LoadBalancer context, a cold
+		// DispatcherServlet) may take longer than the read timeout of 1 s on a busy
+		// machine: not in a test.
+		for (Caller caller : Caller.values()) {
+			for (int i = 0; i < 2; i++) {
+				await().atMost(Apps.TIMEOUT).ignoreExceptions().until(() -> caller.get(consumer) != null);
+			}
+		}
 	}
 
 	@AfterAll
@@ -199,6 +208,96 @@ class CrashedInstanceIT {
 	}
 
 	@ParameterizedTest
+	@EnumSource(Caller.class)
+	void aGetInFlightWhenItsInstanceDiesIsSentToAnotherOne(Caller caller) {
+		AtomicInteger dyingReceived = new AtomicInteger();
+		int port = sockets.dyingPort(dyingReceived);
+		registerFaulty("dying-" + caller, port);
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			answers.add(caller.get(consumer));
+		}
+		// The instance read one GET and died without a byte of answer: that GET, in
+		// flight, was answered by another instance, as was the next one sent to it (its
+		// connection refused).
+		assertThat(dyingReceived).hasValue(1);
+		assertThat(answers).hasSize(6).allMatch(Set.of("s1", "s2")::contains);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Caller.class, names = { "REST_CLIENT", "REST_TEMPLATE" })
+	void aGetInFlightWhoseConnectionIsResetWhenItsInstanceDiesIsSentToAnotherOne(Caller caller) {
+		// Only the JDK HttpClient (under these two) tells a reset before any response
+		// byte from one after a partial response.
+		AtomicInteger dyingReceived = new AtomicInteger();
+		int port = sockets.dyingResettingPort(dyingReceived);
+		registerFaulty("dying-reset-" + caller, port);
+		int liveBefore = gets(s1) + gets(s2);
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			answers.add(caller.get(consumer));
+		}
+		assertThat(dyingReceived).hasValue(1);
+		assertThat(answers).hasSize(6).allMatch(Set.of("s1", "s2")::contains);
+		assertThat(gets(s1) + gets(s2) - liveBefore).isEqualTo(6);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Caller.class)
+	void aPostInFlightWhenItsInstanceDiesIsNeverSentAgain(Caller caller) {
+		AtomicInteger dyingReceived = new AtomicInteger();
+		int port = sockets.dyingPort(dyingReceived);
+		registerFaulty("dying-post-" + caller, port);
+		String prefix = "in-flight-" + caller + "-";
+		List<String> answered = new ArrayList<>();
+		List<Throwable> failures = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			try {
+				caller.post(consumer, prefix + i);
+				answered.add(prefix + i);
+			}
+			catch (RuntimeException ex) {
+				failures.add(ex);
+			}
+		}
+		// The POST in flight failed and was not sent again (nor was one refused later).
+		assertThat(dyingReceived).hasValue(1);
+		assertThat(failures).isNotEmpty()
+			.hasSize(6 - answered.size())
+			.allSatisfy((failure) -> assertThat(ConnectFailures.isUnanswered(failure)).as(failure.toString()).isTrue());
+		List<String> received = new ArrayList<>(orders(s1));
+		received.addAll(orders(s2));
+		assertThat(received.stream().filter((id) -> id.startsWith(prefix)).toList()).doesNotHaveDuplicates()
+			.containsExactlyInAnyOrderElementsOf(answered);
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = Caller.class, names = { "REST_CLIENT", "REST_TEMPLATE", "WEB_CLIENT" })
+	void nothingIsRetriedAfterAPartialResponse(Caller caller) {
+		// (OpenFeign's HttpURLConnection takes a status line cut short as an answer.)
+		AtomicInteger partialReceived = new AtomicInteger();
+		int port = sockets.partiallyAnsweringPort(partialReceived);
+		registerFaulty("partial-" + caller, port);
+		int liveBefore = gets(s1) + gets(s2);
+		long ejections = ejected().getEjections();
+		int failures = 0;
+		for (int i = 0; i < 6; i++) {
+			try {
+				caller.get(consumer);
+			}
+			catch (RuntimeException ex) {
+				assertThat(ConnectFailures.isUnanswered(ex)).as(ex.toString()).isFalse();
+				failures++;
+			}
+		}
+		// Chosen every third request, each time answered in part, never sent again.
+		assertThat(failures).isEqualTo(2);
+		assertThat(partialReceived).hasValue(2);
+		assertThat(gets(s1) + gets(s2) - liveBefore).isEqualTo(4);
+		assertThat(ejected().getEjections()).isEqualTo(ejections);
+	}
+
+	@ParameterizedTest
 	@EnumSource(value = Caller.class, names = { "REST_CLIENT", "WEB_CLIENT", "FEIGN" })
 	void nothingIsRetriedAfterAReadTimeout(Caller caller) {
 		AtomicInteger hungReceived = new AtomicInteger();
@@ -212,7 +311,7 @@ class CrashedInstanceIT {
 				caller.get(consumer);
 			}
 			catch (RuntimeException ex) {
-				assertThat(ConnectFailures.isConnectFailure(ex)).as(ex.toString()).isFalse();
+				assertThat(ConnectFailures.isUnanswered(ex)).as(ex.toString()).isFalse();
 				failures++;
 			}
 		}

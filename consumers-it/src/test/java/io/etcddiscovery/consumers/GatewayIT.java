@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.etcddiscovery.cloud.EjectedInstances;
@@ -101,7 +102,8 @@ class GatewayIT {
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=1",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.series=",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException,"
+							+ "io.etcddiscovery.cloud.UnansweredRequestException",
 					"management.endpoints.web.exposure.include=health,serviceregistry",
 					"management.endpoint.health.show-details=always"))
 			.run();
@@ -233,6 +235,29 @@ class GatewayIT {
 				assertThat(response.body()).isEqualTo("o1");
 			});
 			assertThat(ejected.isEjected("orders", "127.0.0.1", second)).isTrue();
+		}
+	}
+
+	@Test
+	@Order(3)
+	void aGetInFlightWhenItsInstanceDiesIsSentToAnotherOneWithTheRetryFilter() throws Exception {
+		start("orders", "o1");
+		try (FaultySockets sockets = new FaultySockets()) {
+			AtomicInteger dyingReceived = new AtomicInteger();
+			int port = sockets.dyingPort(dyingReceived);
+			this.services.add(Apps.registration(etcd, "orders", "dying-1", port));
+			awaitGatewayChoices(2);
+			List<HttpResponse<String>> responses = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				responses.add(Apps.get(base + "/api/orders/"));
+			}
+			// It read one GET and died without a byte of answer: that GET was answered by
+			// the other instance, as was the next one sent to it (refused).
+			assertThat(dyingReceived).hasValue(1);
+			assertThat(responses).allSatisfy((response) -> {
+				assertThat(response.statusCode()).isEqualTo(200);
+				assertThat(response.body()).isEqualTo("o1");
+			});
 		}
 	}
 

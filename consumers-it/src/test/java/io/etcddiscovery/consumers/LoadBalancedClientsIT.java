@@ -15,6 +15,7 @@
  */
 package io.etcddiscovery.consumers;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +42,8 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.cloud.openfeign.EnableFeignClients;
 import org.springframework.cloud.openfeign.FeignClient;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -174,6 +177,44 @@ class LoadBalancedClientsIT {
 		assertThat(discovery.getInstances("dual").get(0).getPort()).isEqualTo(Apps.port(d1));
 	}
 
+	@Test
+	void anInstanceDrainedAtRuntimeGetsNoNewRequestAndItsNewMetadataIsSeen() {
+		ConfigurableApplicationContext i1 = start("inventory", "i1",
+				"management.endpoints.web.exposure.include=discovery");
+		ConfigurableApplicationContext i2 = start("inventory", "i2");
+		InventoryClient feign = consumer.getBean(InventoryClient.class);
+		WebClient webClient = consumer.getBean(WebClient.Builder.class).build();
+		await().atMost(Apps.TIMEOUT)
+			.until(() -> choices("inventory"), (ports) -> ports.size() == 2 && ports.contains(Apps.port(i1)));
+		HttpResponse<String> drained = Apps.postJson("http://127.0.0.1:" + Apps.port(i1) + "/actuator/discovery",
+				"{\"weight\":0,\"metadata\":\"{\\\"team\\\":\\\"blue\\\"}\"}");
+		assertThat(drained.statusCode()).isEqualTo(200);
+		await().atMost(Apps.TIMEOUT).until(() -> choices("inventory"), (ports) -> ports.equals(List.of(Apps.port(i2))));
+		// Still discovered, with its new metadata.
+		ServiceInstance seen = consumer.getBean(DiscoveryClient.class)
+			.getInstances("inventory")
+			.stream()
+			.filter((instance) -> "i1".equals(instance.getInstanceId()))
+			.findFirst()
+			.orElseThrow();
+		assertThat(seen.getMetadata()).containsEntry("weight", "0").containsEntry("team", "blue");
+		List<String> answers = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			answers.add(feign.whoAmI());
+			answers.add(webClient.get().uri("http://inventory/").retrieve().bodyToMono(String.class).block());
+		}
+		assertThat(answers).hasSize(20).containsOnly("i2");
+	}
+
+	// The instances the consumer's load balancer chooses from, by port.
+	private static List<Integer> choices(String service) {
+		List<ServiceInstance> instances = consumer.getBean(LoadBalancerClientFactory.class)
+			.getInstance(service, ServiceInstanceListSupplier.class)
+			.get()
+			.blockFirst(Apps.TIMEOUT);
+		return (instances != null) ? instances.stream().map(ServiceInstance::getPort).toList() : List.of();
+	}
+
 	private static String call(InventoryClient feign) {
 		try {
 			return feign.whoAmI();
@@ -183,8 +224,8 @@ class LoadBalancedClientsIT {
 		}
 	}
 
-	private ConfigurableApplicationContext start(String service, String instanceId) {
-		ConfigurableApplicationContext context = Apps.service(etcd, service, instanceId);
+	private ConfigurableApplicationContext start(String service, String instanceId, String... properties) {
+		ConfigurableApplicationContext context = Apps.service(etcd, service, instanceId, properties);
 		this.services.add(context);
 		return context;
 	}

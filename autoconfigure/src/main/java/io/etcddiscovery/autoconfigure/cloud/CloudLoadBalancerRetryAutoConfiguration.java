@@ -20,6 +20,7 @@ import io.etcd.jetcd.Client;
 import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryClientEnabled;
 import io.etcddiscovery.cloud.ConnectFailureReactiveRetryPolicy;
 import io.etcddiscovery.cloud.ConnectFailureRetryFactory;
+import io.etcddiscovery.cloud.UnansweredRequestGatewayFilter;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -83,6 +84,18 @@ public final class CloudLoadBalancerRetryAutoConfiguration {
 		ConnectFailureReactiveRetryPolicy.Factory etcdConnectFailureReactiveRetryPolicyFactory(
 				LoadBalancerClientFactory loadBalancerClientFactory) {
 			return new ConnectFailureReactiveRetryPolicy.Factory(loadBalancerClientFactory);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.cloud.gateway.filter.GlobalFilter")
+	static class GatewayRetryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		UnansweredRequestGatewayFilter etcdUnansweredRequestGatewayFilter() {
+			return new UnansweredRequestGatewayFilter();
 		}
 
 	}

@@ -16,6 +16,7 @@
 
 package io.etcddiscovery.autoconfigure.cloud;
 
+import io.etcddiscovery.cloud.DrainAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.cloud.EjectionAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EtcdServiceInstanceListSupplier;
@@ -59,9 +60,10 @@ import org.springframework.util.ClassUtils;
  * metadata). Other configurations are left to Spring Cloud, reading the etcd-backed
  * {@code DiscoveryClient}.
  * <p>
- * Instances that {@link EjectedInstances} holds (they refused a connection) are left out
- * until they accept connections again or etcd removes them, before zone preference or
- * weights apply.
+ * Drained instances (their {@code weight} metadata set to 0 at runtime) are left out, and
+ * so are instances that {@link EjectedInstances} holds (they refused a connection) until
+ * they accept connections again or etcd removes them, before zone preference or weights
+ * apply.
  *
  * @author etcd-discovery authors
  */
@@ -98,7 +100,8 @@ public class EtcdLoadBalancerClientConfiguration {
 	private static ServiceInstanceListSupplierBuilder builder(EtcdDiscoveryClient discovery, Environment environment,
 			ConfigurableApplicationContext context) {
 		ServiceInstanceListSupplierBuilder builder = ServiceInstanceListSupplier.builder()
-			.withBase(base(discovery, environment, context));
+			.withBase(base(discovery, environment, context))
+			.with((ignored, delegate) -> new DrainAwareServiceInstanceListSupplier(delegate));
 		EjectedInstances ejectedInstances = context.getBeanProvider(EjectedInstances.class).getIfAvailable();
 		return (ejectedInstances != null)
 				? builder.with(

@@ -18,6 +18,7 @@ package io.etcddiscovery.autoconfigure.cloud;
 import io.etcddiscovery.cloud.ConnectFailureReactiveRetryPolicy;
 import io.etcddiscovery.cloud.ConnectFailureRetryFactory;
 import io.etcddiscovery.cloud.ConnectFailureRetryPolicy;
+import io.etcddiscovery.cloud.UnansweredRequestGatewayFilter;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -119,6 +120,14 @@ class CloudLoadBalancerRetryAutoConfigurationTests {
 	void reactiveRetryNeedsWebClient() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.web.reactive"))
 			.run((context) -> assertThat(context).doesNotHaveBean(ConnectFailureReactiveRetryPolicy.Factory.class)
+				.hasSingleBean(ConnectFailureRetryFactory.class));
+	}
+
+	@Test
+	void gatewayGetsTheFilterThatTellsUnansweredRequests() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(UnansweredRequestGatewayFilter.class));
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.cloud.gateway"))
+			.run((context) -> assertThat(context).doesNotHaveBean(UnansweredRequestGatewayFilter.class)
 				.hasSingleBean(ConnectFailureRetryFactory.class));
 	}
 

@@ -1,0 +1,56 @@
+/*
+ * Copyright 2026 the etcd-discovery authors.
+ *
+ * Licensed under the Apache License, Version 2.0 (the "License");
+ * you may not use this file except in compliance with the License.
+ * You may obtain a copy of the License at
+ *
+ *      https://www.apache.org/licenses/LICENSE-2.0
+ *
+ * Unless required by applicable law or agreed to in writing, software
+ * distributed under the License is distributed on an "AS IS" BASIS,
+ * WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+ * See the License for the specific language governing permissions and
+ * limitations under the License.
+ */
+package io.etcddiscovery.cloud;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.core.Ordered;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * A Spring Cloud Gateway {@link GlobalFilter}, right before the one that sends a request
+ * to its instance, that reports a connection closed or reset before any byte of the
+ * answer ({@link ConnectFailures#isClosedBeforeResponse}, the fate of a request in flight
+ * when its instance is killed) as an {@link UnansweredRequestException}, its cause the
+ * client's own exception. Reactor Netty reports such a connection with the same type as
+ * one closed half-way through the answer, and Gateway's {@code Retry} filter tells
+ * failures apart by type only: with this type in its {@code exceptions} it retries the
+ * first and never the second. Every other failure passes unchanged.
+ *
+ * @author etcd-discovery authors
+ */
+public class UnansweredRequestGatewayFilter implements GlobalFilter, Ordered {
+
+	/**
+	 * The order of this filter: right before Gateway's {@link NettyRoutingFilter}.
+	 */
+	public static final int ORDER = NettyRoutingFilter.ORDER - 1;
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		return chain.filter(exchange)
+			.onErrorMap(ConnectFailures::isClosedBeforeResponse, UnansweredRequestException::new);
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}
