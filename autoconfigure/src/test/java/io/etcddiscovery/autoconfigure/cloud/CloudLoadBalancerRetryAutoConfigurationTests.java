@@ -18,7 +18,6 @@ package io.etcddiscovery.autoconfigure.cloud;
 import io.etcddiscovery.cloud.ConnectFailureReactiveRetryPolicy;
 import io.etcddiscovery.cloud.ConnectFailureRetryFactory;
 import io.etcddiscovery.cloud.ConnectFailureRetryPolicy;
-import io.etcddiscovery.cloud.UnansweredRequestGatewayFilter;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -124,11 +123,11 @@ class CloudLoadBalancerRetryAutoConfigurationTests {
 	}
 
 	@Test
-	void gatewayGetsTheFilterThatTellsUnansweredRequests() {
-		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(UnansweredRequestGatewayFilter.class));
-		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.cloud.gateway"))
-			.run((context) -> assertThat(context).doesNotHaveBean(UnansweredRequestGatewayFilter.class)
-				.hasSingleBean(ConnectFailureRetryFactory.class));
+	void theGatewayFilterNeedsGateway() {
+		// Gateway is off this module's test class path (see its pom); consumers-it's
+		// GatewayIT shows the filter at work in a real Gateway.
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean("etcdUnansweredRequestGatewayFilter")
+			.hasSingleBean(ConnectFailureRetryFactory.class));
 	}
 
 	@Test
