@@ -25,8 +25,6 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.util.Assert;
-
 /**
  * The layout of go-micro's etcd registry (read from {@code registry/etcd/etcd.go} of
  * go-micro v2 and of go-micro/plugins v4/v5, and from go-micro v5.30.0's core
@@ -42,32 +40,19 @@ import org.springframework.util.Assert;
  *
  * @author etcd-discovery authors
  */
-public final class GoMicroCodec implements LayoutCodec {
-
-	private final String prefix;
+public final class GoMicroCodec extends SinglePrefixCodec {
 
 	/**
 	 * Create a codec.
 	 * @param prefix the prefix, such as {@code /micro/registry/}
 	 */
 	public GoMicroCodec(String prefix) {
-		Assert.hasText(prefix, "'prefix' must not be empty");
-		this.prefix = Keys.directory(prefix);
-	}
-
-	@Override
-	public Layout layout() {
-		return Layout.GO_MICRO;
-	}
-
-	@Override
-	public List<String> prefixes() {
-		return List.of(this.prefix);
+		super(Layout.GO_MICRO, prefix);
 	}
 
 	@Override
 	public @Nullable ForeignInstance decode(String key, byte[] value) {
-		String[] segments = Keys.segments(this.prefix, key, 2);
+		String[] segments = Keys.segments(prefix(), key, 2);
 		if (segments == null) {
 			return null;
 		}
@@ -112,9 +97,8 @@ public final class GoMicroCodec implements LayoutCodec {
 		node.put("address", instance.address());
 		ObjectNode metadata = node.putObject("metadata");
 		instance.metadata().forEach(metadata::put);
-		return List
-			.of(new PublishedKey(this.prefix + segment(instance.service()) + "/" + segment(instance.instanceId()),
-					GoJson.write(service)));
+		return List.of(new PublishedKey(prefix() + segment(instance.service()) + "/" + segment(instance.instanceId()),
+				GoJson.write(service)));
 	}
 
 	private static String segment(String name) {

@@ -40,7 +40,7 @@ import org.springframework.util.Assert;
  *
  * @author etcd-discovery authors
  */
-public final class KitexCodec implements LayoutCodec {
+public final class KitexCodec extends SinglePrefixCodec {
 
 	/**
 	 * The weight Kitex gives an instance that registers none
@@ -50,35 +50,23 @@ public final class KitexCodec implements LayoutCodec {
 
 	static final String WEIGHT = "weight";
 
-	private final Layout layout;
-
-	private final String prefix;
-
 	/**
 	 * Create a codec.
 	 * @param layout {@link Layout#KITEX} or {@link Layout#HERTZ}
 	 * @param prefix the prefix, such as {@code kitex/registry-etcd/}
 	 */
 	public KitexCodec(Layout layout, String prefix) {
+		super(kitexOrHertz(layout), prefix);
+	}
+
+	private static Layout kitexOrHertz(Layout layout) {
 		Assert.isTrue(layout == Layout.KITEX || layout == Layout.HERTZ, "'layout' must be kitex or hertz");
-		Assert.hasText(prefix, "'prefix' must not be empty");
-		this.layout = layout;
-		this.prefix = Keys.directory(prefix);
-	}
-
-	@Override
-	public Layout layout() {
-		return this.layout;
-	}
-
-	@Override
-	public List<String> prefixes() {
-		return List.of(this.prefix);
+		return layout;
 	}
 
 	@Override
 	public @Nullable ForeignInstance decode(String key, byte[] value) {
-		String[] segments = Keys.segments(this.prefix, key, 2);
+		String[] segments = Keys.segments(prefix(), key, 2);
 		if (segments == null) {
 			return null;
 		}
@@ -110,8 +98,7 @@ public final class KitexCodec implements LayoutCodec {
 				tags.put(name, value);
 			}
 		});
-		return List
-			.of(new PublishedKey(this.prefix + instance.service() + "/" + instance.address(), GoJson.write(info)));
+		return List.of(new PublishedKey(prefix() + instance.service() + "/" + instance.address(), GoJson.write(info)));
 	}
 
 	private static int weight(@Nullable String weight) {

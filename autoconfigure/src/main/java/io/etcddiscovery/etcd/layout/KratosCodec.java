@@ -29,8 +29,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-import org.springframework.util.Assert;
-
 /**
  * The layout of Kratos' etcd registry (read from
  * {@code contrib/registry/etcd/registry.go} and {@code service.go}, and
@@ -46,32 +44,19 @@ import org.springframework.util.Assert;
  *
  * @author etcd-discovery authors
  */
-public final class KratosCodec implements LayoutCodec {
-
-	private final String prefix;
+public final class KratosCodec extends SinglePrefixCodec {
 
 	/**
 	 * Create a codec.
 	 * @param prefix the prefix, such as {@code /microservices/}
 	 */
 	public KratosCodec(String prefix) {
-		Assert.hasText(prefix, "'prefix' must not be empty");
-		this.prefix = Keys.directory(prefix);
-	}
-
-	@Override
-	public Layout layout() {
-		return Layout.KRATOS;
-	}
-
-	@Override
-	public List<String> prefixes() {
-		return List.of(this.prefix);
+		super(Layout.KRATOS, prefix);
 	}
 
 	@Override
 	public @Nullable ForeignInstance decode(String key, byte[] value) {
-		String[] segments = Keys.segments(this.prefix, key, 2);
+		String[] segments = Keys.segments(prefix(), key, 2);
 		if (segments == null) {
 			return null;
 		}
@@ -152,7 +137,7 @@ public final class KratosCodec implements LayoutCodec {
 		ArrayNode endpoints = value.putArray("endpoints");
 		endpoints.add((instance.secure() ? "https://" : "http://") + instance.address());
 		return List
-			.of(new PublishedKey(this.prefix + instance.service() + "/" + instance.instanceId(), GoJson.write(value)));
+			.of(new PublishedKey(prefix() + instance.service() + "/" + instance.instanceId(), GoJson.write(value)));
 	}
 
 }

@@ -21,8 +21,6 @@ import java.util.Map;
 import io.etcddiscovery.etcd.DecodedInstance;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.util.Assert;
-
 /**
  * The layout of hand-written clientv3 code, as the examples of Go service discovery on
  * etcd write it: {@code cli.Put(ctx, "/services/<svc>/<id>", "host:port",
@@ -36,32 +34,19 @@ import org.springframework.util.Assert;
  *
  * @author etcd-discovery authors
  */
-public final class PlainCodec implements LayoutCodec {
-
-	private final String prefix;
+public final class PlainCodec extends SinglePrefixCodec {
 
 	/**
 	 * Create a codec.
 	 * @param prefix the prefix, such as {@code /services/}
 	 */
 	public PlainCodec(String prefix) {
-		Assert.hasText(prefix, "'prefix' must not be empty");
-		this.prefix = Keys.directory(prefix);
-	}
-
-	@Override
-	public Layout layout() {
-		return Layout.PLAIN;
-	}
-
-	@Override
-	public List<String> prefixes() {
-		return List.of(this.prefix);
+		super(Layout.PLAIN, prefix);
 	}
 
 	@Override
 	public @Nullable ForeignInstance decode(String key, byte[] value) {
-		String[] segments = Keys.segments(this.prefix, key, 2);
+		String[] segments = Keys.segments(prefix(), key, 2);
 		if (segments == null || AddressValues.isJson(value)) {
 			return null;
 		}
@@ -73,7 +58,7 @@ public final class PlainCodec implements LayoutCodec {
 	@Override
 	public List<PublishedKey> encode(PublishedInstance instance, long leaseId) {
 		return List
-			.of(new PublishedKey(this.prefix + instance.service() + "/" + instance.instanceId(), instance.address()));
+			.of(new PublishedKey(prefix() + instance.service() + "/" + instance.instanceId(), instance.address()));
 	}
 
 }
