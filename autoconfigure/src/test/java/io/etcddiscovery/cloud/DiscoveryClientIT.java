@@ -115,11 +115,12 @@ class DiscoveryClientIT {
 		}
 		assertThat(warmUp).contains("b1", "b2");
 		// Spring Cloud's retry awareness (Spring Retry is on this classpath) over the
-		// ejection filter over the cache's supplier.
+		// ejection filter over the drain filter over the cache's supplier.
 		assertThat(chain(
 				a.getBean(LoadBalancerClientFactory.class).getInstance("callee", ServiceInstanceListSupplier.class)))
 			.containsExactly(RetryAwareServiceInstanceListSupplier.class,
-					EjectionAwareServiceInstanceListSupplier.class, EtcdServiceInstanceListSupplier.class);
+					EjectionAwareServiceInstanceListSupplier.class, DrainAwareServiceInstanceListSupplier.class,
+					EtcdServiceInstanceListSupplier.class);
 		AtomicLong withdrawnAt = new AtomicLong();
 		discovery.subscribe("callee", (instances) -> {
 			if (ids(instances).equals(List.of("b2"))) {
@@ -162,7 +163,7 @@ class DiscoveryClientIT {
 			.getInstance("callee", ServiceInstanceListSupplier.class);
 		assertThat(chain(supplier)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
 				ZonePreferenceServiceInstanceListSupplier.class, EjectionAwareServiceInstanceListSupplier.class,
-				EtcdServiceInstanceListSupplier.class);
+				DrainAwareServiceInstanceListSupplier.class, EtcdServiceInstanceListSupplier.class);
 		assertThat(supplier.get().blockFirst(TIMEOUT))
 			.extracting(org.springframework.cloud.client.ServiceInstance::getInstanceId)
 			.containsExactly("z2");
@@ -177,7 +178,7 @@ class DiscoveryClientIT {
 			.getInstance("callee", ServiceInstanceListSupplier.class);
 		assertThat(chain(supplier)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
 				WeightedServiceInstanceListSupplier.class, EjectionAwareServiceInstanceListSupplier.class,
-				EtcdServiceInstanceListSupplier.class);
+				DrainAwareServiceInstanceListSupplier.class, EtcdServiceInstanceListSupplier.class);
 		assertThat(supplier.get().blockFirst(TIMEOUT))
 			.extracting(org.springframework.cloud.client.ServiceInstance::getInstanceId)
 			.containsExactlyInAnyOrder("w1", "w2", "w2", "w2");
