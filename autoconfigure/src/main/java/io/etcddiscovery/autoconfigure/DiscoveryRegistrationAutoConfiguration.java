@@ -44,7 +44,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
-import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
@@ -111,17 +110,9 @@ public final class DiscoveryRegistrationAutoConfiguration {
 	ThreadPoolTaskExecutor etcdDiscoveryHealthExecutor(Environment environment) {
 		// One thread, started with the first check: a check that hangs holds only it, and
 		// the loop never queues a second check behind it. Interrupted when the context
-		// closes, after the loop.
-		ThreadPoolTaskExecutor executor = new ThreadPoolTaskExecutor();
-		executor.setThreadNamePrefix(HealthCheckLoop.HEALTH_THREAD_NAME_PREFIX);
-		executor.setDaemon(true);
-		executor.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
-		executor.setCorePoolSize(1);
-		executor.setMaxPoolSize(1);
-		// Like the shared pools: beats go on until the loop stops, after
-		// ContextClosedEvent.
-		executor.setAcceptTasksAfterContextClose(true);
-		return executor;
+		// closes, after the loop; like the shared pools, it accepts beats until the loop
+		// stops, after ContextClosedEvent.
+		return DiscoveryThreads.singleThread(HealthCheckLoop.HEALTH_THREAD_NAME_PREFIX, environment);
 	}
 
 	@Bean

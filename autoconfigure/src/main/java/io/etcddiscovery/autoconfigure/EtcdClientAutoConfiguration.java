@@ -53,7 +53,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
-import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.TaskScheduler;
@@ -72,15 +71,15 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * The threads are Spring's executors, beans of the context: named, shut down when it
  * closes (after the beans that use them), each replaced by a bean of the same name. With
  * {@code spring.threads.virtual.enabled} on Java 21 or later (Boot's
- * {@link Threading#VIRTUAL}) they are virtual threads, in pools of the same bounds. They
- * are not default candidates, so that nothing else picks them up by type: Boot still
- * creates its {@code taskScheduler} and {@code applicationTaskExecutor} for
- * {@code @Scheduled} and {@code @Async}. They keep taking tasks after the context starts
- * closing ({@code acceptTasksAfterContextClose}): deregistration runs in a lifecycle's
- * stop, after {@code ContextClosedEvent}, and waits its drain delay on the timer. Not
- * Boot's builders, whose {@code spring.task.*} settings and customizers are the
- * application's, and not {@link SimpleAsyncTaskScheduler}, which refuses new delays from
- * {@code ContextClosedEvent} on.
+ * {@link org.springframework.boot.thread.Threading#VIRTUAL}) they are virtual threads, in
+ * pools of the same bounds. They are not default candidates, so that nothing else picks
+ * them up by type: Boot still creates its {@code taskScheduler} and
+ * {@code applicationTaskExecutor} for {@code @Scheduled} and {@code @Async}. They keep
+ * taking tasks after the context starts closing ({@code acceptTasksAfterContextClose}):
+ * deregistration runs in a lifecycle's stop, after {@code ContextClosedEvent}, and waits
+ * its drain delay on the timer. Not Boot's builders, whose {@code spring.task.*} settings
+ * and customizers are the application's, and not {@link SimpleAsyncTaskScheduler}, which
+ * refuses new delays from {@code ContextClosedEvent} on.
  *
  * @author etcd-discovery authors
  */
@@ -144,7 +143,7 @@ public final class EtcdClientAutoConfiguration {
 	@Bean(name = TASK_EXECUTOR_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(name = TASK_EXECUTOR_BEAN_NAME)
 	ThreadPoolTaskExecutor etcdDiscoveryTaskExecutor(Environment environment) {
-		return pool(WORKER_THREAD_NAME_PREFIX, MAX_WORKERS, WORKER_KEEP_ALIVE, environment);
+		return DiscoveryThreads.pool(WORKER_THREAD_NAME_PREFIX, MAX_WORKERS, WORKER_KEEP_ALIVE, environment);
 	}
 
 	@Bean(name = TIMER_BEAN_NAME, defaultCandidate = false)
@@ -152,7 +151,7 @@ public final class EtcdClientAutoConfiguration {
 	ThreadPoolTaskScheduler etcdDiscoveryTimer(Environment environment) {
 		// One thread: it only hands due tasks to the workers and never runs them, so it
 		// never waits for etcd.
-		return timer(TIMER_THREAD_NAME_PREFIX, environment);
+		return DiscoveryThreads.timer(TIMER_THREAD_NAME_PREFIX, environment);
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME, defaultCandidate = false)
@@ -186,7 +185,8 @@ public final class EtcdClientAutoConfiguration {
 	@Bean(name = CLIENT_EXECUTOR_BEAN_NAME, defaultCandidate = false)
 	@ConditionalOnMissingBean(value = Client.class, name = CLIENT_EXECUTOR_BEAN_NAME)
 	ThreadPoolTaskExecutor etcdClientExecutor(Environment environment) {
-		ScalingTaskExecutor pool = pool(CLIENT_THREAD_NAME_PREFIX, MAX_CLIENT_THREADS, CLIENT_KEEP_ALIVE, environment);
+		ScalingTaskExecutor pool = DiscoveryThreads.pool(CLIENT_THREAD_NAME_PREFIX, MAX_CLIENT_THREADS,
+				CLIENT_KEEP_ALIVE, environment);
 		pool.setRunOnCallerAfterShutdown(true);
 		return pool;
 	}
@@ -196,7 +196,7 @@ public final class EtcdClientAutoConfiguration {
 	ThreadPoolTaskScheduler etcdMemberWatchdog(Environment environment) {
 		// One thread of its own, so that it runs while every other thread waits for a
 		// hung member.
-		return timer(WATCHDOG_THREAD_NAME_PREFIX, environment);
+		return DiscoveryThreads.timer(WATCHDOG_THREAD_NAME_PREFIX, environment);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -244,30 +244,6 @@ public final class EtcdClientAutoConfiguration {
 		// Built, and connected, beside the rest of the start-up.
 		return new DeferredEtcdClient(builder,
 				(client) -> EtcdConnectionWarmUp.connect(client, warmUpKey, warmUpTimeout), clientExecutor);
-	}
-
-	private static ScalingTaskExecutor pool(String threadNamePrefix, int maxThreads, Duration keepAlive,
-			Environment environment) {
-		ScalingTaskExecutor pool = new ScalingTaskExecutor(maxThreads);
-		pool.setThreadNamePrefix(threadNamePrefix);
-		pool.setDaemon(true);
-		pool.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
-		pool.setKeepAliveSeconds((int) keepAlive.toSeconds());
-		pool.setAcceptTasksAfterContextClose(true);
-		return pool;
-	}
-
-	private static ThreadPoolTaskScheduler timer(String threadNamePrefix, Environment environment) {
-		ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
-		timer.setThreadNamePrefix(threadNamePrefix);
-		timer.setDaemon(true);
-		timer.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
-		timer.setPoolSize(1);
-		// Cancelled retries and beats leave the queue at once, not when they would have
-		// been due.
-		timer.setRemoveOnCancelPolicy(true);
-		timer.setAcceptTasksAfterContextClose(true);
-		return timer;
 	}
 
 	// jetcd gives its executor to its own futures but not to its gRPC channel, whose

@@ -20,6 +20,7 @@ import java.time.Clock;
 
 import io.etcddiscovery.autoconfigure.ConditionalOnEtcdDiscoveryClientEnabled;
 import io.etcddiscovery.autoconfigure.DiscoveryClientProperties;
+import io.etcddiscovery.autoconfigure.DiscoveryThreads;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.cloud.EjectedInstancesRuntimeHints;
 import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;
@@ -33,7 +34,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.thread.Threading;
 import org.springframework.cloud.client.ConditionalOnDiscoveryEnabled;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
@@ -79,17 +79,9 @@ public final class CloudLoadBalancerAutoConfiguration {
 		ThreadPoolTaskScheduler etcdEjectionProber(Environment environment) {
 			// One thread of its own, started with the first ejection: the probes are
 			// blocking connects, kept off the shared workers.
-			ThreadPoolTaskScheduler prober = new ThreadPoolTaskScheduler();
-			prober.setThreadNamePrefix(EjectedInstances.THREAD_NAME_PREFIX);
-			prober.setDaemon(true);
-			prober.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
-			prober.setPoolSize(1);
-			// An ended ejection's probe leaves the queue at once.
-			prober.setRemoveOnCancelPolicy(true);
-			// Requests are still load-balanced, and their instances ejected, while the
-			// context closes.
-			prober.setAcceptTasksAfterContextClose(true);
-			return prober;
+			// An ended ejection's probe leaves the queue at once; requests are still
+			// load-balanced, and their instances ejected, while the context closes.
+			return DiscoveryThreads.timer(EjectedInstances.THREAD_NAME_PREFIX, environment);
 		}
 
 		@Bean(destroyMethod = "close")
