@@ -16,12 +16,10 @@
 package io.etcddiscovery.etcd.layout;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 
 import io.etcddiscovery.etcd.DecodedInstance;
 import io.etcddiscovery.etcd.InvalidInstanceValueException;
 import io.etcddiscovery.etcd.NamingFormat;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Values that are an address only, as go-zero, go-kit and hand-written clientv3 code
@@ -68,21 +66,6 @@ final class AddressValues {
 		catch (InvalidInstanceValueException ex) {
 			throw new InvalidInstanceValueException(urls ? "not host:port nor http(s)://host:port" : "not host:port");
 		}
-	}
-
-	/**
-	 * Return the service whose prefix a key is under, with that prefix.
-	 * @param prefixes the prefix of each service
-	 * @param key the key
-	 * @return the service and its prefix, or {@code null}
-	 */
-	static Map.@Nullable Entry<String, String> serviceOf(Map<String, String> prefixes, String key) {
-		for (Map.Entry<String, String> entry : prefixes.entrySet()) {
-			if (key.startsWith(entry.getValue())) {
-				return entry;
-			}
-		}
-		return null;
 	}
 
 }

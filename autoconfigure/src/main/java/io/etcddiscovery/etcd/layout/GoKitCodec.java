@@ -15,14 +15,10 @@
  */
 package io.etcddiscovery.etcd.layout;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.etcddiscovery.etcd.DecodedInstance;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.util.Assert;
 
 /**
  * The layout of go-kit's {@code sd/etcdv3} (read from {@code registrar.go},
@@ -37,52 +33,29 @@ import org.springframework.util.Assert;
  *
  * @author etcd-discovery authors
  */
-public final class GoKitCodec implements LayoutCodec {
-
-	// Service -> its prefix.
-	private final Map<String, String> prefixes = new LinkedHashMap<>();
+public final class GoKitCodec extends PerServicePrefixCodec {
 
 	/**
 	 * Create a codec.
 	 * @param prefixes the key prefix of each service, such as {@code /services/orders/}
 	 */
 	public GoKitCodec(Map<String, String> prefixes) {
-		Assert.notNull(prefixes, "'prefixes' must not be null");
-		prefixes.forEach((service, prefix) -> this.prefixes.put(service, Keys.directory(prefix)));
+		super(Layout.GO_KIT, prefixes, Keys::directory);
 	}
 
 	@Override
-	public Layout layout() {
-		return Layout.GO_KIT;
-	}
-
-	@Override
-	public List<String> prefixes() {
-		return List.copyOf(this.prefixes.values());
-	}
-
-	@Override
-	public @Nullable ForeignInstance decode(String key, byte[] value) {
-		Map.Entry<String, String> service = AddressValues.serviceOf(this.prefixes, key);
-		if (service == null) {
-			return null;
-		}
-		String id = key.substring(service.getValue().length());
+	protected @Nullable ForeignInstance decode(String service, String prefix, String key, byte[] value) {
+		String id = key.substring(prefix.length());
 		if (id.isEmpty()) {
 			return null;
 		}
 		DecodedInstance address = AddressValues.read(value, true);
-		return new ForeignInstance(service.getKey(), id, address.host(), address.port(), address.secure(), Map.of(),
-				null);
+		return new ForeignInstance(service, id, address.host(), address.port(), address.secure(), Map.of(), null);
 	}
 
 	@Override
-	public List<PublishedKey> encode(PublishedInstance instance, long leaseId) {
-		String prefix = this.prefixes.get(instance.service());
-		if (prefix == null) {
-			return List.of();
-		}
-		return List.of(new PublishedKey(prefix + instance.instanceId(), instance.address()));
+	protected PublishedKey encode(String prefix, PublishedInstance instance, long leaseId) {
+		return new PublishedKey(prefix + instance.instanceId(), instance.address());
 	}
 
 }

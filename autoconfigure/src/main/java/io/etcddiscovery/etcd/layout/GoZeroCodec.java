@@ -15,14 +15,10 @@
  */
 package io.etcddiscovery.etcd.layout;
 
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.etcddiscovery.etcd.DecodedInstance;
 import org.jspecify.annotations.Nullable;
-
-import org.springframework.util.Assert;
 
 /**
  * The layout of go-zero's {@code core/discov} (read from {@code publisher.go},
@@ -36,52 +32,29 @@ import org.springframework.util.Assert;
  *
  * @author etcd-discovery authors
  */
-public final class GoZeroCodec implements LayoutCodec {
-
-	// Service -> the key's prefix, '<key>/'.
-	private final Map<String, String> prefixes = new LinkedHashMap<>();
+public final class GoZeroCodec extends PerServicePrefixCodec {
 
 	/**
 	 * Create a codec.
 	 * @param keys the go-zero key of each service, such as {@code orders.rpc}
 	 */
 	public GoZeroCodec(Map<String, String> keys) {
-		Assert.notNull(keys, "'keys' must not be null");
-		keys.forEach((service, key) -> this.prefixes.put(service, key + "/"));
+		super(Layout.GO_ZERO, keys, (key) -> key + "/");
 	}
 
 	@Override
-	public Layout layout() {
-		return Layout.GO_ZERO;
-	}
-
-	@Override
-	public List<String> prefixes() {
-		return List.copyOf(this.prefixes.values());
-	}
-
-	@Override
-	public @Nullable ForeignInstance decode(String key, byte[] value) {
-		Map.Entry<String, String> service = AddressValues.serviceOf(this.prefixes, key);
-		if (service == null) {
-			return null;
-		}
-		String[] segments = Keys.segments(service.getValue(), key, 1);
+	protected @Nullable ForeignInstance decode(String service, String prefix, String key, byte[] value) {
+		String[] segments = Keys.segments(prefix, key, 1);
 		if (segments == null) {
 			return null;
 		}
 		DecodedInstance address = AddressValues.read(value, false);
-		return new ForeignInstance(service.getKey(), segments[0], address.host(), address.port(), false, Map.of(),
-				null);
+		return new ForeignInstance(service, segments[0], address.host(), address.port(), false, Map.of(), null);
 	}
 
 	@Override
-	public List<PublishedKey> encode(PublishedInstance instance, long leaseId) {
-		String prefix = this.prefixes.get(instance.service());
-		if (prefix == null) {
-			return List.of();
-		}
-		return List.of(new PublishedKey(prefix + leaseId, instance.address()));
+	protected PublishedKey encode(String prefix, PublishedInstance instance, long leaseId) {
+		return new PublishedKey(prefix + leaseId, instance.address());
 	}
 
 }
