@@ -15,6 +15,7 @@
  */
 package io.etcddiscovery.consumers;
 
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,7 +91,8 @@ class AdminIT {
 				.until(() -> instances().containsKey("billing"));
 			Apps.measured("Spring Boot Admin: new service listed after its registration",
 					Duration.between(registered, Instant.now()));
-			shipping = Apps.service(etcd, "shipping", "s1", "management.endpoints.web.base-path=/manage");
+			shipping = Apps.service(etcd, "shipping", "s1", "management.endpoints.web.base-path=/manage",
+					"management.endpoints.web.exposure.include=health,discovery");
 			ConfigurableApplicationContext shippingContext = shipping;
 			await().atMost(Apps.TIMEOUT).until(() -> "UP".equals(status("billing")) && "UP".equals(status("shipping")));
 			int managementPort = billing.getEnvironment().getRequiredProperty("local.management.port", Integer.class);
@@ -99,6 +101,13 @@ class AdminIT {
 				.isEqualTo("http://127.0.0.1:" + managementPort + "/actuator/health");
 			assertThat(instances().get("shipping").at("/registration/healthUrl").asString())
 				.isEqualTo("http://127.0.0.1:" + Apps.port(shippingContext) + "/manage/health");
+			// Metadata changed at runtime reaches Spring Boot Admin's registration.
+			HttpResponse<String> changed = Apps.postJson(
+					"http://127.0.0.1:" + Apps.port(shippingContext) + "/manage/discovery",
+					"{\"metadata\":\"{\\\"team\\\":\\\"blue\\\"}\"}");
+			assertThat(changed.statusCode()).isEqualTo(200);
+			await().atMost(Apps.TIMEOUT)
+				.until(() -> "blue".equals(instances().get("shipping").at("/registration/metadata/team").asString()));
 			AtomicReference<Instant> removed = new AtomicReference<>();
 			Thread watcher = new Thread(() -> {
 				await().atMost(Apps.TIMEOUT)
