@@ -540,6 +540,15 @@ class Bench:
                                if preserving else "the Eureka server's dashboard did not show self-preservation"))
         log(f"[{variant}] crash not seen within the timeout; self-preservation {'on' if preserving else 'off'}")
 
+    def start_companion(self, variant):
+        """One instance of "sample", ready and visible to the observer's load balancer."""
+        port = self.take_port()
+        instance = self.start_app(self.registry.jar, f"{variant}-companion-{port}", port, extra=self.registry.app_args)
+        self.wait_ready(instance)
+        if not self.wait_event(f"{LOOPBACK}:{port}", "up", instance.launched_at, self.settings["visible_timeout"]):
+            log(f"[{variant}] companion {port} never visible")
+        return instance
+
     def start_three(self, variant, scenario):
         """Three instances of "sample", ready and visible to the observer's load balancer."""
         settings = self.settings
@@ -893,12 +902,19 @@ class Bench:
                     instances = self.start_three(variant, "crash-load")
                 if "crash-load" in wanted:
                     self.crash_under_load(variant, instances)
+                if "crashes" in wanted:
+                    # Each crash is of one instance among others, as in a fleet: this starter
+                    # holds the last instance of a service that vanishes without withdrawing
+                    # itself (protection against mass removal, docs/discovery.md), so the
+                    # crash of a service's only instance would measure its max-hold, not how
+                    # fast a crash is seen. The survivors of scenario 9, or one companion.
+                    if not any(instance.poll() is None for instance in instances):
+                        instances.append(self.start_companion(variant))
+                    for index in range(limits["crashes"]):
+                        self.crash(variant, index, limits["crash_timeout"])
             finally:
                 for instance in instances:
                     self.processes.stop(instance)
-            if "crashes" in wanted:
-                for index in range(limits["crashes"]):
-                    self.crash(variant, index, limits["crash_timeout"])
         finally:
             self.processes.stop(observer)
 

@@ -566,7 +566,10 @@ def section(results, chart_rel):
              "was ready). The last column, from the JVM's start (`RuntimeMXBean.getStartTime()`), compares the "
              "whole way from launch to routable;",
              "- graceful shutdown: the harness sending SIGTERM to the instance;",
-             "- crash: the harness sending SIGKILL;",
+             "- crash: the harness sending SIGKILL to one instance of a service that has others (the survivors "
+             "of scenario 9, or a companion): this starter holds a service's last instances when they vanish "
+             "without withdrawing ([protection against mass removal](discovery.md#protection-against-mass-removal)), "
+             "so the crash of an only instance would measure that hold;",
              "- registration and withdrawal through the registry's client: the call, in a *registrar* instance of "
              "the same variant (another JVM than the observer's). Starting a JVM per sample cannot give the 100+ "
              "samples a p99 needs (with Eureka's defaults one takes a minute), so the registrar registers "
