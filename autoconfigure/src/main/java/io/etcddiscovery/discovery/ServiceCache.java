@@ -483,9 +483,10 @@ public class ServiceCache implements AutoCloseable {
 			updates.add(instancesOf(service, previous.get(service)));
 		}
 		CacheSnapshot current = previous.with(updates, complete);
-		this.snapshot = current;
-		// Until every prefix has been listed once, what is UP was there at start.
+		// Until every prefix has been listed once, what is UP was there at start. Before
+		// the snapshot is published: a reader that sees an instance sees its time.
 		this.upTimes.seen(updates, !complete || !wasListed);
+		this.snapshot = current;
 		if (!complete && !this.ready) {
 			this.changedBeforeListed.addAll(changed);
 			return current;
@@ -611,8 +612,8 @@ public class ServiceCache implements AutoCloseable {
 			this.listeners.changed(Set.of(), true);
 			return;
 		}
-		this.snapshot = restored;
 		this.upTimes.seen(restored.services(), true);
+		this.snapshot = restored;
 		int instances = restored.services().stream().mapToInt((service) -> service.all().size()).sum();
 		logger.warn(("%s was not listed within %s: lookups answer from the %d last-known instance%s of %d service%s "
 				+ "written at %s to %s, until etcd answers")
