@@ -603,10 +603,10 @@ public class ServiceCache implements AutoCloseable {
 		if (this.ready || this.stopping) {
 			return;
 		}
-		this.ready = true;
 		// Only while this library's own namespace has not been listed.
 		CacheSnapshot restored = this.unlisted.contains(this.sync) ? lastKnown() : null;
 		if (restored == null) {
+			this.ready = true;
 			logger.warn("%s was not listed within %s: lookups answer from the cache, empty until etcd answers"
 				.formatted(this.prefix, Durations.format(this.initialLookupTimeout)));
 			this.listeners.changed(Set.of(), true);
@@ -614,6 +614,9 @@ public class ServiceCache implements AutoCloseable {
 		}
 		this.upTimes.seen(restored.services(), true);
 		this.snapshot = restored;
+		// Ready once the last-known instances are in place: a lookup that finds the
+		// cache ready answers from its snapshot, which must not be the empty one then.
+		this.ready = true;
 		int instances = restored.services().stream().mapToInt((service) -> service.all().size()).sum();
 		logger.warn(("%s was not listed within %s: lookups answer from the %d last-known instance%s of %d service%s "
 				+ "written at %s to %s, until etcd answers")
