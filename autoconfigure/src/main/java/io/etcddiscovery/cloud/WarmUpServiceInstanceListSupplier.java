@@ -37,8 +37,9 @@ import org.springframework.util.Assert;
  * share (reduced by their greatest common divisor), interleaved. Round-robin and random
  * choosers then pick each instance in proportion.
  * <p>
- * The list is computed again for every request, so a share grows between two changes of
- * the instances. While no instance warms up, the delegate's list is passed on as is.
+ * While an instance warms up the list is computed again for every request, so a share
+ * grows between two changes of the instances. A list found warm throughout is passed on
+ * as is, without looking at its instances again until the delegate supplies another.
  * Downstream, weights from {@code weight} metadata multiply with these.
  *
  * @author etcd-discovery authors
@@ -59,6 +60,10 @@ public class WarmUpServiceInstanceListSupplier extends DelegatingServiceInstance
 	// most requests in a row get the same list.
 	private volatile @Nullable Weighted last;
 
+	// The last list found warm throughout. It stays warm: an instance warms up again only
+	// after it left UP, and that change comes as another list.
+	private volatile @Nullable List<ServiceInstance> warm;
+
 	/**
 	 * Create a new supplier.
 	 * @param delegate the supplier of the instances
@@ -77,6 +82,9 @@ public class WarmUpServiceInstanceListSupplier extends DelegatingServiceInstance
 	}
 
 	private List<ServiceInstance> weighted(List<ServiceInstance> instances) {
+		if (instances == this.warm) {
+			return instances;
+		}
 		int[] weights = new int[instances.size()];
 		boolean warming = false;
 		for (int i = 0; i < weights.length; i++) {
@@ -84,6 +92,7 @@ public class WarmUpServiceInstanceListSupplier extends DelegatingServiceInstance
 			warming |= weights[i] < FULL_WEIGHT;
 		}
 		if (!warming) {
+			this.warm = instances;
 			return instances;
 		}
 		Weighted last = this.last;
