@@ -16,6 +16,8 @@
 
 package io.etcddiscovery.actuate;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +30,7 @@ import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheStats;
 import io.etcddiscovery.discovery.ServiceInstances;
 import io.etcddiscovery.discovery.SkippedValue;
+import io.etcddiscovery.discovery.WarmUp;
 import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
 import org.jspecify.annotations.Nullable;
@@ -45,13 +48,30 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 
 	private final ServiceCache cache;
 
+	private final @Nullable WarmUp warmUp;
+
+	private final Clock clock;
+
 	/**
 	 * Create a new view.
 	 * @param cache the cache
 	 */
 	public CachedServices(ServiceCache cache) {
+		this(cache, null, Clock.systemUTC());
+	}
+
+	/**
+	 * Create a new view that also shows until when new instances warm up.
+	 * @param cache the cache
+	 * @param warmUp the warm-up of new instances, or {@code null} for none
+	 * @param clock the clock the end of a warm-up is shown on
+	 */
+	public CachedServices(ServiceCache cache, @Nullable WarmUp warmUp, Clock clock) {
 		Assert.notNull(cache, "'cache' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
 		this.cache = cache;
+		this.warmUp = (warmUp != null && warmUp.isEnabled()) ? warmUp : null;
+		this.clock = clock;
 	}
 
 	@Override
@@ -96,8 +116,17 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 		ServiceInstances instances = this.cache.get(service);
 		return instances.all()
 			.stream()
-			.map((instance) -> new InstanceDescriptor(instance, fromSnapshot, instances.isHeld(instance)))
+			.map((instance) -> new InstanceDescriptor(instance, fromSnapshot, instances.isHeld(instance),
+					warmingUpUntil(instance)))
 			.toList();
+	}
+
+	private @Nullable Instant warmingUpUntil(DiscoveredInstance instance) {
+		if (this.warmUp == null) {
+			return null;
+		}
+		Duration remaining = this.warmUp.remaining(instance.key());
+		return (remaining != null) ? this.clock.instant().plus(remaining) : null;
 	}
 
 	/**
@@ -236,15 +265,19 @@ public class CachedServices implements DiscoveryEndpoint.DiscoveredServices {
 	 * etcd
 	 * @param held whether etcd no longer holds it and the protection against mass removal
 	 * keeps serving it
+	 * @param warmingUpUntil until when its share of load-balanced requests grows
+	 * ({@code discovery.client.warm-up}), on this application's clock, or {@code null}
+	 * when it is warm
 	 */
 	public record InstanceDescriptor(String instanceId, String address, InstanceStatus status, boolean secure,
 			Map<String, String> metadata, @Nullable Instant registeredAt, String key, String layout,
-			@Nullable String grpcAddress, boolean fromSnapshot, boolean held) {
+			@Nullable String grpcAddress, boolean fromSnapshot, boolean held, @Nullable Instant warmingUpUntil) {
 
-		InstanceDescriptor(DiscoveredInstance instance, boolean fromSnapshot, boolean held) {
+		InstanceDescriptor(DiscoveredInstance instance, boolean fromSnapshot, boolean held,
+				@Nullable Instant warmingUpUntil) {
 			this(instance.instanceId(), instance.address(), instance.status(), instance.secure(), instance.metadata(),
 					instance.registeredAt(), instance.key(), instance.layout(), grpcAddress(instance), fromSnapshot,
-					held);
+					held, warmingUpUntil);
 		}
 
 		private static @Nullable String grpcAddress(DiscoveredInstance instance) {

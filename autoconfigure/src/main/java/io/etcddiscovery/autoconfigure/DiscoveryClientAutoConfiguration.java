@@ -18,6 +18,7 @@ package io.etcddiscovery.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.etcd.jetcd.Client;
@@ -26,6 +27,7 @@ import io.etcddiscovery.discovery.LastKnownInstancesFile;
 import io.etcddiscovery.discovery.RemovalProtection;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
+import io.etcddiscovery.discovery.WarmUp;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.etcd.KeyLayout;
 import org.apache.commons.logging.Log;
@@ -35,11 +37,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
@@ -47,7 +56,8 @@ import org.springframework.scheduling.TaskScheduler;
  * application's namespace, started with the application context, and the
  * {@link EtcdDiscoveryClient} that reads it. The cache keeps what it knows in a
  * {@link LastKnownInstancesFile} unless {@code discovery.client.snapshot.enabled} is
- * false.
+ * false. With {@code discovery.client.warm-up} set, a {@link WarmUp} gives the instances
+ * that become UP after start a growing share of load-balanced requests.
  *
  * @author etcd-discovery authors
  */
@@ -60,6 +70,8 @@ import org.springframework.scheduling.TaskScheduler;
 public final class DiscoveryClientAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(DiscoveryClientAutoConfiguration.class);
+
+	private static final String WARM_UP_PROPERTY = "discovery.client.warm-up";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -111,8 +123,33 @@ public final class DiscoveryClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@Conditional(WarmUpCondition.class)
+	WarmUp discoveryWarmUp(ServiceCache serviceCache, DiscoveryClientProperties client) {
+		return new WarmUp(client.getWarmUp(), serviceCache);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	EtcdDiscoveryClient etcdDiscoveryClient(ServiceCache serviceCache, DiscoveryClientProperties client) {
 		return new EtcdDiscoveryClient(serviceCache, client.isOnlyUp());
+	}
+
+	/**
+	 * Matches when {@code discovery.client.warm-up} is longer than zero.
+	 */
+	static class WarmUpCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionMessage.Builder message = ConditionMessage.forCondition("Warm-up of new instances");
+			Duration warmUp = Binder.get(context.getEnvironment())
+				.bind(WARM_UP_PROPERTY, Duration.class)
+				.orElse(Duration.ZERO);
+			return (warmUp.isNegative() || warmUp.isZero())
+					? ConditionOutcome.noMatch(message.because("'%s' is not set".formatted(WARM_UP_PROPERTY)))
+					: ConditionOutcome.match(message.found("property").items(WARM_UP_PROPERTY + "=" + warmUp));
+		}
+
 	}
 
 }

@@ -66,6 +66,16 @@ public class DiscoveryClientProperties implements Validator {
 	 */
 	private Duration changeEventDelay = Duration.ofMillis(100);
 
+	/**
+	 * How long a new instance's share of load-balanced requests grows, in a straight line
+	 * from 10% of a warm instance's share to the full share, counted from when this
+	 * application first saw it UP (on its own clock). Applies to Spring Cloud
+	 * LoadBalancer (blocking and reactive); gRPC's stock load-balancing policies take no
+	 * per-address weights, so gRPC clients are not affected. Instances UP when this
+	 * application starts do not warm up. 0 turns it off.
+	 */
+	private Duration warmUp = Duration.ZERO;
+
 	private final Ejection ejection = new Ejection();
 
 	private final Snapshot snapshot = new Snapshot();
@@ -112,6 +122,14 @@ public class DiscoveryClientProperties implements Validator {
 		this.changeEventDelay = changeEventDelay;
 	}
 
+	public Duration getWarmUp() {
+		return this.warmUp;
+	}
+
+	public void setWarmUp(Duration warmUp) {
+		this.warmUp = warmUp;
+	}
+
 	public Ejection getEjection() {
 		return this.ejection;
 	}
@@ -137,6 +155,11 @@ public class DiscoveryClientProperties implements Validator {
 		if (delay == null || delay.isNegative()) {
 			errors.rejectValue("changeEventDelay", "invalid",
 					"must not be negative: set it to a duration such as '100ms', or '0s'");
+		}
+		Duration warmUp = properties.getWarmUp();
+		if (warmUp == null || warmUp.isNegative()) {
+			errors.rejectValue("warmUp", "invalid",
+					"must not be negative: set it to a duration such as '60s', or '0s' to turn the warm-up off");
 		}
 		EtcdPropertiesValidator.positive(errors, "ejection.probeInterval", properties.getEjection().getProbeInterval());
 		EtcdPropertiesValidator.positive(errors, "snapshot.writeInterval", properties.getSnapshot().getWriteInterval());

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -91,6 +92,9 @@ public class ServiceCache implements AutoCloseable {
 	private final Set<String> changedBeforeListed = new HashSet<>();
 
 	private final CacheListeners listeners;
+
+	// Written on the executor only.
+	private final UpTimes upTimes = new UpTimes(System::nanoTime);
 
 	private final @Nullable LastKnownInstancesFile lastKnownFile;
 
@@ -358,6 +362,19 @@ public class ServiceCache implements AutoCloseable {
 	}
 
 	/**
+	 * Return when this application first saw an instance UP, on its own monotonic clock:
+	 * the {@link System#nanoTime()} of the cache's change that made it UP here. Instances
+	 * UP in the first listing of etcd, or in the last-known instances served before it,
+	 * have no time: they were serving before this application started.
+	 * @param key the instance's etcd key ({@link DiscoveredInstance#key()})
+	 * @return the {@code System.nanoTime()} of that change, or empty when the instance
+	 * was UP from the start or is not UP
+	 */
+	public OptionalLong upSince(String key) {
+		return this.upTimes.upSince(key);
+	}
+
+	/**
 	 * List etcd again and replace the cache's content, in the background.
 	 */
 	public void resync() {
@@ -466,6 +483,9 @@ public class ServiceCache implements AutoCloseable {
 			updates.add(instancesOf(service, previous.get(service)));
 		}
 		CacheSnapshot current = previous.with(updates, complete);
+		// Until every prefix has been listed once, what is UP was there at start. Before
+		// the snapshot is published: a reader that sees an instance sees its time.
+		this.upTimes.seen(updates, !complete || !wasListed);
 		this.snapshot = current;
 		if (!complete && !this.ready) {
 			this.changedBeforeListed.addAll(changed);
@@ -583,16 +603,20 @@ public class ServiceCache implements AutoCloseable {
 		if (this.ready || this.stopping) {
 			return;
 		}
-		this.ready = true;
 		// Only while this library's own namespace has not been listed.
 		CacheSnapshot restored = this.unlisted.contains(this.sync) ? lastKnown() : null;
 		if (restored == null) {
+			this.ready = true;
 			logger.warn("%s was not listed within %s: lookups answer from the cache, empty until etcd answers"
 				.formatted(this.prefix, Durations.format(this.initialLookupTimeout)));
 			this.listeners.changed(Set.of(), true);
 			return;
 		}
+		this.upTimes.seen(restored.services(), true);
 		this.snapshot = restored;
+		// Ready once the last-known instances are in place: a lookup that finds the
+		// cache ready answers from its snapshot, which must not be the empty one then.
+		this.ready = true;
 		int instances = restored.services().stream().mapToInt((service) -> service.all().size()).sum();
 		logger.warn(("%s was not listed within %s: lookups answer from the %d last-known instance%s of %d service%s "
 				+ "written at %s to %s, until etcd answers")

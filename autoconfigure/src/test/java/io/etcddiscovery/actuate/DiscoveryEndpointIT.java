@@ -22,6 +22,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.etcd.jetcd.ByteSequence;
@@ -30,8 +32,10 @@ import io.etcd.jetcd.KeyValue;
 import io.etcddiscovery.cloud.EtcdCloudServiceRegistry;
 import io.etcddiscovery.cloud.EtcdServiceRegistration;
 import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.RegistrationState;
+import io.etcddiscovery.registration.ServiceRegistration;
 import io.etcddiscovery.registration.StatusPublisher;
 import io.etcddiscovery.test.EtcdExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -87,7 +91,7 @@ class DiscoveryEndpointIT {
 			.properties("spring.application.name=orders", "discovery.instance-id=orders-1", "server.port=0",
 					"server.address=127.0.0.1", "discovery.host=127.0.0.1",
 					"discovery.etcd.endpoints=" + String.join(",", etcd.endpoints()), "discovery.ttl=30s",
-					"discovery.shutdown.drain-delay=0s", "discovery.metadata.zone=eu-1",
+					"discovery.shutdown.drain-delay=0s", "discovery.metadata.zone=eu-1", "discovery.client.warm-up=10m",
 					"management.endpoints.web.exposure.include=discovery,serviceregistry,health,metrics",
 					"management.endpoint.health.show-details=always", "spring.main.banner-mode=off")
 			.run();
@@ -136,6 +140,40 @@ class DiscoveryEndpointIT {
 		assertThat(one.get("service").asString()).isEqualTo("orders");
 		assertThat(one.get("instances").get(0).get("key").asString()).isIn(KEY, PARKED_KEY);
 		assertThat(get("/discovery/unknown").statusCode()).isEqualTo(404);
+	}
+
+	@Test
+	void showsUntilWhenANewInstanceWarmsUp() throws Exception {
+		String key = "/services/default/payments/p1";
+		Instant before = Instant.now();
+		putInstance(key, "p1", InstanceStatus.UP);
+		try {
+			await().atMost(Duration.ofSeconds(20)).until(() -> get("/discovery/payments").statusCode() == 200);
+			JsonNode p1 = json.readTree(get("/discovery/payments").body()).get("instances").get(0);
+			// Counted from when this application saw it UP, on its own clock.
+			assertThat(Instant.parse(p1.get("warmingUpUntil").asString())).isAfter(before.plus(Duration.ofMinutes(9)))
+				.isBefore(Instant.now().plus(Duration.ofMinutes(10)).plusSeconds(1));
+			putInstance(key, "p1", InstanceStatus.OUT_OF_SERVICE);
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				JsonNode until = json.readTree(get("/discovery/payments").body())
+					.get("instances")
+					.get(0)
+					.get("warmingUpUntil");
+				assertThat(until == null || until.isNull()).as("warmingUpUntil of an instance not UP").isTrue();
+			});
+		}
+		finally {
+			client.getKVClient().delete(ByteSequence.from(key, StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	private static void putInstance(String key, String instanceId, InstanceStatus status) throws Exception {
+		byte[] value = new NamingFormat().encode(
+				new ServiceRegistration("default", "payments", instanceId, "127.0.0.1", 8080, false, Map.of(), status),
+				Instant.now());
+		client.getKVClient()
+			.put(ByteSequence.from(key, StandardCharsets.UTF_8), ByteSequence.from(value))
+			.get(10, TimeUnit.SECONDS);
 	}
 
 	@Test

@@ -18,11 +18,13 @@ package io.etcddiscovery.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 import io.etcd.jetcd.Client;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.discovery.ServiceCacheLifecycle;
+import io.etcddiscovery.discovery.WarmUp;
 import io.etcddiscovery.etcd.Backoff;
 import io.etcddiscovery.registration.InstanceLifecycle;
 import org.junit.jupiter.api.Test;
@@ -77,6 +79,28 @@ class DiscoveryClientAutoConfigurationTests {
 	void protectionAgainstMassRemovalSwitchedOffByProperty() {
 		this.contextRunner.withPropertyValues("discovery.client.protection.enabled=false")
 			.run((context) -> assertThat(context.getBean(ServiceCache.class).protection().enabled()).isFalse());
+	}
+
+	@Test
+	void warmUpOnlyWhenSet() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).doesNotHaveBean(WarmUp.class);
+			assertThat(context.getBean(DiscoveryClientProperties.class).getWarmUp()).isZero();
+		});
+		this.contextRunner.withPropertyValues("discovery.client.warm-up=0s")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(WarmUp.class));
+		this.contextRunner.withPropertyValues("discovery.client.warm-up=90s")
+			.run((context) -> assertThat(context).getBean(WarmUp.class)
+				.extracting(WarmUp::getDuration)
+				.isEqualTo(Duration.ofSeconds(90)));
+	}
+
+	@Test
+	void warmUpBacksOffToAUserBean() {
+		WarmUp userWarmUp = new WarmUp(Duration.ofSeconds(5), (key) -> OptionalLong.empty(), System::nanoTime);
+		this.contextRunner.withPropertyValues("discovery.client.warm-up=90s")
+			.withBean("userWarmUp", WarmUp.class, () -> userWarmUp)
+			.run((context) -> assertThat(context).getBean(WarmUp.class).isSameAs(userWarmUp));
 	}
 
 	@Test

@@ -81,6 +81,7 @@ class InvalidDiscoveryPropertiesTests {
 			discovery.shutdown.drain-delay   | -1s                     | discovery.shutdown.drain-delay
 			discovery.client.change-event-delay | -1ms               | discovery.client.change-event-delay
 			discovery.client.ejection.probe-interval | 0s            | discovery.client.ejection.probe-interval
+			discovery.client.warm-up         | -1s                     | discovery.client.warm-up
 			discovery.client.protection.threshold | 1                | discovery.client.protection.threshold
 			discovery.client.protection.threshold | -0.1             | discovery.client.protection.threshold
 			discovery.client.protection.window | 0s                  | discovery.client.protection.window

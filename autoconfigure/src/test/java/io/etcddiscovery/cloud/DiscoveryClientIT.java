@@ -22,11 +22,14 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.discovery.WarmUp;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.NamingFormat;
 import io.etcddiscovery.registration.EtcdInspector;
@@ -36,20 +39,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.cloud.client.loadbalancer.DefaultRequest;
 import org.springframework.cloud.client.loadbalancer.LoadBalanced;
+import org.springframework.cloud.client.loadbalancer.Response;
 import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.ReactorServiceInstanceLoadBalancer;
 import org.springframework.cloud.loadbalancer.core.RetryAwareServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.WeightedServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ZonePreferenceServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.support.GenericApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -58,6 +66,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -210,6 +219,78 @@ class DiscoveryClientIT {
 		finally {
 			subscription.dispose();
 		}
+	}
+
+	@Test
+	void aNewInstancesShareOfCallsFollowsTheWarmUp() {
+		registerCallee("u1", Map.of());
+		registerCallee("u2", Map.of());
+		// This application's clock, moved forward by the test: the warm-up is counted,
+		// not timed. A long warm-up, so that the real time the test takes (seconds under
+		// load) moves shares by less than half a step of 5 %.
+		Duration warmUp = Duration.ofSeconds(1000);
+		AtomicLong ahead = new AtomicLong();
+		ConfigurableApplicationContext context = start(
+				new SpringApplicationBuilder(CallerApplication.class).web(WebApplicationType.NONE)
+					.initializers((initialized) -> ((GenericApplicationContext) initialized).registerBean(WarmUp.class,
+							() -> new WarmUp(warmUp, (key) -> initialized.getBean(ServiceCache.class).upSince(key),
+									() -> System.nanoTime() + ahead.get())))
+					.properties(common("caller", "discovery.register=false", "discovery.client.warm-up=100s")));
+		EtcdDiscoveryClient discovery = context.getBean(EtcdDiscoveryClient.class);
+		await().atMost(TIMEOUT).until(() -> ids(discovery.instances("callee")).equals(List.of("u1", "u2")));
+		ServiceInstanceListSupplier supplier = context.getBean(LoadBalancerClientFactory.class)
+			.getInstance("callee", ServiceInstanceListSupplier.class);
+		assertThat(chain(supplier)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
+				WarmUpServiceInstanceListSupplier.class, EjectionAwareServiceInstanceListSupplier.class,
+				DrainAwareServiceInstanceListSupplier.class, EtcdServiceInstanceListSupplier.class);
+		ReactorServiceInstanceLoadBalancer loadBalancer = context.getBean(LoadBalancerClientFactory.class)
+			.getInstance("callee", ReactorServiceInstanceLoadBalancer.class);
+		// Instances UP when the caller started do not warm up.
+		assertThat(calls(loadBalancer, 1000)).containsOnlyKeys("u1", "u2")
+			.allSatisfy((id, count) -> assertThat(count).isEqualTo(500));
+		registerCallee("u3", Map.of());
+		await().atMost(TIMEOUT).until(() -> calls(loadBalancer, 100).containsKey("u3"));
+		// Two warm instances at 1, u3 at its share: 0.1 / 2.1 of the calls at first.
+		assertThat(shareOf("u3", calls(loadBalancer, 1000))).isCloseTo(0.1 / 2.1, within(0.01));
+		ahead.set(warmUp.toNanos() / 4);
+		assertThat(shareOf("u3", calls(loadBalancer, 1000))).isCloseTo(0.25 / 2.25, within(0.01));
+		ahead.set(warmUp.toNanos() / 2);
+		assertThat(shareOf("u3", calls(loadBalancer, 1000))).isCloseTo(0.5 / 2.5, within(0.01));
+		ahead.set(warmUp.toNanos());
+		assertThat(shareOf("u3", calls(loadBalancer, 1000))).isCloseTo(1 / 3.0, within(0.01));
+		// Out of service and back: it warms up again, from when the caller saw it UP
+		// again (the cache's own clock, which the test does not move).
+		ServiceCache cache = context.getBean(ServiceCache.class);
+		long firstUp = cache.upSince("/services/default/callee/u3").orElseThrow();
+		registerCallee("u3", Map.of(), InstanceStatus.OUT_OF_SERVICE);
+		await().atMost(TIMEOUT).until(() -> !calls(loadBalancer, 100).containsKey("u3"));
+		assertThat(cache.upSince("/services/default/callee/u3")).isEmpty();
+		// The test's clock back to the cache's, while u3 is not offered (a list found
+		// warm stays warm: time never goes back).
+		ahead.set(0);
+		registerCallee("u3", Map.of());
+		await().atMost(TIMEOUT).until(() -> calls(loadBalancer, 100).containsKey("u3"));
+		assertThat(cache.upSince("/services/default/callee/u3").orElseThrow()).isGreaterThan(firstUp);
+		assertThat(shareOf("u3", calls(loadBalancer, 1000))).isCloseTo(0.1 / 2.1, within(0.01));
+	}
+
+	// How many of the calls the load balancer gives each instance.
+	private static Map<String, Long> calls(ReactorServiceInstanceLoadBalancer loadBalancer, int calls) {
+		Map<String, Long> counts = new TreeMap<>();
+		for (int i = 0; i < calls; i++) {
+			Response<org.springframework.cloud.client.ServiceInstance> response = Mono
+				.from(loadBalancer.choose(new DefaultRequest<>()))
+				.block(TIMEOUT);
+			assertThat(response).isNotNull();
+			assertThat(response.hasServer()).isTrue();
+			counts.merge(response.getServer().getInstanceId(), 1L, Long::sum);
+		}
+		return counts;
+	}
+
+	private static double shareOf(String instanceId, Map<String, Long> counts) {
+		long total = counts.values().stream().mapToLong(Long::longValue).sum();
+		return counts.getOrDefault(instanceId, 0L) / (double) total;
 	}
 
 	// The types of a supplier and of the suppliers it delegates to, outermost first.

@@ -178,6 +178,10 @@ class LastKnownSnapshotIT {
 			Duration replaced = Duration.ofNanos(System.nanoTime() - resumed);
 			System.out.printf("Listing replaced the snapshot %d ms after etcd resumed%n", replaced.toMillis());
 			assertThat(cache.isListed()).isTrue();
+			// What the first listing holds was there when the caller started, o3 included
+			// (added while the snapshot was served): none of it warms up.
+			assertThat(cache.upSince(PREFIX + "orders/o1")).isEmpty();
+			assertThat(cache.upSince(PREFIX + "orders/o3")).isEmpty();
 			assertThat(caller.meter()).isZero();
 			assertThat(ids(discovery.instances("orders"))).containsExactly("o1", "o3");
 			assertThat(discovery.instances("orders").get(0).metadata()).containsEntry("version", "2");

@@ -30,6 +30,7 @@ import io.etcddiscovery.autoconfigure.RegistrationProperties;
 import io.etcddiscovery.autoconfigure.cloud.CloudLoadBalancerAutoConfiguration;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
+import io.etcddiscovery.discovery.WarmUp;
 import io.etcddiscovery.registration.HealthCheckLoop;
 import io.etcddiscovery.registration.InstanceRegistrar;
 import io.etcddiscovery.registration.StatusPublisher;
@@ -63,13 +64,15 @@ public final class DiscoveryEndpointAutoConfiguration {
 	DiscoveryEndpoint discoveryEndpoint(ObjectProvider<InstanceRegistrar> registrar,
 			ObjectProvider<HealthCheckLoop> heartbeat, ObjectProvider<StatusPublisher> statusPublisher,
 			ObjectProvider<ServiceCache> serviceCache, ObjectProvider<EjectedInstances> ejectedInstances,
-			ObjectProvider<EtcdConnectionDetails> connectionDetails, RegistrationProperties properties) {
+			ObjectProvider<EtcdConnectionDetails> connectionDetails, ObjectProvider<WarmUp> warmUp,
+			RegistrationProperties properties) {
 		EtcdConnectionDetails etcd = connectionDetails.getIfAvailable();
 		ServiceCache cache = serviceCache.getIfAvailable();
 		EjectedInstances ejected = ejectedInstances.getIfAvailable();
 		return new DiscoveryEndpoint(registrar.getIfAvailable(), heartbeat.getIfAvailable(),
 				statusPublisher.getIfAvailable(), properties.getNamespace(),
-				(etcd != null) ? etcd.getEndpoints() : List.of(), (cache != null) ? new CachedServices(cache) : null,
+				(etcd != null) ? etcd.getEndpoints() : List.of(),
+				(cache != null) ? new CachedServices(cache, warmUp.getIfAvailable(), Clock.systemUTC()) : null,
 				(ejected != null) ? ejected::describe : null, Clock.systemUTC());
 	}
 

@@ -20,7 +20,9 @@ import io.etcddiscovery.cloud.DrainAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.cloud.EjectionAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EtcdServiceInstanceListSupplier;
+import io.etcddiscovery.cloud.WarmUpServiceInstanceListSupplier;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
+import io.etcddiscovery.discovery.WarmUp;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -63,7 +65,9 @@ import org.springframework.util.ClassUtils;
  * Drained instances (their {@code weight} metadata set to 0 at runtime) are left out, and
  * so are instances that {@link EjectedInstances} holds (they refused a connection) until
  * they accept connections again or etcd removes them, before zone preference or weights
- * apply.
+ * apply. With {@code discovery.client.warm-up} set, the remaining instances that became
+ * UP after this application started are then repeated by their warm-up share
+ * ({@link WarmUpServiceInstanceListSupplier}).
  *
  * @author etcd-discovery authors
  */
@@ -103,10 +107,15 @@ public class EtcdLoadBalancerClientConfiguration {
 			.withBase(base(discovery, environment, context))
 			.with((ignored, delegate) -> new DrainAwareServiceInstanceListSupplier(delegate));
 		EjectedInstances ejectedInstances = context.getBeanProvider(EjectedInstances.class).getIfAvailable();
-		return (ejectedInstances != null)
-				? builder.with(
-						(ignored, delegate) -> new EjectionAwareServiceInstanceListSupplier(delegate, ejectedInstances))
-				: builder;
+		if (ejectedInstances != null) {
+			builder
+				.with((ignored, delegate) -> new EjectionAwareServiceInstanceListSupplier(delegate, ejectedInstances));
+		}
+		WarmUp warmUp = context.getBeanProvider(WarmUp.class).getIfAvailable();
+		if (warmUp != null && warmUp.isEnabled()) {
+			builder.with((ignored, delegate) -> new WarmUpServiceInstanceListSupplier(delegate, warmUp));
+		}
+		return builder;
 	}
 
 	private static EtcdServiceInstanceListSupplier base(EtcdDiscoveryClient discovery, Environment environment,

@@ -18,14 +18,20 @@ package io.etcddiscovery.autoconfigure.cloud;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import io.etcddiscovery.autoconfigure.DiscoveryClientAutoConfiguration;
 import io.etcddiscovery.autoconfigure.EtcdClientAutoConfiguration;
+import io.etcddiscovery.cloud.DrainAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.cloud.EjectingLoadBalancerLifecycle;
 import io.etcddiscovery.cloud.EtcdCloudDiscoveryClient;
 import io.etcddiscovery.cloud.EtcdDiscoveryHealthIndicator;
+import io.etcddiscovery.cloud.EjectionAwareServiceInstanceListSupplier;
 import io.etcddiscovery.cloud.EtcdReactiveDiscoveryClient;
+import io.etcddiscovery.cloud.EtcdServiceInstanceListSupplier;
+import io.etcddiscovery.cloud.WarmUpServiceInstanceListSupplier;
 import io.etcddiscovery.discovery.EtcdDiscoveryClient;
 import io.etcddiscovery.discovery.ServiceCache;
 import org.junit.jupiter.api.Test;
@@ -40,7 +46,12 @@ import org.springframework.cloud.client.discovery.simple.SimpleDiscoveryClientAu
 import org.springframework.cloud.client.loadbalancer.LoadBalancerLifecycle;
 import org.springframework.cloud.commons.util.UtilAutoConfiguration;
 import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClientSpecification;
+import org.springframework.cloud.loadbalancer.config.LoadBalancerAutoConfiguration;
+import org.springframework.cloud.loadbalancer.core.DelegatingServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.core.RetryAwareServiceInstanceListSupplier;
 import org.springframework.cloud.loadbalancer.core.ServiceInstanceListSupplier;
+import org.springframework.cloud.loadbalancer.support.LoadBalancerClientFactory;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
@@ -151,6 +162,37 @@ class CloudDiscoveryAutoConfigurationTests {
 		});
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(threads()).doesNotContain(EjectedInstances.THREAD_NAME_PREFIX + "1"));
+	}
+
+	@Test
+	void warmUpSupplierIsInTheLoadBalancersChainOnlyWhenSet() {
+		ApplicationContextRunner withLoadBalancer = this.contextRunner
+			.withConfiguration(AutoConfigurations.of(LoadBalancerAutoConfiguration.class));
+		// Spring Cloud's retry awareness outermost: Spring Retry is on the class path.
+		withLoadBalancer
+			.run((context) -> assertThat(chain(context)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
+					EjectionAwareServiceInstanceListSupplier.class, DrainAwareServiceInstanceListSupplier.class,
+					EtcdServiceInstanceListSupplier.class));
+		withLoadBalancer.withPropertyValues("discovery.client.warm-up=0s")
+			.run((context) -> assertThat(chain(context)).doesNotContain(WarmUpServiceInstanceListSupplier.class));
+		withLoadBalancer.withPropertyValues("discovery.client.warm-up=30s")
+			.run((context) -> assertThat(chain(context)).containsExactly(RetryAwareServiceInstanceListSupplier.class,
+					WarmUpServiceInstanceListSupplier.class, EjectionAwareServiceInstanceListSupplier.class,
+					DrainAwareServiceInstanceListSupplier.class, EtcdServiceInstanceListSupplier.class));
+	}
+
+	// The types of the supplier of a service and of the suppliers it delegates to,
+	// outermost first.
+	private static List<Class<?>> chain(ApplicationContext context) {
+		List<Class<?>> chain = new ArrayList<>();
+		ServiceInstanceListSupplier current = context.getBean(LoadBalancerClientFactory.class)
+			.getInstance("orders", ServiceInstanceListSupplier.class);
+		while (current != null) {
+			chain.add(current.getClass());
+			current = (current instanceof DelegatingServiceInstanceListSupplier delegating) ? delegating.getDelegate()
+					: null;
+		}
+		return chain;
 	}
 
 	@Test
