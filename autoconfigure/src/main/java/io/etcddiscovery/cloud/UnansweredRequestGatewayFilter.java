@@ -53,11 +53,17 @@ public class UnansweredRequestGatewayFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		return chain.filter(exchange)
-			.onErrorMap(
-					(failure) -> ConnectFailures.isClosedBeforeResponse(failure)
-							|| (ConnectFailures.isConnectionBroken(failure)
-									&& exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) == null),
-					UnansweredRequestException::new);
+			.onErrorMap((failure) -> isUnanswered(failure, exchange), UnansweredRequestException::new);
+	}
+
+	private static boolean isUnanswered(Throwable failure, ServerWebExchange exchange) {
+		if (ConnectFailures.isClosedBeforeResponse(failure)) {
+			return true;
+		}
+		// A connect failure passes unchanged, as before: the documented Retry filter
+		// lists ConnectException itself.
+		return ConnectFailures.isConnectionBroken(failure) && !ConnectFailures.isConnectFailure(failure)
+				&& exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) == null;
 	}
 
 	@Override

@@ -15,6 +15,7 @@
  */
 package io.etcddiscovery.consumers;
 
+import java.net.ConnectException;
 import java.net.SocketException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,6 +65,12 @@ class UnansweredRequestGatewayFilterTests {
 		exchange.getAttributes().put(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR, new Object());
 		SocketException reset = new SocketException("Connection reset");
 		assertThat(failure(exchange, reset)).isSameAs(reset);
+	}
+
+	@Test
+	void aConnectFailurePassesUnchanged() {
+		ConnectException refused = new ConnectException("Connection refused");
+		assertThat(failure(exchange(), refused)).isSameAs(refused);
 	}
 
 	@Test
