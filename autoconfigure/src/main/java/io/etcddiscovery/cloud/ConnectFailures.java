@@ -65,6 +65,11 @@ public final class ConnectFailures {
 
 	private static final String REACTOR_NETTY_PREMATURE_CLOSE = "reactor.netty.http.client.PrematureCloseException";
 
+	// What Netty's native transports (epoll, io_uring, kqueue) throw for an error of the
+	// socket itself (a reset, a broken pipe); Netty's NIO transport throws the JDK's
+	// SocketException.
+	private static final String NETTY_NATIVE_IO_EXCEPTION = "io.netty.channel.unix.Errors$NativeIoException";
+
 	// The JDK HttpClient wraps what ended the connection (an EOFException when it was
 	// closed, a SocketException when it was reset) in a plain IOException that names the
 	// state of its response parser: this message in its initial state, "parsing HTTP/1.1
@@ -127,6 +132,30 @@ public final class ConnectFailures {
 		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
 		for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
 			if (isItselfClosedBeforeResponse(current)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Whether the connection of the request broke at the socket level: reset by the
+	 * server (its process killed with the request in flight, or on a kept-alive
+	 * connection it had closed), or a broken pipe. Recognised anywhere in the cause chain
+	 * by type: a {@link java.net.SocketException} (the JDK's sockets and Netty's NIO
+	 * transport, {@code Connection reset}) or the I/O error of one of Netty's native
+	 * transports ({@code io.netty.channel.unix.Errors$NativeIoException}, epoll's
+	 * {@code Connection reset by peer}); a refused connection is one too. The clients
+	 * report a reset the same whether or not response bytes came first, so on its own it
+	 * does not say the request was unanswered: only a caller that knows no response began
+	 * can tell, as {@link UnansweredRequestGatewayFilter} does with Gateway's exchange.
+	 * @param failure the failure, or {@code null}
+	 * @return whether it, or one of its causes, is a broken connection
+	 */
+	public static boolean isConnectionBroken(@Nullable Throwable failure) {
+		Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Throwable current = failure; current != null && seen.add(current); current = current.getCause()) {
+			if (current instanceof java.net.SocketException || hasType(current, NETTY_NATIVE_IO_EXCEPTION)) {
 				return true;
 			}
 		}

@@ -20,18 +20,26 @@ import reactor.core.publisher.Mono;
 import org.springframework.cloud.gateway.filter.GatewayFilterChain;
 import org.springframework.cloud.gateway.filter.GlobalFilter;
 import org.springframework.cloud.gateway.filter.NettyRoutingFilter;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
 import org.springframework.core.Ordered;
 import org.springframework.web.server.ServerWebExchange;
 
 /**
  * A Spring Cloud Gateway {@link GlobalFilter}, right before the one that sends a request
  * to its instance, that reports a connection closed or reset before any byte of the
- * answer ({@link ConnectFailures#isClosedBeforeResponse}, the fate of a request in flight
- * when its instance is killed) as an {@link UnansweredRequestException}, its cause the
- * client's own exception. Reactor Netty reports such a connection with the same type as
- * one closed half-way through the answer, and Gateway's {@code Retry} filter tells
- * failures apart by type only: with this type in its {@code exceptions} it retries the
- * first and never the second. Every other failure passes unchanged.
+ * answer (the fate of a request in flight when its instance is killed) as an
+ * {@link UnansweredRequestException}, its cause the client's own exception. Reactor Netty
+ * reports such a connection with the same type as one closed half-way through the answer,
+ * and Gateway's {@code Retry} filter tells failures apart by type only: with this type in
+ * its {@code exceptions} it retries the first and never the second. Every other failure
+ * passes unchanged.
+ * <p>
+ * A connection closed before the answer is told by Reactor Netty itself
+ * ({@link ConnectFailures#isClosedBeforeResponse}). A reset connection
+ * ({@link ConnectFailures#isConnectionBroken}) is not, so the exchange tells: Gateway
+ * keeps the instance's response in the exchange as soon as its status and headers arrive,
+ * and the body is written by a filter outside this one, so a reset that reaches this
+ * filter with no response in the exchange came before the answer began.
  *
  * @author etcd-discovery authors
  */
@@ -45,7 +53,17 @@ public class UnansweredRequestGatewayFilter implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		return chain.filter(exchange)
-			.onErrorMap(ConnectFailures::isClosedBeforeResponse, UnansweredRequestException::new);
+			.onErrorMap((failure) -> isUnanswered(failure, exchange), UnansweredRequestException::new);
+	}
+
+	private static boolean isUnanswered(Throwable failure, ServerWebExchange exchange) {
+		if (ConnectFailures.isClosedBeforeResponse(failure)) {
+			return true;
+		}
+		// A connect failure passes unchanged, as before: the documented Retry filter
+		// lists ConnectException itself.
+		return ConnectFailures.isConnectionBroken(failure) && !ConnectFailures.isConnectFailure(failure)
+				&& exchange.getAttribute(ServerWebExchangeUtils.CLIENT_RESPONSE_ATTR) == null;
 	}
 
 	@Override

@@ -90,6 +90,30 @@ class ConnectFailuresTests {
 	}
 
 	@Test
+	void aConnectionResetIsBrokenButNotUnansweredOnItsOwn() {
+		AtomicInteger received = new AtomicInteger();
+		int port = sockets.resettingPort(received);
+		Throwable jdk = jdkGet(port);
+		assertThat(ConnectFailures.isConnectionBroken(jdk)).as(chain(jdk)).isTrue();
+		Throwable urlConnection = urlConnectionGet(port);
+		assertThat(ConnectFailures.isConnectionBroken(urlConnection)).as(chain(urlConnection)).isTrue();
+		assertThat(ConnectFailures.isConnectFailure(urlConnection)).isFalse();
+		// HttpURLConnection's reset says nothing of response bytes.
+		assertThat(ConnectFailures.isUnanswered(urlConnection)).isFalse();
+		assertThat(received).hasPositiveValue();
+	}
+
+	@Test
+	void aReadTimeoutIsNoBrokenConnection() {
+		int port = sockets.hungPort(new AtomicInteger());
+		Throwable urlConnection = urlConnectionGet(port);
+		assertThat(urlConnection).isInstanceOf(java.net.SocketTimeoutException.class);
+		assertThat(ConnectFailures.isConnectionBroken(urlConnection)).isFalse();
+		assertThat(ConnectFailures.isConnectionBroken(null)).isFalse();
+		assertThat(ConnectFailures.isConnectionBroken(new IOException("Connection reset"))).isFalse();
+	}
+
+	@Test
 	void noFailureIsNoConnectFailure() {
 		assertThat(ConnectFailures.isConnectFailure(null)).isFalse();
 		assertThat(ConnectFailures.isConnectFailure(new IOException("Connection reset"))).isFalse();

@@ -130,8 +130,12 @@ final class Apps {
 	}
 
 	static String[] common(EtcdExtension etcd, String service, String... properties) {
+		return common(etcd.endpoints(), service, properties);
+	}
+
+	static String[] common(List<String> endpoints, String service, String... properties) {
 		List<String> all = new ArrayList<>(List.of("spring.application.name=" + service,
-				"discovery.etcd.endpoints=" + String.join(",", etcd.endpoints()), "discovery.host=127.0.0.1",
+				"discovery.etcd.endpoints=" + String.join(",", endpoints), "discovery.host=127.0.0.1",
 				"server.address=127.0.0.1", "discovery.etcd.request-timeout=2s", "spring.main.banner-mode=off",
 				// Gateway (WebFlux) is on this module's classpath for GatewayIT only; a
 				// service's classpath would not have it. (Gateway Web MVC, there for
