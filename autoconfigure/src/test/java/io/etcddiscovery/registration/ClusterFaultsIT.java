@@ -20,11 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
@@ -47,7 +49,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -119,8 +121,16 @@ class ClusterFaultsIT {
 		this.inspector.close();
 	}
 
+	// The TTLs of the paused-member test: 4s and the default, 10s. The etcd 3.4 line of
+	// scripts/test.sh sets CLUSTER_FAULTS_TTLS=4: it checks that release's members with
+	// the shorter run, and the main line carries both.
+	static IntStream pausedMemberTtls() {
+		String ttls = System.getenv().getOrDefault("CLUSTER_FAULTS_TTLS", "4,10");
+		return Arrays.stream(ttls.split(",")).map(String::trim).mapToInt(Integer::parseInt);
+	}
+
 	@ParameterizedTest(name = "ttl {0}s")
-	@ValueSource(ints = { 4, 10 })
+	@MethodSource("pausedMemberTtls")
 	void noKeyIsLostWhileEachMemberInTurnIsPausedLongerThanTheTtl(int ttl, CapturedOutput output) {
 		List<Instance> instances = startInstances(3, etcd.endpoints(), ttl);
 		List<EtcdMember> order = new ArrayList<>(List.of(etcd.leader()));
