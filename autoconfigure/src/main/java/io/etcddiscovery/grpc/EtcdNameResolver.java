@@ -41,6 +41,10 @@ import org.jspecify.annotations.Nullable;
  */
 final class EtcdNameResolver extends NameResolver {
 
+	private static final String WEIGHT = "weight";
+
+	private static final String DRAINED = "0";
+
 	private final EtcdDiscoveryClient discovery;
 
 	private final String service;
@@ -98,10 +102,20 @@ final class EtcdNameResolver extends NameResolver {
 	private static List<EquivalentAddressGroup> addressGroups(List<DiscoveredInstance> instances) {
 		List<EquivalentAddressGroup> groups = new ArrayList<>(instances.size());
 		for (DiscoveredInstance instance : instances) {
+			if (isDrained(instance)) {
+				continue;
+			}
 			HostAndPort address = instance.grpcAddress();
 			groups.add(new EquivalentAddressGroup(new InetSocketAddress(address.host(), address.port())));
 		}
 		return groups;
+	}
+
+	// Drained (weight 0, set with POST /actuator/discovery): no new call, as for Spring
+	// Cloud LoadBalancer (DrainAwareServiceInstanceListSupplier). gRPC's stock policies
+	// take no other weight from a resolver.
+	private static boolean isDrained(DiscoveredInstance instance) {
+		return DRAINED.equals(instance.metadata().get(WEIGHT));
 	}
 
 	private void report(long update, List<EquivalentAddressGroup> groups) {
@@ -111,8 +125,8 @@ final class EtcdNameResolver extends NameResolver {
 		}
 		this.reported = update;
 		StatusOr<List<EquivalentAddressGroup>> addresses = groups.isEmpty()
-				? StatusOr.fromStatus(Status.UNAVAILABLE
-					.withDescription("No instance of service '%s' in etcd".formatted(this.service)))
+				? StatusOr.fromStatus(Status.UNAVAILABLE.withDescription(
+						"No instance of service '%s' in etcd takes calls (UP and not drained)".formatted(this.service)))
 				: StatusOr.fromValue(groups);
 		this.listener.onResult2(ResolutionResult.newBuilder().setAddressesOrError(addresses).build());
 	}

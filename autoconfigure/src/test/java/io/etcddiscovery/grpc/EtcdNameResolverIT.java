@@ -139,6 +139,28 @@ class EtcdNameResolverIT {
 	}
 
 	@Test
+	void leavesOutDrainedInstances() {
+		register("o1", 8081, InstanceStatus.UP);
+		register("o2", 8082, InstanceStatus.UP, Map.of("weight", "0"));
+		NameResolver resolver = this.provider.newNameResolver(URI.create("discovery:///orders"), args());
+		RecordingListener listener = new RecordingListener();
+		resolver.start(listener);
+		try {
+			await().atMost(TIMEOUT).until(() -> listener.ports().equals(List.of(8081)));
+			register("o2", 8082, InstanceStatus.UP, Map.of("weight", "3"));
+			await().atMost(TIMEOUT).until(() -> listener.ports().equals(List.of(8081, 8082)));
+			register("o1", 8081, InstanceStatus.UP, Map.of("weight", "0"));
+			register("o2", 8082, InstanceStatus.UP, Map.of("weight", "0"));
+			await().atMost(TIMEOUT).until(() -> listener.lastError() != null);
+			assertThat(listener.lastError().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+			assertThat(listener.lastError().getDescription()).contains("orders").contains("drained");
+		}
+		finally {
+			resolver.shutdown();
+		}
+	}
+
+	@Test
 	void stopsReportingAfterShutdown() {
 		register("o1", 8081, InstanceStatus.UP);
 		NameResolver resolver = this.provider.newNameResolver(URI.create("discovery:///orders"), args());
@@ -187,8 +209,12 @@ class EtcdNameResolverIT {
 	}
 
 	private void register(String instanceId, int port, InstanceStatus status) {
+		register(instanceId, port, status, Map.of());
+	}
+
+	private void register(String instanceId, int port, InstanceStatus status, Map<String, String> metadata) {
 		byte[] value = new NamingFormat().encode(
-				new ServiceRegistration("default", "orders", instanceId, "127.0.0.1", port, false, Map.of(), status),
+				new ServiceRegistration("default", "orders", instanceId, "127.0.0.1", port, false, metadata, status),
 				Instant.now());
 		this.inspector.put("/services/default/orders/" + instanceId, new String(value, StandardCharsets.UTF_8), 0);
 	}
