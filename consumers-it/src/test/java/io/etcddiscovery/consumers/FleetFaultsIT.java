@@ -179,7 +179,7 @@ class FleetFaultsIT {
 					"spring.cloud.gateway.server.webflux.routes[0].filters[0]=StripPrefix=2",
 					// docs/discovery.md's Retry filter.
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].name=Retry",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=1",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=2",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.series=",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException,"

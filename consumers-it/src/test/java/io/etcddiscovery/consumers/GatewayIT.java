@@ -99,7 +99,7 @@ class GatewayIT {
 					// docs/discovery.md: a request that never reached an instance is
 					// sent to another one, for idempotent methods only.
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].name=Retry",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=1",
+					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=2",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.series=",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
 					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException,"
