@@ -67,9 +67,9 @@ public class DiscoveryClientProperties implements Validator {
 	private Duration changeEventDelay = Duration.ofMillis(100);
 
 	/**
-	 * How long a new instance's share of load-balanced requests grows, in a straight line
-	 * from 10% of a warm instance's share to the full share, counted from when this
-	 * application first saw it UP (on its own clock). Applies to Spring Cloud
+	 * How long a new instance's share of load-balanced requests grows: its share of a
+	 * warm instance's is the elapsed part of this time, never less than 10%, counted from
+	 * when this application first saw it UP (on its own clock). Applies to Spring Cloud
 	 * LoadBalancer (blocking and reactive); gRPC's stock load-balancing policies take no
 	 * per-address weights, so gRPC clients are not affected. Instances UP when this
 	 * application starts do not warm up. 0 turns it off.

@@ -39,7 +39,9 @@ import org.springframework.web.server.ServerWebExchange;
  * ({@link ConnectFailures#isConnectionBroken}) is not, so the exchange tells: Gateway
  * keeps the instance's response in the exchange as soon as its status and headers arrive,
  * and the body is written by a filter outside this one, so a reset that reaches this
- * filter with no response in the exchange came before the answer began.
+ * filter with no response in the exchange came before the status and headers were
+ * complete: before any byte of the answer, or (harmless, since nothing of it reached
+ * Gateway's client) within its status line and headers.
  *
  * @author etcd-discovery authors
  */

@@ -28,11 +28,12 @@ import org.springframework.util.Assert;
 /**
  * The warm-up of new instances ({@code discovery.client.warm-up}): an instance this
  * application sees become UP after its start gets a share of the load-balanced requests
- * that grows in a straight line from {@value #MIN_SHARE_PERCENT} % to full over the
- * warm-up, counted from when this application first saw it UP
- * ({@link ServiceCache#upSince(String)}), on this application's monotonic clock, never on
- * the clock of the host that registered it. The floor, as Envoy's slow start's
- * {@code min_weight_percent}, lets a new instance serve some requests from the start.
+ * that is the elapsed part of the warm-up (a quarter in, a quarter of a full share),
+ * never less than {@value #MIN_SHARE_PERCENT} %, so full at its end, counted from when
+ * this application first saw it UP ({@link ServiceCache#upSince(String)}), on this
+ * application's monotonic clock, never on the clock of the host that registered it. The
+ * floor, as Envoy's slow start's {@code min_weight_percent}, lets a new instance serve
+ * some requests from the start.
  * <p>
  * Instances UP when this application started, and instances other than etcd's, are never
  * warming up.
