@@ -56,7 +56,7 @@ import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 
 /**
  * What a {@link ServiceCache} of a large namespace costs: fills a real etcd with
- * instances in this library's format (values of about 330 bytes, a few metadata entries
+ * instances in this library's format (values of about 365 bytes, a few metadata entries
  * as real services publish them), lists it with a cache and prints the time of the
  * listing, the heap per cached instance after a full GC (the cache alone, then with every
  * service also adapted to Spring Cloud's {@code ServiceInstance}), and the time from a
@@ -188,7 +188,7 @@ public final class CacheFootprint {
 
 	private static ServiceRegistration registration(int service, int instance) {
 		// What a Spring Boot service typically publishes: its zone, version, management
-		// port and health path for Spring Boot Admin (values of about 330 bytes).
+		// port and health path for Spring Boot Admin (values of 365 bytes).
 		Map<String, String> metadata = new LinkedHashMap<>();
 		metadata.put("zone", "zone-" + (char) ('a' + instance % 3));
 		metadata.put("version", "2.14." + (service % 7));
