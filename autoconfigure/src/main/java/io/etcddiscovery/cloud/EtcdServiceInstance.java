@@ -17,10 +17,15 @@
 package io.etcddiscovery.cloud;
 
 import java.net.URI;
-import java.util.LinkedHashMap;
+import java.util.AbstractMap;
+import java.util.AbstractSet;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
 
 import io.etcddiscovery.discovery.DiscoveredInstance;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.cloud.client.ServiceInstance;
 import org.springframework.util.Assert;
@@ -51,9 +56,7 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	public EtcdServiceInstance(DiscoveredInstance instance) {
 		Assert.notNull(instance, "'instance' must not be null");
 		this.instance = instance;
-		Map<String, String> metadata = new LinkedHashMap<>(instance.metadata());
-		metadata.put(STATUS_METADATA_KEY, instance.status().name());
-		this.metadata = java.util.Collections.unmodifiableMap(metadata);
+		this.metadata = new StatusMetadata(instance.metadata(), instance.status().name());
 	}
 
 	@Override
@@ -119,6 +122,63 @@ public final class EtcdServiceInstance implements ServiceInstance {
 	public String toString() {
 		return "EtcdServiceInstance{serviceId=%s, instanceId=%s, uri=%s, status=%s}".formatted(getServiceId(),
 				getInstanceId(), this.instance.uri(), this.instance.status());
+	}
+
+	/**
+	 * The instance's metadata with its status, a view rather than a copy: the cache
+	 * shares equal metadata between instances, a copy per instance would cost each
+	 * instance more heap than the rest of it. Immutable, as the metadata it reads.
+	 */
+	private static final class StatusMetadata extends AbstractMap<String, String> {
+
+		private final Map<String, String> metadata;
+
+		private final String status;
+
+		StatusMetadata(Map<String, String> metadata, String status) {
+			this.metadata = metadata;
+			this.status = status;
+		}
+
+		@Override
+		public @Nullable String get(@Nullable Object key) {
+			return STATUS_METADATA_KEY.equals(key) ? this.status : this.metadata.get(key);
+		}
+
+		@Override
+		public boolean containsKey(@Nullable Object key) {
+			return STATUS_METADATA_KEY.equals(key) || this.metadata.containsKey(key);
+		}
+
+		@Override
+		public int size() {
+			return this.metadata.size() + (this.metadata.containsKey(STATUS_METADATA_KEY) ? 0 : 1);
+		}
+
+		@Override
+		public Set<Map.Entry<String, String>> entrySet() {
+			return new Entries();
+		}
+
+		private final class Entries extends AbstractSet<Map.Entry<String, String>> {
+
+			@Override
+			public Iterator<Map.Entry<String, String>> iterator() {
+				return Stream
+					.concat(StatusMetadata.this.metadata.entrySet()
+						.stream()
+						.filter((entry) -> !STATUS_METADATA_KEY.equals(entry.getKey())),
+							Stream.of(Map.entry(STATUS_METADATA_KEY, StatusMetadata.this.status)))
+					.iterator();
+			}
+
+			@Override
+			public int size() {
+				return StatusMetadata.this.size();
+			}
+
+		}
+
 	}
 
 }

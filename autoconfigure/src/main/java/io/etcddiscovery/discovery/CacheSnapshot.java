@@ -46,8 +46,13 @@ final class CacheSnapshot {
 	private final @Nullable Instant restoredWrittenAt;
 
 	private CacheSnapshot(Map<String, ServiceInstances> services, boolean listed, @Nullable Instant restoredWrittenAt) {
+		this(services, services.keySet().stream().sorted().toList(), listed, restoredWrittenAt);
+	}
+
+	private CacheSnapshot(Map<String, ServiceInstances> services, List<String> names, boolean listed,
+			@Nullable Instant restoredWrittenAt) {
 		this.services = services;
-		this.names = services.keySet().stream().sorted().toList();
+		this.names = names;
 		this.listed = listed;
 		this.restoredWrittenAt = restoredWrittenAt;
 	}
@@ -123,15 +128,19 @@ final class CacheSnapshot {
 	 */
 	CacheSnapshot with(Collection<ServiceInstances> changed, boolean listed) {
 		Map<String, ServiceInstances> services = new HashMap<>(this.services);
+		boolean namesChanged = false;
 		for (ServiceInstances instances : changed) {
 			if (instances.isEmpty()) {
-				services.remove(instances.service());
+				namesChanged |= services.remove(instances.service()) != null;
 			}
 			else {
-				services.put(instances.service(), instances);
+				namesChanged |= services.put(instances.service(), instances) == null;
 			}
 		}
-		return new CacheSnapshot(Collections.unmodifiableMap(services), listed || this.listed, null);
+		// Most changes are to services that stay: the names are not sorted again.
+		Map<String, ServiceInstances> unmodifiable = Collections.unmodifiableMap(services);
+		return namesChanged ? new CacheSnapshot(unmodifiable, listed || this.listed, null)
+				: new CacheSnapshot(unmodifiable, this.names, listed || this.listed, null);
 	}
 
 }

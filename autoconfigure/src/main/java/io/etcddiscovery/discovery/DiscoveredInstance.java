@@ -22,6 +22,7 @@ import java.util.Map;
 
 import io.etcddiscovery.etcd.HostAndPort;
 import io.etcddiscovery.etcd.InstanceStatus;
+import io.etcddiscovery.etcd.InstanceValueRules;
 import io.etcddiscovery.etcd.layout.Layout;
 import org.jspecify.annotations.Nullable;
 
@@ -39,8 +40,6 @@ import org.springframework.util.Assert;
  * as etcd's Go resolver treats every registered address as available
  * @param metadata user metadata
  * @param address the {@code Addr} of the value, {@code host:port}
- * @param uri the base URI, {@code http(s)://host:port} with IPv6 hosts in brackets, built
- * once when the value was read
  * @param key the etcd key
  * @param modRevision the etcd revision that last wrote the key
  * @param registeredAt when the instance registered, or {@code null} if the value does not
@@ -52,7 +51,7 @@ import org.springframework.util.Assert;
  * @author etcd-discovery authors
  */
 public record DiscoveredInstance(String service, String instanceId, String host, int port, boolean secure,
-		InstanceStatus status, Map<String, String> metadata, String address, URI uri, String key, long modRevision,
+		InstanceStatus status, Map<String, String> metadata, String address, String key, long modRevision,
 		@Nullable Instant registeredAt, String layout, @Nullable HostAndPort grpc) {
 
 	public DiscoveredInstance {
@@ -62,7 +61,6 @@ public record DiscoveredInstance(String service, String instanceId, String host,
 		Assert.hasText(host, "'host' must not be empty");
 		Assert.notNull(status, "'status' must not be null");
 		Assert.hasText(address, "'address' must not be empty");
-		Assert.notNull(uri, "'uri' must not be null");
 		Assert.hasText(key, "'key' must not be empty");
 		metadata = Map.copyOf(metadata);
 	}
@@ -77,16 +75,27 @@ public record DiscoveredInstance(String service, String instanceId, String host,
 	 * @param status the published status
 	 * @param metadata user metadata
 	 * @param address the {@code Addr} of the value, {@code host:port}
-	 * @param uri the base URI
 	 * @param key the etcd key
 	 * @param modRevision the etcd revision that last wrote the key
 	 * @param registeredAt when the instance registered, or {@code null}
 	 */
 	public DiscoveredInstance(String service, String instanceId, String host, int port, boolean secure,
-			InstanceStatus status, Map<String, String> metadata, String address, URI uri, String key, long modRevision,
+			InstanceStatus status, Map<String, String> metadata, String address, String key, long modRevision,
 			@Nullable Instant registeredAt) {
-		this(service, instanceId, host, port, secure, status, metadata, address, uri, key, modRevision, registeredAt,
+		this(service, instanceId, host, port, secure, status, metadata, address, key, modRevision, registeredAt,
 				Layout.OWN, null);
+	}
+
+	/**
+	 * Return the base URI, {@code http(s)://host:port} with IPv6 hosts in brackets. Built
+	 * on each call rather than kept: a URI costs about 300 bytes of heap, more than the
+	 * rest of a cached instance's own fields, and HTTP clients and load balancers read
+	 * the host, port and scheme instead. The readers of etcd checked that it can be
+	 * built, so it never fails.
+	 * @return the base URI
+	 */
+	public URI uri() {
+		return InstanceValueRules.uri(this.host, this.port, this.secure);
 	}
 
 	/**

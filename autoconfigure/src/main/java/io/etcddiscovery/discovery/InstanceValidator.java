@@ -39,17 +39,17 @@ final class InstanceValidator {
 	}
 
 	/**
-	 * Check an instance and build its base URI, once.
+	 * Check an instance, its base URI among the rest, so that
+	 * {@link DiscoveredInstance#uri()} never fails.
 	 * @param service the service name, from the key
 	 * @param instanceId the instance id, from the key
 	 * @param host the host
 	 * @param port the port
 	 * @param secure whether the instance is reached over TLS
 	 * @param metadata the user metadata
-	 * @return the base URI of the instance
 	 * @throws InvalidInstanceValueException naming what makes the instance unusable
 	 */
-	static URI validate(String service, String instanceId, String host, int port, boolean secure,
+	static void validate(String service, String instanceId, String host, int port, boolean secure,
 			Map<String, String> metadata) {
 		check(InstanceValueRules.nameProblem(service));
 		check(InstanceValueRules.nameProblem(instanceId));
@@ -57,7 +57,7 @@ final class InstanceValidator {
 		check(InstanceValueRules.portProblem(port));
 		metadata.forEach((key, value) -> check(InstanceValueRules.metadataProblem(key, value)));
 		try {
-			return InstanceValueRules.uri(host, port, secure);
+			InstanceValueRules.uri(host, port, secure);
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidInstanceValueException(String.valueOf(ex.getMessage()));

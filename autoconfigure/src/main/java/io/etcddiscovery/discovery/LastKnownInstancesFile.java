@@ -431,11 +431,9 @@ public final class LastKnownInstancesFile {
 		}
 		JsonNode registeredAt = node.path("registeredAt");
 		try {
+			InstanceValidator.validate(service, instanceId, host, port.asInt(), secure.asBoolean(false), metadata);
 			return new DiscoveredInstance(service, instanceId, host, port.asInt(), secure.asBoolean(false), status,
-					metadata, text(node, "address"),
-					InstanceValidator.validate(service, instanceId, host, port.asInt(), secure.asBoolean(false),
-							metadata),
-					key, node.path("modRevision").asLong(0),
+					metadata, text(node, "address"), key, node.path("modRevision").asLong(0),
 					registeredAt.isString() ? instant(node, "registeredAt") : null,
 					node.path("layout").isString() ? node.path("layout").asString() : Layout.OWN,
 					node.path("grpc").isString() ? HostAndPort.parse(node.path("grpc").asString()) : null);

@@ -15,8 +15,6 @@
  */
 package io.etcddiscovery.discovery;
 
-import java.net.URI;
-
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.etcd.InvalidInstanceValueException;
 import io.etcddiscovery.etcd.layout.ForeignInstance;
@@ -34,6 +32,8 @@ final class LayoutInstanceReader implements InstanceReader {
 
 	private final LayoutCodec codec;
 
+	private final SharedValues shared = new SharedValues();
+
 	LayoutInstanceReader(LayoutCodec codec) {
 		this.codec = codec;
 	}
@@ -48,13 +48,13 @@ final class LayoutInstanceReader implements InstanceReader {
 		if (instance == null) {
 			return null;
 		}
-		URI uri = InstanceValidator.validate(instance.service(), instance.instanceId(), instance.host(),
-				instance.port(), instance.secure(), instance.metadata());
+		InstanceValidator.validate(instance.service(), instance.instanceId(), instance.host(), instance.port(),
+				instance.secure(), instance.metadata());
 		String address = (instance.host().contains(":") ? "[" + instance.host() + "]" : instance.host()) + ":"
 				+ instance.port();
-		return new DiscoveredInstance(instance.service(), instance.instanceId(), instance.host(), instance.port(),
-				instance.secure(), InstanceStatus.UP, instance.metadata(), address, uri, key, modRevision, null,
-				this.codec.layout().id(), instance.grpc());
+		return new DiscoveredInstance(this.shared.service(instance.service()), instance.instanceId(), instance.host(),
+				instance.port(), instance.secure(), InstanceStatus.UP, this.shared.metadata(instance.metadata()),
+				address, key, modRevision, null, this.codec.layout().id(), instance.grpc());
 	}
 
 	/**

@@ -16,7 +16,6 @@
 
 package io.etcddiscovery.discovery;
 
-import java.net.URI;
 import java.util.Map;
 
 import io.etcddiscovery.etcd.DecodedInstance;
@@ -52,6 +51,8 @@ final class ServiceInstanceReader implements InstanceReader {
 
 	private final String prefix;
 
+	private final SharedValues shared = new SharedValues();
+
 	ServiceInstanceReader(String prefix) {
 		this.prefix = prefix;
 	}
@@ -81,9 +82,9 @@ final class ServiceInstanceReader implements InstanceReader {
 		}
 		boolean secure = decoded.secure();
 		Map<String, String> metadata = decoded.metadata();
-		URI uri = InstanceValidator.validate(names.service(), names.instanceId(), host, port, secure, metadata);
-		return new DiscoveredInstance(names.service(), names.instanceId(), host, port, secure, status, metadata,
-				decoded.address(), uri, key, modRevision, decoded.registeredAt());
+		InstanceValidator.validate(names.service(), names.instanceId(), host, port, secure, metadata);
+		return new DiscoveredInstance(this.shared.service(names.service()), names.instanceId(), host, port, secure,
+				status, this.shared.metadata(metadata), decoded.address(), key, modRevision, decoded.registeredAt());
 	}
 
 }

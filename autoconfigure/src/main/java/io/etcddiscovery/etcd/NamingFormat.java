@@ -197,10 +197,28 @@ public final class NamingFormat {
 		Map<String, Object> fields = new LinkedHashMap<>();
 		if (record != null) {
 			for (Map.Entry<String, JsonNode> field : record.properties()) {
-				fields.put(field.getKey(), MAPPER.treeToValue(field.getValue(), Object.class));
+				fields.put(field.getKey(), value(field.getValue()));
 			}
 		}
 		return fields;
+	}
+
+	private static @Nullable Object value(JsonNode node) {
+		// Scalars as Jackson's untyped binding makes them, without a binding per field:
+		// decoding is most of what listing 100,000 instances costs.
+		if (node.isString()) {
+			return node.asString();
+		}
+		if (node.isBoolean()) {
+			return node.booleanValue();
+		}
+		if (node.isNumber()) {
+			return node.numberValue();
+		}
+		if (node.isNull()) {
+			return null;
+		}
+		return MAPPER.treeToValue(node, Object.class);
 	}
 
 	private static DecodedInstance decodeAddress(String text) {

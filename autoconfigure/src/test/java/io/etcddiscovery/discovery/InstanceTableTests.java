@@ -125,10 +125,14 @@ class InstanceTableTests {
 		assertThat(second.get("orders").up()).isSameAs(first.get("orders").up());
 		assertThat(second.get("orders").all()).isNotSameAs(first.get("orders").all());
 		assertThat(second.get("billing")).isSameAs(first.get("billing"));
+		assertThat(second.names()).isSameAs(first.names());
 		this.table.apply(List.of(delete("billing", "b1", 12)));
 		CacheSnapshot third = second.with(List.of(this.table.instancesOf("billing", second.get("billing"))), true);
 		assertThat(third.names()).containsExactly("orders");
 		assertThat(third.get("billing")).isNull();
+		this.table.apply(List.of(put("billing", "b2", InstanceStatus.UP, 13)));
+		CacheSnapshot fourth = third.with(List.of(this.table.instancesOf("billing", null)), true);
+		assertThat(fourth.names()).containsExactly("billing", "orders");
 	}
 
 	private KeyChange put(String service, String id, InstanceStatus status, long revision) {

@@ -193,6 +193,31 @@ class ServiceInstanceReaderTests {
 			.withMessageContaining(reason);
 	}
 
+	@Test
+	void sharesTheServiceNameAndEqualMetadataBetweenInstances() {
+		DiscoveredInstance first = this.reader.read(PREFIX + "orders/o1", value("orders", "o1", InstanceStatus.UP), 1);
+		DiscoveredInstance second = this.reader.read(PREFIX + "orders/o2", value("orders", "o2", InstanceStatus.UP), 2);
+		assertThat(second.service()).isEqualTo("orders").isSameAs(first.service());
+		assertThat(second.metadata()).isEqualTo(Map.of("zone", "eu-1")).isSameAs(first.metadata());
+	}
+
+	@Test
+	void sharesTheEqualValuesOfDifferentMetadata() {
+		DiscoveredInstance first = this.reader.read(PREFIX + "orders/o1",
+				value("orders", "o1", Map.of("zone", "eu-1", "version", "2.1")), 1);
+		DiscoveredInstance second = this.reader.read(PREFIX + "orders/o2",
+				value("orders", "o2", Map.of("zone", "eu-2", "version", "2.1")), 2);
+		assertThat(second.metadata()).isEqualTo(Map.of("zone", "eu-2", "version", "2.1"));
+		assertThat(second.metadata().get("version")).isSameAs(first.metadata().get("version"));
+		assertThat(second.metadata().get("zone")).isNotEqualTo(first.metadata().get("zone"));
+	}
+
+	private byte[] value(String service, String id, Map<String, String> metadata) {
+		return this.codec.encode(
+				new ServiceRegistration("default", service, id, "10.0.0.1", 8080, true, metadata, InstanceStatus.UP),
+				REGISTERED_AT);
+	}
+
 	private byte[] value(String service, String id, InstanceStatus status) {
 		return this.codec.encode(
 				new ServiceRegistration("default", service, id, "10.0.0.1", 8080, true, Map.of("zone", "eu-1"), status),

@@ -154,9 +154,11 @@ final class EtcdDiscoveryFixture implements AutoCloseable {
 				InstanceStatus status = (i == this.instancesPerService - 1) ? InstanceStatus.OUT_OF_SERVICE
 						: InstanceStatus.UP;
 				// Loopback addresses: nothing ever connects to them, they only have to
-				// be distinct.
+				// be distinct, also at 100,000 instances (more than ports).
+				int address = s * this.instancesPerService + i;
 				ServiceRegistration registration = new ServiceRegistration(NAMESPACE, serviceName(s),
-						"instance-%02d".formatted(i), "127.0.0.1", 20000 + s * this.instancesPerService + i, false,
+						"instance-%02d".formatted(i),
+						"127.%d.%d.%d".formatted(address >> 16 & 255, address >> 8 & 255, address & 255), 20000, false,
 						Map.of("zone", "zone-" + (i % 3)), status);
 				puts.add(Op.put(
 						bytes(KEYS.instanceKey(registration.namespace(), registration.service(),
