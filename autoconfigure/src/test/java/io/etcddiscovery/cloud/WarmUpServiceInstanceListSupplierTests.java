@@ -15,7 +15,6 @@
  */
 package io.etcddiscovery.cloud;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -143,8 +142,7 @@ class WarmUpServiceInstanceListSupplierTests {
 
 	private static ServiceInstance etcdInstance(String id, Map<String, String> metadata) {
 		return new EtcdServiceInstance(new DiscoveredInstance("orders", id, "127.0.0.1", 8080, false, InstanceStatus.UP,
-				metadata, "127.0.0.1:8080", URI.create("http://127.0.0.1:8080"), "/services/default/orders/" + id, 1,
-				null));
+				metadata, "127.0.0.1:8080", "/services/default/orders/" + id, 1, null));
 	}
 
 	private static ServiceInstanceListSupplier supplierOf(List<ServiceInstance> instances) {

@@ -15,7 +15,6 @@
  */
 package io.etcddiscovery.discovery;
 
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -113,7 +112,7 @@ class UpTimesTests {
 
 	private static DiscoveredInstance instance(String service, String id, InstanceStatus status) {
 		return new DiscoveredInstance(service, id, "127.0.0.1", 8080, false, status, Map.of(), "127.0.0.1:8080",
-				URI.create("http://127.0.0.1:8080"), key(service, id), 1, null);
+				key(service, id), 1, null);
 	}
 
 	private static String key(String id) {
