@@ -16,6 +16,9 @@ A JAR may carry JVM options before it and application arguments after it, as one
         'off=app-etcd.jar --discovery.enabled=false' 'cds=-XX:SharedArchiveFile=etcd.jsa app/app-etcd.jar'
 
 The JVM is `java` on the PATH, or $STARTUP_JAVA (for example a Java 25 for -XX:AOTCache).
+With $STARTUP_REGISTERED=SECONDS each start of an application that registers itself is also
+timed to its first InstanceRegisteredEvent (JVM start -> registered in etcd, routable), waited
+for up to SECONDS after ready.
 
 For example a jar built from an earlier commit against the current one, with app-plain as the
 baseline (an etcd must listen on ETCD_PORT on 127.0.0.1; registration is not waited for):
@@ -48,7 +51,7 @@ def command(spec, port):
              "--discovery.shutdown.drain-delay=0s", *words[jar_index + 1:]])
 
 
-def start_once(jar, port, etcd_port, log_path):
+def start_once(jar, port, etcd_port, log_path, wait_registered):
     with open(log_path, "w") as log:
         process = subprocess.Popen(command(jar, port), stdout=log, stderr=subprocess.STDOUT,
                                    env={**os.environ, "ETCD_PORT": str(etcd_port)}, start_new_session=True)
@@ -58,7 +61,8 @@ def start_once(jar, port, etcd_port, log_path):
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/self", timeout=2) as response:
                     info = json.loads(response.read())
-                if info.get("readyAtMillis", 0) > 0:
+                if info.get("readyAtMillis", 0) > 0 and (not info.get("registers") or info["jvmToRegisteredMillis"] > 0
+                                                         or time.time() > info["readyAtMillis"] / 1000 + wait_registered):
                     return info
             except OSError:
                 pass
@@ -80,10 +84,12 @@ def main():
     print(f"load before {os.getloadavg()}; logs in {logs}", flush=True)
     for index in range(rounds):
         for name, jar in jars.items():
-            info = start_once(jar, port, etcd_port, os.path.join(logs, f"{name}-{index}.log"))
+            info = start_once(jar, port, etcd_port, os.path.join(logs, f"{name}-{index}.log"),
+                              float(os.environ.get("STARTUP_REGISTERED", "0")))
             port += 1
             row = dict(round=index, app=name, ready=info["jvmToReadyMillis"], main_cpu=info.get("mainThreadCpuMillis"),
-                       cpu=info.get("processCpuMillis"), classes=info.get("classesLoaded"))
+                       cpu=info.get("processCpuMillis"), classes=info.get("classesLoaded"),
+                       registered=info.get("jvmToRegisteredMillis") or None)
             rows.append(row)
             print(json.dumps(row), flush=True)
     baseline = next(iter(jars))
@@ -94,6 +100,10 @@ def main():
                 f"thread CPU {statistics.median(r['main_cpu'] for r in mine):.0f} ms, process CPU "
                 f"{statistics.median(r['cpu'] for r in mine):.0f} ms, classes "
                 f"{statistics.median(r['classes'] for r in mine):.0f}")
+        registered = [r["registered"] for r in mine if r["registered"]]
+        if registered:
+            line += (f", JVM start -> registered {statistics.median(registered):.0f} ms ({min(registered)} - "
+                     f"{max(registered)}, n={len(registered)})")
         if name != baseline:
             ratios = [row["ready"] / next(r["ready"] for r in rows if r["round"] == row["round"] and r["app"] == baseline)
                       for row in mine]
