@@ -241,7 +241,8 @@ public final class EtcdClientAutoConfiguration {
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		String warmUpKey = etcdKeyLayout.namespacePrefix(properties.getNamespace());
 		Duration warmUpTimeout = etcd.getConnectTimeout().plus(EtcdTimeouts.requestTimeout(etcd, properties.getTtl()));
-		// Built, and connected, beside the rest of the start-up.
+		// Built, and connected, beside the rest of the start-up, once the context's
+		// singletons are created.
 		return new DeferredEtcdClient(builder,
 				(client) -> EtcdConnectionWarmUp.connect(client, warmUpKey, warmUpTimeout), clientExecutor);
 	}

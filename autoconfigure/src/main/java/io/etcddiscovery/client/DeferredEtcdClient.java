@@ -18,6 +18,8 @@ package io.etcddiscovery.client;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.Auth;
@@ -31,34 +33,82 @@ import io.etcd.jetcd.Lock;
 import io.etcd.jetcd.Maintenance;
 import io.etcd.jetcd.Watch;
 
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
 /**
  * The auto-configured etcd {@link Client}: built from a configured {@link ClientBuilder}
  * on a thread of the client's executor, so that the thread starting the application never
  * waits for jetcd, gRPC, Netty and protobuf to load and set up (about 2,000 classes, the
  * larger part of this library's start-up cost). Every method waits for the client if it
  * is not built yet; the library's own calls are all made on threads of their own.
+ * <p>
+ * The build starts once the application context has created its singletons
+ * ({@link #afterSingletonsInstantiated()}), before its lifecycles start (the first
+ * listing of discovery, the web server) and well before the application is ready and
+ * registers; or earlier, with the first call, if something calls the client while the
+ * context is still creating its beans. Not earlier: on a machine with few cores, the
+ * build's classes and its channel took CPU from the thread creating the context's beans,
+ * and the application was ready later for it.
  *
  * @author etcd-discovery authors
  */
-public final class DeferredEtcdClient implements Client {
+public final class DeferredEtcdClient implements Client, SmartInitializingSingleton {
 
-	private final CompletableFuture<Client> client;
+	private final CompletableFuture<Client> client = new CompletableFuture<>();
+
+	private final AtomicBoolean started = new AtomicBoolean();
+
+	private final ClientBuilder builder;
+
+	private final Consumer<Client> whenBuilt;
+
+	private final Executor executor;
 
 	/**
-	 * Start building a client.
+	 * Create a client built later on the given executor (see {@link #start()}).
 	 * @param builder the configured builder
 	 * @param whenBuilt what to do with the client once built, on the same thread
 	 * @param executor where to build it
 	 */
 	public DeferredEtcdClient(ClientBuilder builder, Consumer<Client> whenBuilt, Executor executor) {
-		this.client = CompletableFuture.supplyAsync(() -> {
-			Client built = builder.build();
-			whenBuilt.accept(built);
-			return built;
-		}, executor);
+		this.builder = builder;
+		this.whenBuilt = whenBuilt;
+		this.executor = executor;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		start();
+	}
+
+	/**
+	 * Start building the client on the executor, unless already started or closed.
+	 */
+	public void start() {
+		if (!this.started.compareAndSet(false, true)) {
+			return;
+		}
+		try {
+			this.executor.execute(this::build);
+		}
+		catch (RejectedExecutionException ex) {
+			this.client.completeExceptionally(ex);
+		}
+	}
+
+	private void build() {
+		try {
+			Client built = this.builder.build();
+			this.whenBuilt.accept(built);
+			this.client.complete(built);
+		}
+		catch (RuntimeException | Error ex) {
+			this.client.completeExceptionally(ex);
+		}
 	}
 
 	private Client client() {
+		start();
 		try {
 			return this.client.join();
 		}
@@ -112,6 +162,11 @@ public final class DeferredEtcdClient implements Client {
 
 	@Override
 	public void close() {
+		if (this.started.compareAndSet(false, true)) {
+			// Never built: nothing to close, and nothing to build after.
+			this.client.completeExceptionally(new IllegalStateException("The etcd client is closed"));
+			return;
+		}
 		// Waits for a build under way; a client that could not be built holds nothing.
 		Client built = this.client.exceptionally((ex) -> null).join();
 		if (built != null) {

@@ -15,10 +15,13 @@
  */
 package io.etcddiscovery.client;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import io.etcd.jetcd.Client;
@@ -58,6 +61,44 @@ class DeferredEtcdClientTests {
 		assertThat(client.getKVClient()).isNotNull();
 		assertThat(builtOn).hasValue("etcd-discovery-client-test");
 		client.close();
+	}
+
+	@Test
+	void buildsNothingUntilTheContextsSingletonsAreCreated() {
+		List<Runnable> tasks = new ArrayList<>();
+		AtomicInteger builds = new AtomicInteger();
+		DeferredEtcdClient client = new DeferredEtcdClient(Client.builder().endpoints("http://127.0.0.1:2379"),
+				(built) -> builds.incrementAndGet(), tasks::add);
+		assertThat(tasks).isEmpty();
+		client.afterSingletonsInstantiated();
+		client.afterSingletonsInstantiated();
+		assertThat(tasks).hasSize(1);
+		tasks.get(0).run();
+		assertThat(builds).hasValue(1);
+		client.close();
+	}
+
+	@Test
+	void aCallBeforeTheSingletonsAreCreatedStartsTheBuild() {
+		AtomicInteger builds = new AtomicInteger();
+		DeferredEtcdClient client = new DeferredEtcdClient(Client.builder().endpoints("http://127.0.0.1:2379"),
+				(built) -> builds.incrementAndGet(), this.executor);
+		assertThat(client.getLeaseClient()).isNotNull();
+		client.afterSingletonsInstantiated();
+		assertThat(builds).hasValue(1);
+		client.close();
+	}
+
+	@Test
+	void aClientClosedBeforeItsBuildStartedIsNeverBuilt() {
+		List<Runnable> tasks = new ArrayList<>();
+		DeferredEtcdClient client = new DeferredEtcdClient(Client.builder().endpoints("http://127.0.0.1:2379"),
+				(built) -> {
+				}, tasks::add);
+		client.close();
+		client.afterSingletonsInstantiated();
+		assertThat(tasks).isEmpty();
+		assertThatIllegalStateException().isThrownBy(client::getKVClient).withMessageContaining("closed");
 	}
 
 	@Test

@@ -18,9 +18,13 @@ package io.etcddiscovery.benchmarks.peers;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.cloud.client.discovery.event.InstanceRegisteredEvent;
+import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.context.event.EventListener;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,7 +37,9 @@ import org.springframework.web.bind.annotation.RestController;
  * What the harness (benchmarks/peers/harness) asks an instance: when it became ready, its
  * heap, what it sees of another service ({@link VisibilityRecorder}) and the load it
  * sends through the load balancer ({@link LoadRunner}). Timestamps are
- * {@link System#currentTimeMillis()}: every process runs on the same host. With
+ * {@link System#currentTimeMillis()}: every process runs on the same host. The first
+ * {@link InstanceRegisteredEvent} marks when the instance became routable (a registry
+ * that publishes it: this starter once this instance is registered in etcd). With
  * {@code -Dbench.halt-when-ready=true} the process halts once ready, so that a start can
  * be timed from outside as a whole process.
  *
@@ -46,6 +52,8 @@ class BenchController {
 
 	private final LoadRunner load;
 
+	private final ObjectProvider<Registration> registration;
+
 	private volatile long readyAtMillis;
 
 	private volatile long timeTakenMillis;
@@ -56,9 +64,12 @@ class BenchController {
 
 	private volatile long classesLoaded;
 
-	BenchController(VisibilityRecorder visibility, LoadRunner load) {
+	private volatile long registeredAtMillis;
+
+	BenchController(VisibilityRecorder visibility, LoadRunner load, ObjectProvider<Registration> registration) {
 		this.visibility = visibility;
 		this.load = load;
+		this.registration = registration;
 	}
 
 	@EventListener
@@ -79,6 +90,13 @@ class BenchController {
 		}
 	}
 
+	@EventListener
+	void onRegistered(InstanceRegisteredEvent<?> event) {
+		if (this.registeredAtMillis == 0) {
+			this.registeredAtMillis = System.currentTimeMillis();
+		}
+	}
+
 	@GetMapping("/bench/self")
 	Map<String, Object> self(@RequestParam(defaultValue = "false") boolean gc) {
 		if (gc) {
@@ -86,11 +104,21 @@ class BenchController {
 		}
 		MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
 		long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-		return Map.of("readyAtMillis", this.readyAtMillis, "jvmStartMillis", jvmStart, "jvmToReadyMillis",
-				this.readyAtMillis - jvmStart, "springTimeTakenMillis", this.timeTakenMillis, "mainThreadCpuMillis",
-				this.mainThreadCpuMillis, "processCpuMillis", this.processCpuMillis, "classesLoaded", this.classesLoaded,
-				"heapUsedBytes", memory.getHeapMemoryUsage().getUsed(), "nonHeapUsedBytes",
-				memory.getNonHeapMemoryUsage().getUsed());
+		Map<String, Object> self = new LinkedHashMap<>();
+		self.put("readyAtMillis", this.readyAtMillis);
+		self.put("jvmStartMillis", jvmStart);
+		self.put("jvmToReadyMillis", this.readyAtMillis - jvmStart);
+		self.put("springTimeTakenMillis", this.timeTakenMillis);
+		self.put("mainThreadCpuMillis", this.mainThreadCpuMillis);
+		self.put("processCpuMillis", this.processCpuMillis);
+		self.put("classesLoaded", this.classesLoaded);
+		self.put("heapUsedBytes", memory.getHeapMemoryUsage().getUsed());
+		self.put("nonHeapUsedBytes", memory.getNonHeapMemoryUsage().getUsed());
+		// Whether this instance registers itself (a Spring Cloud Registration bean), and
+		// when it was registered.
+		self.put("registers", this.registration.getIfAvailable() != null);
+		self.put("jvmToRegisteredMillis", (this.registeredAtMillis > 0) ? this.registeredAtMillis - jvmStart : 0);
+		return self;
 	}
 
 	@PostMapping("/bench/watch/{service}")

@@ -31,6 +31,7 @@ import io.etcddiscovery.registration.RegistrationStore;
 import io.etcddiscovery.registration.ServiceRegistration;
 
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 
@@ -41,11 +42,13 @@ import org.springframework.stereotype.Component;
  * watch on its key. Withdrawn as on shutdown (delete the key, then revoke the lease),
  * without the drain delay, which only gives in-flight requests time to finish, and
  * without waiting: {@link InstanceRegistrar#stopAsync} completes when the lease is
- * revoked.
+ * revoked. Not there with {@code discovery.enabled=false}, so that the same jar starts
+ * without the starter's beans (the start-up comparison's "off" variant).
  *
  * @author etcd-discovery authors
  */
 @Component
+@ConditionalOnBooleanProperty(name = "discovery.enabled", matchIfMissing = true)
 class EtcdProbeRegistry implements ProbeRegistry<EtcdProbeRegistry.Probe> {
 
 	private final RegistrationStore store;
