@@ -146,6 +146,25 @@ final class Apps {
 		return all.toArray(String[]::new);
 	}
 
+	/**
+	 * The properties of the {@code lb://} route docs/discovery.md gives for Gateway, with
+	 * its {@code Retry} filter: a request that never reached an instance is sent again,
+	 * for idempotent methods only.
+	 * @param id the route's id
+	 * @param service the service it routes to
+	 * @param path the path prefix it matches, two segments such as {@code /api/orders}
+	 * @return the properties
+	 */
+	static List<String> documentedGatewayRoute(String id, String service, String path) {
+		String route = "spring.cloud.gateway.server.webflux.routes[0].";
+		return List.of(route + "id=" + id, route + "uri=lb://" + service, route + "predicates[0]=Path=" + path + "/**",
+				route + "filters[0]=StripPrefix=2", route + "filters[1].name=Retry",
+				route + "filters[1].args.retries=2", route + "filters[1].args.series=",
+				route + "filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
+				route + "filters[1].args.exceptions=java.net.ConnectException,"
+						+ "io.etcddiscovery.cloud.UnansweredRequestException");
+	}
+
 	static int port(ConfigurableApplicationContext context) {
 		return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
 	}

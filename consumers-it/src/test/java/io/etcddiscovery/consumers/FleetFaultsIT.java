@@ -170,20 +170,13 @@ class FleetFaultsIT {
 			assertThat(process.process.isAlive()).as(process::output).isTrue();
 		}
 		caller = new SpringApplicationBuilder(CallerApplication.class).web(WebApplicationType.REACTIVE)
-			.properties(Apps.common(etcd, "caller", "server.port=0", "discovery.register=false",
-					"discovery.client.ejection.probe-interval=200ms",
-					"spring.cloud.gateway.server.webflux.enabled=true",
-					"spring.cloud.gateway.server.webflux.routes[0].id=fleet-api",
-					"spring.cloud.gateway.server.webflux.routes[0].uri=lb://" + SERVICE,
-					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/api/fleet/**",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[0]=StripPrefix=2",
-					// docs/discovery.md's Retry filter.
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].name=Retry",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=2",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.series=",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException,"
-							+ "io.etcddiscovery.cloud.UnansweredRequestException"))
+			.properties(Apps.common(etcd, "caller",
+					Stream
+						.concat(Stream.of("server.port=0", "discovery.register=false",
+								"discovery.client.ejection.probe-interval=200ms",
+								"spring.cloud.gateway.server.webflux.enabled=true"),
+								Apps.documentedGatewayRoute("fleet-api", SERVICE, "/api/fleet").stream())
+						.toArray(String[]::new)))
 			.run();
 		awaitFleet(IDS);
 		RestClient restClient = caller.getBean("loadBalancedRestClientBuilder", RestClient.Builder.class).build();

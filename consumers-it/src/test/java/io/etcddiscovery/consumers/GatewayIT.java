@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 
 import io.etcddiscovery.cloud.EjectedInstances;
 import io.etcddiscovery.discovery.ServiceCache;
@@ -88,24 +89,15 @@ class GatewayIT {
 	@BeforeAll
 	static void startGateway() {
 		gateway = new SpringApplicationBuilder(GatewayApplication.class).web(WebApplicationType.REACTIVE)
-			.properties(Apps.common(etcd, "gateway", "server.port=0",
-					"spring.cloud.gateway.server.webflux.enabled=true",
-					"spring.cloud.gateway.server.webflux.discovery.locator.enabled=true",
-					"spring.cloud.gateway.server.webflux.discovery.locator.lower-case-service-id=true",
-					"spring.cloud.gateway.server.webflux.routes[0].id=orders-api",
-					"spring.cloud.gateway.server.webflux.routes[0].uri=lb://orders",
-					"spring.cloud.gateway.server.webflux.routes[0].predicates[0]=Path=/api/orders/**",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[0]=StripPrefix=2",
-					// docs/discovery.md: a request that never reached an instance is
-					// sent to another one, for idempotent methods only.
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].name=Retry",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.retries=2",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.series=",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.methods=GET,HEAD,OPTIONS,PUT,DELETE",
-					"spring.cloud.gateway.server.webflux.routes[0].filters[1].args.exceptions=java.net.ConnectException,"
-							+ "io.etcddiscovery.cloud.UnansweredRequestException",
-					"management.endpoints.web.exposure.include=health,serviceregistry",
-					"management.endpoint.health.show-details=always"))
+			.properties(Apps.common(etcd, "gateway",
+					Stream
+						.concat(Stream.of("server.port=0", "spring.cloud.gateway.server.webflux.enabled=true",
+								"spring.cloud.gateway.server.webflux.discovery.locator.enabled=true",
+								"spring.cloud.gateway.server.webflux.discovery.locator.lower-case-service-id=true",
+								"management.endpoints.web.exposure.include=health,serviceregistry",
+								"management.endpoint.health.show-details=always"),
+								Apps.documentedGatewayRoute("orders-api", "orders", "/api/orders").stream())
+						.toArray(String[]::new)))
 			.run();
 		base = "http://127.0.0.1:" + Apps.port(gateway);
 		await().atMost(Apps.TIMEOUT).until(() -> Apps.registeredAt(gateway) != null);
