@@ -30,7 +30,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
  * The retry policy of load-balanced {@code WebClient}s with this library, the reactive
  * counterpart of {@link ConnectFailureRetryPolicy}: a request is sent again, to another
  * instance, only if the one it was sent to never answered it (a connect failure, or its
- * connection closed before any response byte) and its method is idempotent.
+ * connection closed or reset before the response's head) and its method is idempotent.
  * <p>
  * Spring Cloud's {@code RetryableLoadBalancerExchangeFilterFunction} checks the method
  * for retryable status codes only, not for exceptions: with Spring Cloud's own policy a
@@ -75,7 +75,9 @@ public class ConnectFailureReactiveRetryPolicy extends RetryableExchangeFilterFu
 		if (!(throwable instanceof WebClientRequestException failure) || !canRetryOnMethod(failure.getMethod())) {
 			return false;
 		}
-		return this.exceptionsConfigured ? super.retryableException(failure) : ConnectFailures.isUnanswered(failure);
+		// A WebClientRequestException wraps only failures before the response's head.
+		return this.exceptionsConfigured ? super.retryableException(failure)
+				: ConnectFailures.isUnansweredBeforeResponseHead(failure);
 	}
 
 	/**

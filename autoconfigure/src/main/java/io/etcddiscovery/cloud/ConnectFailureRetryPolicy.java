@@ -30,10 +30,10 @@ import org.springframework.util.Assert;
  * {@code RestClient} and {@code RestTemplate}, OpenFeign) with this library: a request is
  * sent again, to another instance, only if the one it was sent to never answered it (a
  * {@linkplain ConnectFailures#isConnectFailure connect failure}, or its connection
- * {@linkplain ConnectFailures#isClosedBeforeResponse closed before any response byte}, as
- * when the instance is killed while the request is in flight) and its method is
- * {@linkplain IdempotentMethods idempotent}. A read timeout, a partial response or a
- * response is never retried, nor is a POST.
+ * {@linkplain ConnectFailures#isUnansweredBeforeResponseHead closed or reset before the
+ * response's head}, as when the instance is killed while the request is in flight) and
+ * its method is {@linkplain IdempotentMethods idempotent}. A read timeout, a partial
+ * response or a response is never retried, nor is a POST.
  * <p>
  * Everything else is Spring Cloud LoadBalancer's {@link BlockingLoadBalancedRetryPolicy}
  * and its {@code spring.cloud.loadbalancer.retry.*} properties: how many other instances
@@ -91,8 +91,10 @@ public class ConnectFailureRetryPolicy extends BlockingLoadBalancedRetryPolicy {
 			// method canRetry checks).
 			return true;
 		}
+		// The retry surrounds the exchange up to the response's head: see
+		// ConnectFailures.isUnansweredBeforeResponseHead.
 		return this.exceptionsConfigured ? super.retryableException(throwable)
-				: ConnectFailures.isUnanswered(throwable);
+				: ConnectFailures.isUnansweredBeforeResponseHead(throwable);
 	}
 
 }

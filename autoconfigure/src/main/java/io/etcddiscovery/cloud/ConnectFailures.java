@@ -174,6 +174,25 @@ public final class ConnectFailures {
 		return isConnectFailure(failure) || isClosedBeforeResponse(failure);
 	}
 
+	/**
+	 * Whether a failure that is known to have come before the response's status and
+	 * headers were complete means that the instance never answered the request: it is
+	 * {@linkplain #isUnanswered(Throwable) unanswered}, or its connection
+	 * {@linkplain #isConnectionBroken(Throwable) broke} (a reset, which the clients
+	 * report alike before and after part of an answer, can then only have come before any
+	 * of the answer reached the caller). A load balancer's retry sees only such failures:
+	 * Spring Cloud retries the exchange, which ends once the status and headers are in,
+	 * and the body is read after it ({@code RetryLoadBalancerInterceptor} around
+	 * {@code ClientHttpRequestExecution.execute}, OpenFeign's client around
+	 * {@code Client.execute}, and a {@code WebClientRequestException}, which wraps only
+	 * failures before the response). A read timeout is never one of them.
+	 * @param failure the failure, or {@code null}
+	 * @return whether the request was not answered
+	 */
+	public static boolean isUnansweredBeforeResponseHead(@Nullable Throwable failure) {
+		return isUnanswered(failure) || isConnectionBroken(failure);
+	}
+
 	private static boolean isItselfClosedBeforeResponse(Throwable failure) {
 		if (!(failure instanceof IOException)) {
 			return false;

@@ -16,6 +16,7 @@
 package io.etcddiscovery.cloud;
 
 import java.io.IOException;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,6 +95,18 @@ class ConnectFailureRetryPolicyTests {
 	}
 
 	@Test
+	void blockingRetriesAConnectionResetBeforeTheResponsesHead() {
+		// The retry surrounds the exchange up to the response's head, so a reset it sees
+		// came before any of the answer reached the caller.
+		ConnectFailureRetryPolicy policy = new ConnectFailureRetryPolicy(new LoadBalancerProperties());
+		assertThat(policy.retryableException(new IOException("GET failed", new SocketException("Connection reset"))))
+			.isTrue();
+		LoadBalancedRetryContext post = context(HttpMethod.POST);
+		policy.registerThrowable(post, new SocketException("Connection reset"));
+		assertThat(policy.canRetryNextServer(post)).isFalse();
+	}
+
+	@Test
 	void blockingNeverRetriesANonIdempotentRequest() {
 		for (HttpMethod method : Set.of(HttpMethod.POST, HttpMethod.PATCH)) {
 			ConnectFailureRetryPolicy policy = new ConnectFailureRetryPolicy(new LoadBalancerProperties());
@@ -128,6 +141,12 @@ class ConnectFailureRetryPolicyTests {
 		assertThat(policy.retryableException(webClientFailure(connectTimeout, HttpMethod.DELETE))).isTrue();
 		assertThat(policy.retryableException(webClientFailure(refused, HttpMethod.POST))).isFalse();
 		assertThat(policy.retryableException(webClientFailure(readTimeout, HttpMethod.GET))).isFalse();
+		// A WebClientRequestException wraps only failures before the response's head.
+		assertThat(policy.retryableException(webClientFailure(new SocketException("Connection reset"), HttpMethod.GET)))
+			.isTrue();
+		assertThat(
+				policy.retryableException(webClientFailure(new SocketException("Connection reset"), HttpMethod.POST)))
+			.isFalse();
 		// Spring Cloud's filter also asks about the bare cause, whose method is unknown.
 		assertThat(policy.retryableException(refused)).isFalse();
 		assertThat(policy.canRetryOnMethod(HttpMethod.PUT)).isTrue();

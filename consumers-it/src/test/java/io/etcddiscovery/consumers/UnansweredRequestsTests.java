@@ -95,6 +95,16 @@ class UnansweredRequestsTests {
 	}
 
 	@ParameterizedTest
+	@EnumSource(Client.class)
+	void aConnectionResetBeforeAnyResponseByteIsUnansweredForEveryClientBeforeTheResponsesHead(Client client) {
+		// What a load balancer's retry sees: failures before the status and headers.
+		AtomicInteger received = new AtomicInteger();
+		Throwable failure = client.get(sockets.resettingPort(received));
+		assertThat(received).as("the request reached the server").hasPositiveValue();
+		assertThat(ConnectFailures.isUnansweredBeforeResponseHead(failure)).as(chain(failure)).isTrue();
+	}
+
+	@ParameterizedTest
 	@EnumSource(value = Client.class, names = { "JDK", "REACTOR_NETTY", "APACHE" })
 	void aPartialResponseIsAnswered(Client client) {
 		AtomicInteger received = new AtomicInteger();
@@ -103,6 +113,7 @@ class UnansweredRequestsTests {
 		// response.)
 		assertThat(failure).as("a failure").isNotNull();
 		assertThat(ConnectFailures.isUnanswered(failure)).as(chain(failure)).isFalse();
+		assertThat(ConnectFailures.isUnansweredBeforeResponseHead(failure)).as(chain(failure)).isFalse();
 	}
 
 	@ParameterizedTest
@@ -112,6 +123,7 @@ class UnansweredRequestsTests {
 		Throwable failure = client.get(sockets.hungPort(received));
 		assertThat(failure).as("a failure").isNotNull();
 		assertThat(ConnectFailures.isUnanswered(failure)).as(chain(failure)).isFalse();
+		assertThat(ConnectFailures.isUnansweredBeforeResponseHead(failure)).as(chain(failure)).isFalse();
 		assertThat(received).hasPositiveValue();
 	}
 
