@@ -138,8 +138,11 @@ class MemberQuarantineIT {
 		this.etcd.kill();
 		this.quarantine.suspect(this.member, "a keep-alive");
 		awaitProbed(() -> this.quarantine.getFailovers() == 1);
+		// grpc-java reports the connection to a killed process as UNAVAILABLE, or as its
+		// transport-level UNKNOWN when the stream broke first (seen once in CI): both are
+		// what the client makes up when nothing came back.
 		assertThat(this.moved).singleElement()
-			.satisfies((entry) -> assertThat(entry.getValue()).endsWith(", UNAVAILABLE)"));
+			.satisfies((entry) -> assertThat(entry.getValue()).matches(".*, (UNAVAILABLE|UNKNOWN)\\)"));
 	}
 
 	/**
