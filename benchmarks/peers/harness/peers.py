@@ -1017,10 +1017,13 @@ class Bench:
             etcd_cpu_before = cpu_seconds(self.registry.process.pid)
             proxy.sever()
             changed = max(1, loaded // 100)
-            self.etcd_json("/v3/kv/txn", {"success": [{"requestDeleteRange": {"key": b64(k)}} for k, _ in keys[:changed]]})
             fresh = [(k + "-new", v) for k, v in keys[:changed]]
-            self.etcd_json("/v3/kv/txn", {"success": [
-                {"requestPut": {"key": b64(k), "value": b64(v), "lease": str(lease)}} for k, v in fresh]})
+            for first in range(0, changed, 128):  # etcd's --max-txn-ops default
+                self.etcd_json("/v3/kv/txn", {"success": [
+                    {"requestDeleteRange": {"key": b64(k)}} for k, _ in keys[first:min(first + 128, changed)]]})
+            for first in range(0, changed, 128):
+                self.etcd_json("/v3/kv/txn", {"success": [
+                    {"requestPut": {"key": b64(k), "value": b64(v), "lease": str(lease)}} for k, v in fresh[first:first + 128]]})
             revision = int(self.etcd_json("/v3/kv/range", {"key": b64("/"), "limit": 1})["header"]["revision"])
             self.etcd_json("/v3/kv/compaction", {"revision": str(revision), "physical": True})
             time.sleep(1)
