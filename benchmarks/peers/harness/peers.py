@@ -78,13 +78,14 @@ MODES = {
                   visible_timeout=90, gone_timeout=90, crash_timeout=20, rps=200, warmup=3, tail=3, restarts=1,
                   crash_load_timeout=3, crash_load_tail=2, startup_pairs=1, breakdown=["plain", "etcd"],
                   probes=10, probe_interval_ms=100, probe_timeout=45, idle_settle=3, idle_window=5,
-                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5),
+                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5, scale_changes=20),
     "full": dict(variants=["etcd", "zookeeper", "eureka-fast", "eureka-default"], cycles=6, crashes=5,
                  plain=3, visible_timeout=120, gone_timeout=120, crash_timeout=150, rps=200, warmup=5,
                  tail=5, restarts=3, crash_load_timeout=90, crash_load_tail=5, startup_pairs=10,
                  breakdown=["plain", "etcd", "zookeeper", "eureka-fast", "eureka-default"],
                  probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
-                 scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60),
+                 scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60,
+                 scale_changes=100),
 }
 # The scenarios a run can be limited to (--scenarios): what each name runs, per variant unless
 # said otherwise. crash-load without rolling starts three instances of its own.
@@ -1011,6 +1012,9 @@ class Bench:
                                     requests_per_s=round((after[3] - before[3]) / window, 1))
             log(f"[scale] steady {window:.0f}s: etcd CPU {result['steady']['etcd_cpu_s']}s, app CPU "
                 f"{result['steady']['app_cpu_s']}s, {result['steady']['requests_per_s']} requests/s to etcd")
+            # A change in etcd → this application's load balancer, with everything held.
+            result["change_to_lb"] = self.scale_changes(port, names[0], template, lease, settings["scale_changes"])
+            log(f"[scale] change → load balancer: {result['change_to_lb']}")
             # Resync after compaction: cut the application off, change 1% of the loaded
             # instances, compact, reconnect.
             log_mark = os.path.getsize(app.log_path)
@@ -1058,6 +1062,39 @@ class Bench:
             self.processes.stop(app)
             proxy.close()
             self.registry.stop()
+
+    def scale_changes(self, port, service, template, lease, count):
+        """`count` new instances of one loaded service, put one at a time straight into etcd
+        as another process registers, each timed from just before its put to when the scale
+        application's load balancer first offered it (its supplier is polled every 5 ms)."""
+        http("POST", f"http://{LOOPBACK}:{port}/bench/watch/{service}")
+        time.sleep(1)
+        samples = []
+        for index in range(count):
+            record = {**template["Instance"], "service": service, "instanceId": f"{service}-change-{index}",
+                      "port": 51000 + index}
+            value = {"Op": 0, "Addr": f"127.0.0.1:{record['port']}", "Metadata": None, "Instance": record}
+            address = f"{record['host']}:{record['port']}"
+            sent = now_ms()
+            self.etcd_json("/v3/kv/put", {"key": b64(f"{template['prefix']}{service}/{record['instanceId']}"),
+                                          "value": b64(json.dumps(value, separators=(",", ":"))),
+                                          "lease": str(lease)})
+            deadline, seen = time.monotonic() + 30, None
+            while seen is None and time.monotonic() < deadline:
+                events = http("GET", f"http://{LOOPBACK}:{port}/bench/watch/{service}?since={sent}")["events"]
+                seen = next((event["at"] for event in events if event["view"] == "lb"
+                             and event["address"] == address and event["event"] == "up"), None)
+                if seen is None:
+                    time.sleep(0.02)
+            if seen is None:
+                current = http("GET", f"http://{LOOPBACK}:{port}/bench/watch/{service}")["current"]
+                raise HarnessError(f"[scale] {address} of {service} not in the load balancer within 30s; it offers "
+                                   f"{len(current.get('lb', []))} instances, the DiscoveryClient has "
+                                   f"{len(current.get('dc', []))}; after {len(samples)} changes")
+            samples.append(seen - sent)
+            time.sleep(0.05)
+        return dict(n=len(samples), p50_ms=percentile(samples, 0.5), p99_ms=percentile(samples, 0.99),
+                    max_ms=max(samples), service=service)
 
     def own_value(self):
         """The scale application's own key and value, as a template for loaded instances."""

@@ -471,6 +471,12 @@ def scale_table(scale):
          f"{100 * steady['etcd_cpu_s'] / steady['window_s']:.1f} %"),
         ("Steady state: the JVM's CPU, % of one core", f"{100 * steady['app_cpu_s'] / steady['window_s']:.1f} %"),
         ("Steady state: requests/s etcd receives", f"{steady['requests_per_s']:,.0f}"),
+    ]
+    change = scale.get("change_to_lb")
+    if change:
+        rows.append((f"A new instance put into etcd → offered by this JVM's load balancer, {change['n']} one at a "
+                     "time: median, p99, max", f"{change['p50_ms']} ms, {change['p99_ms']} ms, {change['max_ms']} ms"))
+    rows += [
         ("Resync after compaction: relay open again → re-listed (includes the client's reconnect backoff)",
          fmt_ms(resync["restored_to_relisted_ms"])),
         ("Resync after compaction: first connection through the relay → re-listed",

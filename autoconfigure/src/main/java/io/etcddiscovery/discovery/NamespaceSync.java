@@ -333,7 +333,7 @@ final class NamespaceSync implements NamespaceWatch.Events {
 		if (this.connected) {
 			this.connected = false;
 			this.disconnectedSince = this.clock.instant();
-			if (NamespaceWatch.isResumedByJetcd(error)) {
+			if (EtcdErrors.isWatchResumedByJetcd(error)) {
 				logger.info("Watch of %s interrupted (%s): resuming it, lookups answer from the cache meanwhile"
 					.formatted(this.prefix, EtcdErrors.describe(error)));
 			}

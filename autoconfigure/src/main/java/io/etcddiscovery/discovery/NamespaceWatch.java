@@ -27,8 +27,6 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.common.exception.CompactedException;
-import io.etcd.jetcd.common.exception.ErrorCode;
-import io.etcd.jetcd.common.exception.EtcdException;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.watch.WatchResponse;
@@ -176,18 +174,6 @@ final class NamespaceWatch implements Watch.Listener {
 			}
 		}
 		return changes;
-	}
-
-	/**
-	 * Return whether jetcd resumes a watch by itself after this failure: after
-	 * {@code UNAVAILABLE} or {@code INTERNAL}, except when etcd has no leader.
-	 * @param error the failure
-	 * @return whether the watch is resumed
-	 */
-	static boolean isResumedByJetcd(Throwable error) {
-		return error instanceof EtcdException etcd
-				&& (etcd.getErrorCode() == ErrorCode.UNAVAILABLE || etcd.getErrorCode() == ErrorCode.INTERNAL)
-				&& (etcd.getMessage() == null || !etcd.getMessage().contains("no leader"));
 	}
 
 	/**

@@ -194,6 +194,20 @@ public final class EtcdErrors {
 	}
 
 	/**
+	 * Return whether jetcd resumes a watch by itself after this failure, from the last
+	 * revision it saw: after {@code UNAVAILABLE} or {@code INTERNAL}, except when etcd
+	 * has no leader. Its listener is told of the failure all the same.
+	 * @param error the failure a watch's listener was told of
+	 * @return whether the watch is resumed
+	 */
+	public static boolean isWatchResumedByJetcd(Throwable error) {
+		return error instanceof EtcdException etcd
+				&& (etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.UNAVAILABLE
+						|| etcd.getErrorCode() == io.etcd.jetcd.common.exception.ErrorCode.INTERNAL)
+				&& (etcd.getMessage() == null || !etcd.getMessage().contains("no leader"));
+	}
+
+	/**
 	 * Return whether a failure means that a lease does not exist (any more).
 	 * @param failure the failure
 	 * @return whether the lease is gone

@@ -16,13 +16,6 @@
 
 package io.etcddiscovery.metrics;
 
-import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
-
-import io.etcddiscovery.discovery.DiscoveredInstance;
 import io.etcddiscovery.discovery.ServiceCache;
 import io.etcddiscovery.etcd.InstanceStatus;
 import io.etcddiscovery.registration.HealthCheckLoop;
@@ -31,8 +24,6 @@ import io.etcddiscovery.registration.RegistrationState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
@@ -121,25 +112,7 @@ public class DiscoveryMetrics implements MeterBinder {
 		FunctionCounter.builder("discovery.protection.released", cache, (c) -> c.protection().released())
 			.description("Held instances dropped when their hold ended without them coming back in etcd")
 			.register(registry);
-		MultiGauge instances = MultiGauge.builder("discovery.instances")
-			.description("Instances seen per service and status")
-			.register(registry);
-		// Rows follow the cache's changes; reading it here could wait for the first
-		// listing.
-		cache.subscribeAll((changed) -> instances.register(instanceRows(cache), true));
-	}
-
-	private static List<MultiGauge.Row<?>> instanceRows(ServiceCache cache) {
-		List<MultiGauge.Row<?>> rows = new ArrayList<>();
-		for (String service : cache.services()) {
-			Map<InstanceStatus, Long> counts = cache.instances(service)
-				.stream()
-				.collect(Collectors.groupingBy(DiscoveredInstance::status, () -> new EnumMap<>(InstanceStatus.class),
-						Collectors.counting()));
-			counts.forEach((status, count) -> rows
-				.add(MultiGauge.Row.of(Tags.of("service", service, "status", status.name()), count)));
-		}
-		return rows;
+		new InstanceCountGauges(registry, cache).bind();
 	}
 
 	private void bindRegistration(MeterRegistry registry, InstanceRegistrar registrar) {
@@ -155,7 +128,8 @@ public class DiscoveryMetrics implements MeterBinder {
 				.register(registry);
 		}
 		FunctionCounter.builder("discovery.lease.losses", registrar, InstanceRegistrar::getLeaseLosses)
-			.description("Leases lost (expired, revoked, etcd wiped or unreachable beyond the TTL)")
+			.description(
+					"Leases etcd said had ended (expired, revoked, etcd wiped); a lapse without keep-alive replies is not one")
 			.register(registry);
 		FunctionCounter.builder("discovery.reregistrations", registrar, InstanceRegistrar::getReRegistrations)
 			.description("Registrations made again after a loss")

@@ -496,7 +496,9 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 		@Override
 		public void onCompleted() {
-			this.listener.ended("no keep-alive reply from etcd within the TTL");
+			// jetcd's deadline: no reply within the TTL of the last one. etcd may still
+			// have the lease (slow, or out of reach for a while).
+			this.listener.lapsed();
 		}
 
 	}
@@ -527,6 +529,14 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 		@Override
 		public void onError(Throwable error) {
+			if (EtcdErrors.isWatchResumedByJetcd(error)) {
+				// jetcd resumes the watch from the last revision it saw: whatever
+				// happened
+				// to the key meanwhile still comes. Ending it would make every
+				// registration of this process read its key and watch it again at once,
+				// just as etcd answers again.
+				return;
+			}
 			this.listener.ended(EtcdErrors.describe(error));
 		}
 

@@ -171,7 +171,7 @@ public final class InstanceRegistrar {
 		this.backoff = backoff;
 		this.clock = clock;
 		this.executor = new SerialExecutor("registration", scheduler);
-		this.leases = new LeaseKeeper(store, ttl, clock, this.executor, this::leaseLost);
+		this.leases = new LeaseKeeper(store, ttl, clock, this.executor, new LeaseEvents());
 		this.withdrawal = new Withdrawal(store, this.executor);
 	}
 
@@ -755,6 +755,39 @@ public final class InstanceRegistrar {
 		reconcileNow();
 	}
 
+	/*
+	 * No keep-alive reply within the TTL: the registration is not confirmed any more, but
+	 * the lease is kept (the keeper keeps renewing it) until etcd says it ended. Nothing
+	 * is granted or written meanwhile.
+	 */
+	private void leaseLapsed(Lease lapsed) {
+		if (this.stopping || this.lease != lapsed) {
+			return;
+		}
+		logger.warn("No keep-alive reply from etcd for lease %s of %s within its TTL: still renewing it; a new lease "
+			.formatted(Long.toHexString(lapsed.id()), this.key) + "only once etcd says it ended");
+		publishState(Phase.RETRYING, new RegistrationException("No keep-alive reply from etcd within the TTL"));
+	}
+
+	/*
+	 * etcd renewed the lease after a lapse: it kept the lease, so it kept the key bound
+	 * to it unless someone deleted it, which the own-key watch reports.
+	 */
+	private void leaseRenewedAfterLapse(Lease renewed) {
+		if (this.stopping || this.lease != renewed || this.state.phase() != Phase.RETRYING) {
+			return;
+		}
+		if (this.createRevision != 0 && this.keyWatch != null && this.retry == null && this.failures == 0) {
+			logger.info("Lease %s of %s renewed by etcd again: registration holds"
+				.formatted(Long.toHexString(renewed.id()), this.key));
+			publishState(Phase.REGISTERED, null);
+		}
+		else {
+			// Being healed for another reason as well: an attempt now tells.
+			reconcileNow();
+		}
+	}
+
 	private void countLeaseLoss(Lease lost, String reason) {
 		this.leaseLosses.incrementAndGet();
 		logger.warn("Lease %s of %s was lost (%s): registering again".formatted(Long.toHexString(lost.id()), this.key,
@@ -1020,6 +1053,28 @@ public final class InstanceRegistrar {
 		catch (RejectedExecutionException ex) {
 			// Stopping: nothing to do any more.
 		}
+	}
+
+	/**
+	 * What the lease keeper tells the registrar, on its executor.
+	 */
+	private final class LeaseEvents implements LeaseKeeper.Events {
+
+		@Override
+		public void lapsed(Lease lease) {
+			leaseLapsed(lease);
+		}
+
+		@Override
+		public void renewedAfterLapse(Lease lease) {
+			leaseRenewedAfterLapse(lease);
+		}
+
+		@Override
+		public void lost(Lease lease, String reason) {
+			leaseLost(lease, reason);
+		}
+
 	}
 
 	/**

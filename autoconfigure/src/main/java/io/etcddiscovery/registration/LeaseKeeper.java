@@ -23,14 +23,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.etcddiscovery.registration.RegistrationStore.LeaseListener;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Grants the leases of one registrar and keeps them alive: each renewal is recorded (how
- * long the lease has left bounds the calls made for it), and the end of a lease is handed
- * to the registrar's executor, never reported on the store's threads.
+ * long the lease has left bounds the calls made for it), and what happens to a lease is
+ * handed to the registrar's executor, never reported on the store's threads.
+ * <p>
+ * A lease whose renewals stop coming within its TTL has <em>lapsed</em>: etcd may have
+ * ended it, or may only be slow to answer or out of reach. The keeper keeps renewing it,
+ * and reports it lost only once etcd says it ended. A lapse is not a loss: an etcd that
+ * answers late (a burst of registrations, a slow disk) keeps the lease, and treating a
+ * late reply as a loss would grant a new lease and write the key again for every
+ * registration at once, the load that made the replies late.
  *
  * @author etcd-discovery authors
  */
@@ -47,7 +55,7 @@ final class LeaseKeeper {
 
 	private final Executor executor;
 
-	private final LossListener lossListener;
+	private final Events events;
 
 	private volatile @Nullable Instant lastRenewal;
 
@@ -56,15 +64,15 @@ final class LeaseKeeper {
 	 * @param store where leases are granted
 	 * @param ttl the TTL to request
 	 * @param clock the clock of renewal times
-	 * @param executor where losses are reported
-	 * @param lossListener told when a lease ends while it is kept
+	 * @param executor where what happens to a lease is reported
+	 * @param events told what happens to a lease while it is kept
 	 */
-	LeaseKeeper(RegistrationStore store, Duration ttl, Clock clock, Executor executor, LossListener lossListener) {
+	LeaseKeeper(RegistrationStore store, Duration ttl, Clock clock, Executor executor, Events events) {
 		this.store = store;
 		this.ttl = ttl;
 		this.clock = clock;
 		this.executor = executor;
-		this.lossListener = lossListener;
+		this.events = events;
 	}
 
 	/**
@@ -126,6 +134,10 @@ final class LeaseKeeper {
 
 		private volatile boolean closed;
 
+		// Set, on the executor, when no renewal came within the TTL; cleared by the
+		// first renewal after that, on the store's threads.
+		private final AtomicBoolean inLapse = new AtomicBoolean();
+
 		// When the store last renewed the lease (System.nanoTime()) and for how long.
 		private volatile long renewedAt;
 
@@ -163,14 +175,21 @@ final class LeaseKeeper {
 		 */
 		void resumeKeepAlive() {
 			if (!this.closed) {
+				this.inLapse.set(false);
 				KeepAlive replaced = this.keepAlive;
-				keepAlive();
 				if (replaced != null) {
 					replaced.close();
 				}
+				keepAlive();
 			}
 		}
 
+		/*
+		 * Start a new keep-alive. A keep-alive it replaces must be closed first: jetcd
+		 * keeps one entry per lease, and closing the last handle of an entry it already
+		 * dropped (at its deadline) removes whichever entry the lease has then, the new
+		 * one included.
+		 */
 		private void keepAlive() {
 			KeepAlive started = new KeepAlive(this);
 			this.keepAlive = started;
@@ -182,21 +201,48 @@ final class LeaseKeeper {
 				this.renewedAt = System.nanoTime();
 				this.renewedForMillis = TimeUnit.SECONDS.toMillis(ttlSeconds);
 				LeaseKeeper.this.renewed();
+				if (this.inLapse.compareAndSet(true, false)) {
+					report(() -> LeaseKeeper.this.events.renewedAfterLapse(this));
+				}
 			}
+		}
+
+		/*
+		 * No renewal within the TTL: keep renewing on a new keep-alive (the store dropped
+		 * the lapsed one), which renews the lease if etcd still has it and hears that it
+		 * ended otherwise; tell the registrar once per lapse.
+		 */
+		private void lapsed(KeepAlive lapsed) {
+			if (this.closed || this.keepAlive != lapsed) {
+				return;
+			}
+			report(() -> {
+				if (!this.closed && this.keepAlive == lapsed) {
+					boolean first = this.inLapse.compareAndSet(false, true);
+					lapsed.close();
+					keepAlive();
+					if (first) {
+						LeaseKeeper.this.events.lapsed(this);
+					}
+				}
+			});
 		}
 
 		private void ended(KeepAlive ended, String reason) {
 			if (this.closed || this.keepAlive != ended) {
 				return;
 			}
+			report(() -> {
+				// Replaced meanwhile by a keep-alive that etcd's confirmation started.
+				if (!this.closed && this.keepAlive == ended) {
+					LeaseKeeper.this.events.lost(this, reason);
+				}
+			});
+		}
+
+		private void report(Runnable event) {
 			try {
-				LeaseKeeper.this.executor.execute(() -> {
-					// Replaced meanwhile by a keep-alive that etcd's confirmation
-					// started.
-					if (!this.closed && this.keepAlive == ended) {
-						LeaseKeeper.this.lossListener.lost(this, reason);
-					}
-				});
+				LeaseKeeper.this.executor.execute(event);
 			}
 			catch (RejectedExecutionException ex) {
 				// Stopped: nothing to do any more.
@@ -247,6 +293,13 @@ final class LeaseKeeper {
 		}
 
 		@Override
+		public void lapsed() {
+			if (!this.closed) {
+				this.lease.lapsed(this);
+			}
+		}
+
+		@Override
 		public void ended(String reason) {
 			if (!this.closed) {
 				this.lease.ended(this, reason);
@@ -269,11 +322,28 @@ final class LeaseKeeper {
 	}
 
 	/**
-	 * Told, on the registrar's executor, when a lease ended while it was kept alive.
+	 * Told, on the registrar's executor, what happens to a lease while it is kept alive.
 	 */
-	@FunctionalInterface
-	interface LossListener {
+	interface Events {
 
+		/**
+		 * No renewal came within the lease's TTL; the keeper keeps renewing it. Told once
+		 * per lapse.
+		 * @param lease the lease
+		 */
+		void lapsed(Lease lease);
+
+		/**
+		 * etcd renewed a lease that had lapsed: it still has the lease.
+		 * @param lease the lease
+		 */
+		void renewedAfterLapse(Lease lease);
+
+		/**
+		 * etcd says the lease ended (expired or revoked).
+		 * @param lease the lease
+		 * @param reason why, in a few words
+		 */
 		void lost(Lease lease, String reason);
 
 	}

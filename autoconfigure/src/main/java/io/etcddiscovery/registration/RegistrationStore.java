@@ -106,8 +106,8 @@ public interface RegistrationStore {
 	/**
 	 * Keep a lease alive until the returned handle is closed (which does not revoke it).
 	 * @param leaseId the lease
-	 * @param listener told of each renewal and of the end of the lease, on the store's
-	 * threads
+	 * @param listener told of each renewal, of a lapse and of the end of the lease, on
+	 * the store's threads
 	 * @return the handle
 	 */
 	AutoCloseable keepAlive(long leaseId, LeaseListener listener);
@@ -287,7 +287,14 @@ public interface RegistrationStore {
 		void renewed(long ttlSeconds);
 
 		/**
-		 * The lease ended: it expired, was revoked, or could not be renewed in time.
+		 * No renewal came within the lease's TTL of the last one, and the store stopped
+		 * keeping the lease alive: etcd may have ended it, or may only be slow to answer
+		 * or out of reach. Only {@link #ended(String)} says that the lease is gone.
+		 */
+		void lapsed();
+
+		/**
+		 * The lease ended: etcd says it expired or was revoked.
 		 * @param reason why, in a few words
 		 */
 		void ended(String reason);

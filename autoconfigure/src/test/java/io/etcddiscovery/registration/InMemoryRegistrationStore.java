@@ -56,6 +56,8 @@ class InMemoryRegistrationStore implements RegistrationStore {
 
 	private final List<String> calls = new ArrayList<>();
 
+	private boolean keepAlivesAnswered = true;
+
 	@Override
 	public Duration getRequestTimeout() {
 		return Duration.ofSeconds(1);
@@ -72,6 +74,15 @@ class InMemoryRegistrationStore implements RegistrationStore {
 	 */
 	void failNextCalls(int count) {
 		this.failures.set(count);
+	}
+
+	/**
+	 * Whether a new keep-alive is renewed at once (the default) or waits for a test to
+	 * renew it, as when etcd answers late.
+	 * @param answered whether new keep-alives are renewed at once
+	 */
+	synchronized void answerKeepAlives(boolean answered) {
+		this.keepAlivesAnswered = answered;
 	}
 
 	synchronized List<String> calls() {
@@ -191,7 +202,9 @@ class InMemoryRegistrationStore implements RegistrationStore {
 	@Override
 	public synchronized AutoCloseable keepAlive(long leaseId, LeaseListener listener) {
 		this.keepAlives.put(leaseId, listener);
-		listener.renewed(this.leases.getOrDefault(leaseId, 0L));
+		if (this.keepAlivesAnswered) {
+			listener.renewed(this.leases.getOrDefault(leaseId, 0L));
+		}
 		return () -> {
 			synchronized (this) {
 				this.keepAlives.remove(leaseId, listener);

@@ -52,8 +52,7 @@ class WithdrawalTests {
 	private final SerialExecutor executor = new SerialExecutor("test", this.scheduler);
 
 	private final LeaseKeeper leases = new LeaseKeeper(this.store, Duration.ofSeconds(10), Clock.systemUTC(),
-			this.executor, (lease, reason) -> {
-			});
+			this.executor, new IgnoredLeaseEvents());
 
 	private final Withdrawal withdrawal = new Withdrawal(this.store, this.executor);
 
@@ -155,6 +154,25 @@ class WithdrawalTests {
 		assertThat(outcome.key()).isEqualTo(KeyOutcome.NO_KEY);
 		assertThat(outcome.describe()).isEqualTo("no key");
 		assertThat(this.store.calls()).isEmpty();
+	}
+
+	/**
+	 * Withdrawal does not listen to its lease.
+	 */
+	private static final class IgnoredLeaseEvents implements LeaseKeeper.Events {
+
+		@Override
+		public void lapsed(LeaseKeeper.Lease lease) {
+		}
+
+		@Override
+		public void renewedAfterLapse(LeaseKeeper.Lease lease) {
+		}
+
+		@Override
+		public void lost(LeaseKeeper.Lease lease, String reason) {
+		}
+
 	}
 
 }
