@@ -530,11 +530,10 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		@Override
 		public void onError(Throwable error) {
 			if (EtcdErrors.isWatchResumedByJetcd(error)) {
-				// jetcd resumes the watch from the last revision it saw: whatever
-				// happened
-				// to the key meanwhile still comes. Ending it would make every
-				// registration of this process read its key and watch it again at once,
-				// just as etcd answers again.
+				// jetcd resumes the watch from the last revision it saw, so whatever
+				// happened to the key meanwhile still comes. Ending it here would make
+				// every registration of this process read and watch its key again at
+				// once, just as etcd answers again.
 				return;
 			}
 			this.listener.ended(EtcdErrors.describe(error));
