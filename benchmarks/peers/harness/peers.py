@@ -78,14 +78,14 @@ MODES = {
                   visible_timeout=90, gone_timeout=90, crash_timeout=20, rps=200, warmup=3, tail=3, restarts=1,
                   crash_load_timeout=3, crash_load_tail=2, startup_pairs=1, breakdown=["plain", "etcd"],
                   probes=10, probe_interval_ms=100, probe_timeout=45, idle_settle=3, idle_window=5,
-                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5, scale_changes=20),
+                  scale_services=10, scale_registrations=100, scale_loaded=900, scale_window=5, scale_changes=20, scale_churn=300),
     "full": dict(variants=["etcd", "zookeeper", "eureka-fast", "eureka-default"], cycles=6, crashes=5,
                  plain=3, visible_timeout=120, gone_timeout=120, crash_timeout=150, rps=200, warmup=5,
                  tail=5, restarts=3, crash_load_timeout=90, crash_load_tail=5, startup_pairs=10,
                  breakdown=["plain", "etcd", "zookeeper", "eureka-fast", "eureka-default"],
                  probes=100, probe_interval_ms=200, probe_timeout=150, idle_settle=30, idle_window=60,
                  scale_services=100, scale_registrations=1000, scale_loaded=9000, scale_window=60,
-                 scale_changes=100),
+                 scale_changes=100, scale_churn=300),
 }
 # The scenarios a run can be limited to (--scenarios): what each name runs, per variant unless
 # said otherwise. crash-load without rolling starts three instances of its own.
@@ -1015,6 +1015,9 @@ class Bench:
             # A change in etcd → this application's load balancer, with everything held.
             result["change_to_lb"] = self.scale_changes(port, names[0], template, lease, settings["scale_changes"])
             log(f"[scale] change → load balancer: {result['change_to_lb']}")
+            # A churn of changes, and the HeartbeatEvents it makes Spring Cloud's consumers see.
+            result["churn"] = self.scale_churn(app, port, keys, lease, settings["scale_churn"])
+            log(f"[scale] churn: {result['churn']}")
             # Resync after compaction: cut the application off, change 1% of the loaded
             # instances, compact, reconnect.
             log_mark = os.path.getsize(app.log_path)
@@ -1095,6 +1098,33 @@ class Bench:
             time.sleep(0.05)
         return dict(n=len(samples), p50_ms=percentile(samples, 0.5), p99_ms=percentile(samples, 0.99),
                     max_ms=max(samples), service=service)
+
+    def scale_churn(self, app, port, keys, lease, per_second, seconds=10):
+        """`per_second` changes a second for `seconds`: every 100 ms one transaction puts that
+        many loaded instances again with a new metadata value. Counts the HeartbeatEvents the
+        application received (the starter coalesces them) and the CPU it used meanwhile."""
+        per_batch = max(1, min(128, per_second // 10))
+        events_before = self.holding(port)["heartbeatEvents"]
+        cpu_before = cpu_seconds(app.pid)
+        start, written, batch = time.monotonic(), 0, 0
+        while time.monotonic() - start < seconds:
+            ops = []
+            for index in range(per_batch):
+                key, value = keys[(written + index) % len(keys)]
+                changed = json.loads(value)
+                changed["Instance"]["metadata"] = {**(changed["Instance"].get("metadata") or {}), "churn": str(batch)}
+                ops.append({"requestPut": {"key": b64(key), "value": b64(json.dumps(changed, separators=(",", ":"))),
+                                           "lease": str(lease)}})
+            self.etcd_json("/v3/kv/txn", {"success": ops})
+            written += per_batch
+            batch += 1
+            time.sleep(max(0.0, start + batch * 0.1 - time.monotonic()))
+        elapsed = time.monotonic() - start
+        time.sleep(3)  # the last coalesced event
+        events = self.holding(port)["heartbeatEvents"] - events_before
+        return dict(changes=written, seconds=round(elapsed, 1), changes_per_s=round(written / elapsed),
+                    heartbeat_events=events, heartbeat_events_per_s=round(events / (elapsed + 3), 2),
+                    app_cpu_s=round(cpu_seconds(app.pid) - cpu_before, 2))
 
     def own_value(self):
         """The scale application's own key and value, as a template for loaded instances."""

@@ -476,6 +476,11 @@ def scale_table(scale):
     if change:
         rows.append((f"A new instance put into etcd → offered by this JVM's load balancer, {change['n']} one at a "
                      "time: median, p99, max", f"{change['p50_ms']} ms, {change['p99_ms']} ms, {change['max_ms']} ms"))
+    churn = scale.get("churn")
+    if churn:
+        rows.append((f"A churn of {churn['changes_per_s']} changes/s for {churn['seconds']:.0f} s (then 3 s of quiet): "
+                     "`HeartbeatEvent`s the application received, its CPU",
+                     f"{churn['heartbeat_events']} ({churn['heartbeat_events_per_s']}/s), {churn['app_cpu_s']} s"))
     rows += [
         ("Resync after compaction: relay open again → re-listed (includes the client's reconnect backoff)",
          fmt_ms(resync["restored_to_relisted_ms"])),

@@ -54,6 +54,8 @@ class ProbeController implements DisposableBean {
 
 	private final ObjectProvider<ProbeRegistry<?>> registry;
 
+	private final HeartbeatEventCounter heartbeatEvents;
+
 	private final DiscoveryClient discoveryClient;
 
 	private final ExecutorService worker = Executors.newSingleThreadExecutor((task) -> {
@@ -66,9 +68,11 @@ class ProbeController implements DisposableBean {
 
 	private final AtomicInteger pending = new AtomicInteger();
 
-	ProbeController(ObjectProvider<ProbeRegistry<?>> registry, DiscoveryClient discoveryClient) {
+	ProbeController(ObjectProvider<ProbeRegistry<?>> registry, DiscoveryClient discoveryClient,
+			HeartbeatEventCounter heartbeatEvents) {
 		this.registry = registry;
 		this.discoveryClient = discoveryClient;
+		this.heartbeatEvents = heartbeatEvents;
 	}
 
 	@PostMapping("/bench/probes")
@@ -172,7 +176,7 @@ class ProbeController implements DisposableBean {
 			byName.merge(thread.getName().replaceAll("[0-9]+", "N"), 1, Integer::sum);
 		}
 		return Map.of("threads", ManagementFactory.getThreadMXBean().getThreadCount(), "services", services.size(),
-				"instances", instances, "threadsByName", byName);
+				"instances", instances, "threadsByName", byName, "heartbeatEvents", this.heartbeatEvents.received());
 	}
 
 	@Override
