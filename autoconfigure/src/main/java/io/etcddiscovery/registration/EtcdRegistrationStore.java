@@ -175,12 +175,6 @@ public class EtcdRegistrationStore implements RegistrationStore {
 	@Override
 	public @Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision,
 			Duration timeout) {
-		return EtcdCalls.join(moveAsync(fromKey, toKey, value, leaseId, createRevision, timeout));
-	}
-
-	@Override
-	public CompletableFuture<@Nullable RegisteredKey> moveAsync(String fromKey, String toKey, byte[] value,
-			long leaseId, long createRevision, Duration timeout) {
 		ByteSequence from = bytes(fromKey);
 		ByteSequence to = bytes(toKey);
 		ByteSequence v = ByteSequence.from(value);
@@ -189,21 +183,20 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		ops.add(Op.delete(from, DeleteOption.DEFAULT));
 		ops.add(Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()));
 		ops.addAll(companions.ops());
-		return call(() -> this.client.getKVClient()
+		TxnResponse moved = EtcdCalls.await(this.client.getKVClient()
 			.txn()
 			.If(new Cmp(from, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)),
 					new Cmp(to, Cmp.Op.EQUAL, CmpTarget.version(0)))
 			.Then(ops.toArray(Op[]::new))
-			.commit(), "moving " + fromKey + " to " + toKey, timeout).thenApply((moved) -> {
-				if (!moved.isSucceeded()) {
-					return null;
-				}
-				companions.written();
-				long revision = moved.getHeader().getRevision();
-				// The put created the key in this transaction: its create revision is
-				// the transaction's.
-				return new RegisteredKey(leaseId, revision, value, revision);
-			});
+			.commit(), "moving " + fromKey + " to " + toKey, timeout);
+		if (!moved.isSucceeded()) {
+			return null;
+		}
+		companions.written();
+		long revision = moved.getHeader().getRevision();
+		// The put created the key in this transaction: its create revision is the
+		// transaction's.
+		return new RegisteredKey(leaseId, revision, value, revision);
 	}
 
 	@Override

@@ -181,20 +181,6 @@ public interface RegistrationStore {
 	@Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision, Duration timeout);
 
 	/**
-	 * {@link #move Move} this process's key without waiting for etcd's answer.
-	 * @param fromKey this process's key
-	 * @param toKey the key to move to, which must not exist
-	 * @param value the new value
-	 * @param leaseId the lease to bind the new key to
-	 * @param createRevision the create revision of this process's key
-	 * @param timeout the deadline of the call
-	 * @return completes with the new key as written, or with {@code null} if nothing
-	 * changed
-	 */
-	CompletableFuture<@Nullable RegisteredKey> moveAsync(String fromKey, String toKey, byte[] value, long leaseId,
-			long createRevision, Duration timeout);
-
-	/**
 	 * Move a key as {@link #move(String, String, byte[], long, long, Duration)} does,
 	 * within the request timeout.
 	 * @param fromKey this process's key

@@ -23,6 +23,7 @@ import io.etcddiscovery.etcd.Durations;
 import io.etcddiscovery.etcd.EtcdCalls;
 import io.etcddiscovery.etcd.SerialExecutor;
 import io.etcddiscovery.registration.LeaseKeeper.Lease;
+import io.etcddiscovery.registration.RegistrationStore.RegisteredKey;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -83,21 +84,13 @@ final class Withdrawal {
 	 */
 	CompletableFuture<Outcome> withdraw(@Nullable String key, long createRevision, @Nullable Lease lease,
 			Duration drainDelay, @Nullable Parking parking) {
-		if (parking != null && lease != null && createRevision != 0 && key != null) {
-			return park(key, createRevision, lease, parking).thenCompose((parked) -> {
-				if (parked == null) {
-					return deleteAndRelease(key, createRevision, lease, drainDelay);
-				}
-				return ((parked.key() == KeyOutcome.PARKED) ? drain(parked, drainDelay)
-						: CompletableFuture.completedFuture(parked))
-					.thenCompose((outcome) -> release(lease, outcome));
-			});
+		Outcome parked = (parking != null && lease != null && createRevision != 0 && key != null)
+				? park(key, createRevision, lease, parking) : null;
+		if (parked != null) {
+			return ((parked.key() == KeyOutcome.PARKED) ? drain(parked, drainDelay)
+					: CompletableFuture.completedFuture(parked))
+				.thenCompose((outcome) -> release(lease, outcome));
 		}
-		return deleteAndRelease(key, createRevision, lease, drainDelay);
-	}
-
-	private CompletableFuture<Outcome> deleteAndRelease(@Nullable String key, long createRevision,
-			@Nullable Lease lease, Duration drainDelay) {
 		CompletableFuture<Outcome> deleted = (lease != null && createRevision != 0 && key != null)
 				? this.store.withdrawAsync(key, createRevision, this.store.getRequestTimeout())
 					.handle((withdrawn, failure) -> (failure != null)
@@ -109,25 +102,19 @@ final class Withdrawal {
 			.thenCompose((outcome) -> release(lease, outcome));
 	}
 
-	/*
-	 * Without holding a thread while etcd answers: a JVM that withdraws thousands of
-	 * registrations at once would otherwise withdraw as many at a time as the pool has
-	 * workers.
-	 */
-	private CompletableFuture<@Nullable Outcome> park(String key, long createRevision, Lease lease, Parking parking) {
-		return this.store
-			.moveAsync(key, parking.key(), parking.value(), lease.id(), createRevision, this.store.getRequestTimeout())
-			.handle((moved, failure) -> {
-				if (failure != null) {
-					// etcd did not answer in time or refused: deleting would wait as long
-					// again, and the lease expires within its TTL anyway.
-					return Outcome.of(KeyOutcome.NOT_DELETED, EtcdCalls.unwrap(failure).getMessage());
-				}
-				// Not moved: the key is no longer this process's, or the parked key
-				// exists; deleting sorts out which.
-				return (moved != null) ? new Outcome(KeyOutcome.PARKED, null, parking.key(), Duration.ZERO, null)
-						: null;
-			});
+	private @Nullable Outcome park(String key, long createRevision, Lease lease, Parking parking) {
+		try {
+			RegisteredKey moved = this.store.move(key, parking.key(), parking.value(), lease.id(), createRevision,
+					this.store.getRequestTimeout());
+			// Not moved: the key is no longer this process's, or the parked key exists;
+			// deleting sorts out which.
+			return (moved != null) ? new Outcome(KeyOutcome.PARKED, null, parking.key(), Duration.ZERO, null) : null;
+		}
+		catch (RuntimeException ex) {
+			// etcd did not answer in time or refused: deleting would wait as long again,
+			// and the lease expires within its TTL anyway.
+			return Outcome.of(KeyOutcome.NOT_DELETED, EtcdCalls.unwrap(ex).getMessage());
+		}
 	}
 
 	private CompletableFuture<Outcome> drain(Outcome outcome, Duration drainDelay) {

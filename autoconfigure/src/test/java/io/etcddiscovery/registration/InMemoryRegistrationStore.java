@@ -264,12 +264,6 @@ class InMemoryRegistrationStore implements RegistrationStore {
 	}
 
 	@Override
-	public CompletableFuture<@Nullable RegisteredKey> moveAsync(String fromKey, String toKey, byte[] value,
-			long leaseId, long createRevision, Duration timeout) {
-		return async(() -> move(fromKey, toKey, value, leaseId, createRevision, timeout));
-	}
-
-	@Override
 	public synchronized boolean update(String key, byte[] value, long leaseId, long createRevision, Duration timeout) {
 		call("update " + key);
 		Entry entry = this.keys.get(key);
