@@ -27,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -844,8 +845,13 @@ public final class InstanceRegistrar {
 		}
 		logger.debug("Watch of %s ended (%s): checking the key and watching again".formatted(this.key, reason));
 		closeKeyWatch();
-		// Give a failing etcd a moment; the check re-creates the watch.
-		scheduleAttempt(this.backoff.delay(1));
+		// Give a failing etcd a moment; the check re-creates the watch. Spread over half
+		// a
+		// TTL: when etcd compacts past them, the watches of every registration of this
+		// process end at once, and their checks would all reach etcd at its busiest
+		// moment. The lease keeps the key meanwhile.
+		long spread = ThreadLocalRandom.current().nextLong(this.leases.ttl().toMillis() / 2 + 1);
+		scheduleAttempt(this.backoff.delay(1).plusMillis(spread));
 	}
 
 	private void dropLease() {

@@ -102,6 +102,12 @@ final class Withdrawal {
 			.thenCompose((outcome) -> release(lease, outcome));
 	}
 
+	/*
+	 * Waits for etcd on the registrar's worker, on purpose: a process that withdraws
+	 * thousands of registrations at once then has at most as many moves in flight as the
+	 * pool has workers. Unbounded, 10,000 at once were refused by etcd with "too many
+	 * requests" by the thousand, and their keys left to expire with their leases.
+	 */
 	private @Nullable Outcome park(String key, long createRevision, Lease lease, Parking parking) {
 		try {
 			RegisteredKey moved = this.store.move(key, parking.key(), parking.value(), lease.id(), createRevision,
