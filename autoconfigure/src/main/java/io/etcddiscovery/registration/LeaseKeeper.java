@@ -83,7 +83,7 @@ final class LeaseKeeper {
 		return this.store.grantAsync(this.ttl).thenApply((granted) -> {
 			Lease lease = new Lease(granted.id(), granted.ttlSeconds());
 			lease.renewed(granted.ttlSeconds());
-			lease.keepAlive();
+			lease.startKeepAlive();
 			return lease;
 		});
 	}
@@ -176,21 +176,20 @@ final class LeaseKeeper {
 		void resumeKeepAlive() {
 			if (!this.closed) {
 				this.inLapse.set(false);
-				KeepAlive replaced = this.keepAlive;
-				if (replaced != null) {
-					replaced.close();
-				}
-				keepAlive();
+				startKeepAlive();
 			}
 		}
 
 		/*
-		 * Start a new keep-alive. A keep-alive it replaces must be closed first: jetcd
-		 * keeps one entry per lease, and closing the last handle of an entry it already
-		 * dropped (at its deadline) removes whichever entry the lease has then, the new
-		 * one included.
+		 * Start a new keep-alive, closing the current one first, if any: jetcd keeps one
+		 * entry per lease, and closing the last handle of an entry it already dropped (at
+		 * its deadline) removes whichever entry the lease has then, the new one included.
 		 */
-		private void keepAlive() {
+		private void startKeepAlive() {
+			KeepAlive replaced = this.keepAlive;
+			if (replaced != null) {
+				replaced.close();
+			}
 			KeepAlive started = new KeepAlive(this);
 			this.keepAlive = started;
 			started.start();
@@ -219,8 +218,7 @@ final class LeaseKeeper {
 			report(() -> {
 				if (!this.closed && this.keepAlive == lapsed) {
 					boolean first = this.inLapse.compareAndSet(false, true);
-					lapsed.close();
-					keepAlive();
+					startKeepAlive();
 					if (first) {
 						LeaseKeeper.this.events.lapsed(this);
 					}
