@@ -47,6 +47,7 @@ import io.etcd.jetcd.watch.WatchResponse;
 import io.etcddiscovery.etcd.EtcdCallException;
 import io.etcddiscovery.etcd.EtcdCalls;
 import io.etcddiscovery.etcd.EtcdErrors;
+import io.etcddiscovery.etcd.InFlightLimit;
 import io.etcddiscovery.etcd.layout.LayoutPublisher;
 import io.etcddiscovery.etcd.layout.PublishedKey;
 import io.grpc.stub.StreamObserver;
@@ -67,6 +68,8 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	private static final Log logger = LogFactory.getLog(EtcdRegistrationStore.class);
 
+	static final int MAX_WITHDRAWAL_CALLS_IN_FLIGHT = 128;
+
 	private final Client client;
 
 	private final Duration requestTimeout;
@@ -74,6 +77,14 @@ public class EtcdRegistrationStore implements RegistrationStore {
 	private final List<String> endpoints;
 
 	private final @Nullable LayoutPublisher layouts;
+
+	// The moves, deletes and revocations of withdrawals: a process that withdraws
+	// thousands of registrations at once (its shutdown) keeps this many in flight and the
+	// others waiting, holding no thread. Unbounded, 10,000 at once were refused by etcd
+	// with "too many requests" by the thousand (its applied index fell 5,000 entries
+	// behind), and their keys left to expire with their leases; 16 at a time, as many as
+	// the workers, took 41 s (docs/benchmarks.md).
+	private final InFlightLimit withdrawalCalls = new InFlightLimit(MAX_WITHDRAWAL_CALLS_IN_FLIGHT);
 
 	// Instance key -> the keys of other layouts last written beside it, deleted with it.
 	private final Map<String, List<String>> published = new ConcurrentHashMap<>();
@@ -139,8 +150,9 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	@Override
 	public CompletableFuture<Void> revokeAsync(long leaseId, Duration timeout) {
-		return call(() -> this.client.getLeaseClient().revoke(leaseId), "revoking lease " + Long.toHexString(leaseId),
-				timeout)
+		return this.withdrawalCalls
+			.submit(() -> call(() -> this.client.getLeaseClient().revoke(leaseId),
+					"revoking lease " + Long.toHexString(leaseId), timeout))
 			.thenApply((response) -> null);
 	}
 
@@ -175,25 +187,45 @@ public class EtcdRegistrationStore implements RegistrationStore {
 	@Override
 	public @Nullable RegisteredKey move(String fromKey, String toKey, byte[] value, long leaseId, long createRevision,
 			Duration timeout) {
+		Companions companions = companions(toKey, value, leaseId, fromKey);
+		TxnResponse response = EtcdCalls.await(moveTxn(fromKey, toKey, value, leaseId, createRevision, companions),
+				"moving " + fromKey + " to " + toKey, timeout);
+		return moved(response, companions, value, leaseId);
+	}
+
+	@Override
+	public CompletableFuture<@Nullable RegisteredKey> moveAsync(String fromKey, String toKey, byte[] value,
+			long leaseId, long createRevision, Duration timeout) {
+		Companions companions = companions(toKey, value, leaseId, fromKey);
+		return this.withdrawalCalls
+			.submit(() -> call(() -> moveTxn(fromKey, toKey, value, leaseId, createRevision, companions),
+					"moving " + fromKey + " to " + toKey, timeout))
+			.thenApply((response) -> moved(response, companions, value, leaseId));
+	}
+
+	private CompletableFuture<TxnResponse> moveTxn(String fromKey, String toKey, byte[] value, long leaseId,
+			long createRevision, Companions companions) {
 		ByteSequence from = bytes(fromKey);
 		ByteSequence to = bytes(toKey);
-		ByteSequence v = ByteSequence.from(value);
-		Companions companions = companions(toKey, value, leaseId, fromKey);
 		List<Op> ops = new ArrayList<>();
 		ops.add(Op.delete(from, DeleteOption.DEFAULT));
-		ops.add(Op.put(to, v, PutOption.builder().withLeaseId(leaseId).build()));
+		ops.add(Op.put(to, ByteSequence.from(value), PutOption.builder().withLeaseId(leaseId).build()));
 		ops.addAll(companions.ops());
-		TxnResponse moved = EtcdCalls.await(this.client.getKVClient()
+		return this.client.getKVClient()
 			.txn()
 			.If(new Cmp(from, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)),
 					new Cmp(to, Cmp.Op.EQUAL, CmpTarget.version(0)))
 			.Then(ops.toArray(Op[]::new))
-			.commit(), "moving " + fromKey + " to " + toKey, timeout);
-		if (!moved.isSucceeded()) {
+			.commit();
+	}
+
+	private static @Nullable RegisteredKey moved(TxnResponse response, Companions companions, byte[] value,
+			long leaseId) {
+		if (!response.isSucceeded()) {
 			return null;
 		}
 		companions.written();
-		long revision = moved.getHeader().getRevision();
+		long revision = response.getHeader().getRevision();
 		// The put created the key in this transaction: its create revision is the
 		// transaction's.
 		return new RegisteredKey(leaseId, revision, value, revision);
@@ -226,11 +258,13 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		List<Op> ops = new ArrayList<>();
 		ops.add(Op.delete(k, DeleteOption.DEFAULT));
 		ops.addAll(companions.ops());
-		return call(() -> this.client.getKVClient()
-			.txn()
-			.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-			.Then(ops.toArray(Op[]::new))
-			.commit(), "withdrawing " + key, timeout).thenApply((withdrawn) -> {
+		return this.withdrawalCalls
+			.submit(() -> call(() -> this.client.getKVClient()
+				.txn()
+				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+				.Then(ops.toArray(Op[]::new))
+				.commit(), "withdrawing " + key, timeout))
+			.thenApply((withdrawn) -> {
 				if (withdrawn.isSucceeded()) {
 					companions.written();
 				}

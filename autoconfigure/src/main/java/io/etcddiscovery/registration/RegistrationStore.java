@@ -182,6 +182,28 @@ public interface RegistrationStore {
 
 	/**
 	 * Move a key as {@link #move(String, String, byte[], long, long, Duration)} does,
+	 * without waiting: what a withdrawal does, of which a process may have thousands at
+	 * once.
+	 * @param fromKey this process's key
+	 * @param toKey the key to move to, which must not exist
+	 * @param value the new value
+	 * @param leaseId the lease to bind the new key to
+	 * @param createRevision the create revision of this process's key
+	 * @param timeout the deadline of the call, once it is made
+	 * @return completes with the new key, or {@code null} if nothing changed
+	 */
+	default CompletableFuture<@Nullable RegisteredKey> moveAsync(String fromKey, String toKey, byte[] value,
+			long leaseId, long createRevision, Duration timeout) {
+		try {
+			return CompletableFuture.completedFuture(move(fromKey, toKey, value, leaseId, createRevision, timeout));
+		}
+		catch (RuntimeException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Move a key as {@link #move(String, String, byte[], long, long, Duration)} does,
 	 * within the request timeout.
 	 * @param fromKey this process's key
 	 * @param toKey the key to move to

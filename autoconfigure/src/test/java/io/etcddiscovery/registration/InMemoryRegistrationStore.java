@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
@@ -45,6 +47,8 @@ class InMemoryRegistrationStore implements RegistrationStore {
 	private final Map<Long, Long> leases = new HashMap<>();
 
 	private final Map<Long, LeaseListener> keepAlives = new HashMap<>();
+
+	private final Set<Long> revokedWhileKeptAlive = new HashSet<>();
 
 	private final Map<String, List<KeyListener>> watches = new HashMap<>();
 
@@ -178,7 +182,9 @@ class InMemoryRegistrationStore implements RegistrationStore {
 	private void revokeNow(long leaseId) {
 		synchronized (this) {
 			call("revoke " + Long.toHexString(leaseId));
-			this.keepAlives.remove(leaseId);
+			if (this.keepAlives.remove(leaseId) != null) {
+				this.revokedWhileKeptAlive.add(leaseId);
+			}
 		}
 		removeLease(leaseId);
 	}
@@ -188,6 +194,15 @@ class InMemoryRegistrationStore implements RegistrationStore {
 		call("timeToLive");
 		Long ttl = this.leases.get(leaseId);
 		return (ttl != null) ? ttl : -1;
+	}
+
+	/**
+	 * Return whether a lease was still kept alive when it was revoked.
+	 * @param leaseId the lease
+	 * @return {@code true} if its keep-alive was open at its revocation
+	 */
+	synchronized boolean revokedWhileKeptAlive(long leaseId) {
+		return this.revokedWhileKeptAlive.contains(leaseId);
 	}
 
 	/**

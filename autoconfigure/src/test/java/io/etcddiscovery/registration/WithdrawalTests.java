@@ -78,6 +78,17 @@ class WithdrawalTests {
 	}
 
 	@Test
+	void keepsTheLeaseAliveUntilItIsRevoked() {
+		// A revocation may wait its turn behind thousands of others: a lease no longer
+		// renewed meanwhile would expire first.
+		Lease lease = this.leases.grant().join();
+		RegisteredKey key = this.store.register(KEY, KEY + "-parked", "v".getBytes(), lease.id(), (existing) -> false);
+		outcome(this.withdrawal.withdraw(KEY, key.createRevision(), lease, Duration.ZERO));
+		assertThat(this.store.revokedWhileKeptAlive(lease.id())).isTrue();
+		assertThat(this.store.keepAliveListener(lease.id())).isNull();
+	}
+
+	@Test
 	void movesAnUpKeyToItsParkedKeyDrainsAndRevokesTheLeaseWithIt() {
 		Lease lease = this.leases.grant().join();
 		String parked = "/services/default/~parked/orders/o1";
