@@ -1053,18 +1053,41 @@ class Bench:
             result["resync"]["new_instance_port"] = new_port
             log(f"[scale] resync: {result['resync']}")
             # Withdraw the registrations.
+            withdraw_mark = os.path.getsize(app.log_path)
             withdraw_start = time.monotonic()
             http("DELETE", f"http://{LOOPBACK}:{port}/bench/probes?intervalMs=0")
             self.wait_probes_called(f"http://{LOOPBACK}:{port}/bench/probes", own, 300)
             result["withdrawals_s"] = round(time.monotonic() - withdraw_start, 2)
             result["leases_after_withdrawal"] = self.lease_count()
+            result["withdrawal_outcomes"] = self.withdrawal_outcomes(app.log_path, withdraw_mark)
             log(f"[scale] {own} withdrawals took {result['withdrawals_s']}s; {result['leases_after_withdrawal']} "
-                "leases left (the app's own and the loader's)")
+                f"leases left (the app's own and the loader's); outcomes {result['withdrawal_outcomes']}")
             self.scale = result
         finally:
             self.processes.stop(app)
             proxy.close()
             self.registry.stop()
+
+    @staticmethod
+    def withdrawal_outcomes(log_path, mark):
+        """The registrar's `Deregistered …` lines after `mark`, by outcome: `clean` (key parked or
+        deleted, lease revoked), `key_not_taken` (the key was gone already or not deleted: it
+        vanished with its lease, or stays until its lease expires) and `lease_not_revoked` (it
+        expires within the TTL)."""
+        outcomes = dict(clean=0, key_not_taken=0, lease_not_revoked=0)
+        with open(log_path, errors="replace") as log_file:
+            log_file.seek(mark)
+            for line in log_file:
+                if "InstanceRegistrar" not in line or " Deregistered " not in line:
+                    continue
+                what = line.split(" Deregistered ", 1)[1]
+                if "key already gone" in what or "key not deleted" in what:
+                    outcomes["key_not_taken"] += 1
+                elif "not revoked" in what:
+                    outcomes["lease_not_revoked"] += 1
+                else:
+                    outcomes["clean"] += 1
+        return outcomes
 
     def scale_changes(self, port, service, template, lease, count):
         """`count` new instances of one loaded service, put one at a time straight into etcd

@@ -494,6 +494,11 @@ def scale_table(scale):
          f"{resync['cached_after']:,}, {resync['leases_after']:,}"),
         (f"Withdrawing the {scale['registrations']:,} registrations", f"{scale['withdrawals_s']} s"),
     ]
+    outcomes = scale.get("withdrawal_outcomes")
+    if outcomes:
+        rows.append(("Withdrawals: clean (key parked or deleted, lease revoked); key gone already or not "
+                     "taken away; lease not revoked",
+                     f"{outcomes['clean']:,}; {outcomes['key_not_taken']:,}; {outcomes['lease_not_revoked']:,}"))
     return "\n".join(["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows])
 
 
