@@ -35,4 +35,12 @@ class FreePortsTests {
 		assertThat(ports).hasSize(6).doesNotHaveDuplicates().allSatisfy((port) -> assertThat(port).isGreaterThan(1023));
 	}
 
+	@Test
+	void allocatesBelowTheRangeOfOutgoingConnections() {
+		// A port the system may give an outgoing connection could be taken while a member
+		// is stopped, and its restart would fail.
+		int ephemeralLow = FreePorts.ephemeralLow();
+		assertThat(FreePorts.allocate(20)).allSatisfy((port) -> assertThat(port).isLessThan(ephemeralLow));
+	}
+
 }
