@@ -191,9 +191,9 @@ public class DiscoveryClientProperties implements Validator {
 
 		/**
 		 * Share of a service's UP instances that must vanish from etcd within the window,
-		 * without withdrawing themselves and less the instances that came UP meanwhile,
-		 * for the protection to hold them: more than this share trips it. At least 0 (any
-		 * loss) and less than 1.
+		 * without withdrawing themselves and less the instances that came UP meanwhile
+		 * and are still UP, for the protection to hold them: more than this share trips
+		 * it. At least 0 (any loss) and less than 1.
 		 */
 		private double threshold = 0.5;
 

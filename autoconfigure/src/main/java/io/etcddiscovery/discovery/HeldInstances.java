@@ -19,10 +19,8 @@ package io.etcddiscovery.discovery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -46,11 +44,11 @@ import org.jspecify.annotations.Nullable;
  * nor its parked key) is left: its lease expired or its keys were deleted. An instance
  * that withdraws itself, or becomes unhealthy, moves to its parked key in one transaction
  * and never vanishes. The protection trips for a service when the instances that vanished
- * within the window, less those that came UP meanwhile (replacements), are more than the
- * threshold's share of them and the instances still UP; it then holds every instance that
- * vanished within the window. A held instance is released when a key of it is back in
- * etcd (the real one replaces it), and every held instance of a service is dropped when
- * most of the service is UP again or the longest hold has passed.
+ * within the window, less those that came UP meanwhile and are still UP (replacements),
+ * are more than the threshold's share of them and the instances still UP; it then holds
+ * every instance that vanished within the window. A held instance is released when a key
+ * of it is back in etcd (the real one replaces it), and every held instance of a service
+ * is dropped when most of the service is UP again or the longest hold has passed.
  *
  * @author etcd-discovery authors
  */
@@ -140,9 +138,12 @@ final class HeldInstances {
 		for (String id : up.keySet()) {
 			if (!before.containsKey(id) && state.losses.remove(id) == null && !before.isEmpty()) {
 				// A replacement: a new instance took over some of the load.
-				state.gains.add(now);
+				state.gains.put(id, now);
 			}
 		}
+		// A replacement that is gone again, or no longer UP, took over nothing: an older
+		// snapshot of etcd brings back instances that then vanish with the rest.
+		state.gains.keySet().retainAll(up.keySet());
 		state.losses.keySet().removeIf(registered::contains);
 		Hold hold = state.hold;
 		if (hold != null && hold.instances.keySet().removeIf(registered::contains)) {
@@ -286,9 +287,7 @@ final class HeldInstances {
 	private void prune(ServiceState state, Instant now) {
 		Instant oldest = now.minus(this.policy.window());
 		state.losses.values().removeIf((loss) -> loss.at.isBefore(oldest));
-		while (!state.gains.isEmpty() && state.gains.peekFirst().isBefore(oldest)) {
-			state.gains.removeFirst();
-		}
+		state.gains.values().removeIf((at) -> at.isBefore(oldest));
 	}
 
 	private static String ids(Set<String> ids) {
@@ -355,7 +354,8 @@ final class HeldInstances {
 
 		private final Map<String, Loss> losses = new HashMap<>();
 
-		private final Deque<Instant> gains = new ArrayDeque<>();
+		// The replacements still UP, by instance id, and when each came UP.
+		private final Map<String, Instant> gains = new HashMap<>();
 
 		private @Nullable Hold hold;
 

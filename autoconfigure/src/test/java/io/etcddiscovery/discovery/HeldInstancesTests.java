@@ -151,6 +151,29 @@ class HeldInstancesTests {
 	}
 
 	@Test
+	void aReplacementThatVanishesTooReplacesNothing() {
+		list("o1", "o2", "o3", "o4");
+		apply(put("o5", InstanceStatus.UP));
+		// o5 came back with an older snapshot of etcd, on a lease that expires first: it
+		// offsets none of the losses that follow.
+		apply(delete("o5"));
+		apply(delete("o1"));
+		assertThat(orders().held()).isEmpty();
+		apply(delete("o2"));
+		assertThat(ids(orders().up())).containsExactly("o1", "o2", "o3", "o4", "o5");
+		assertThat(ids(orders().held())).containsExactly("o1", "o2", "o5");
+	}
+
+	@Test
+	void aReplacementThatStopsBeingUpReplacesNothing() {
+		list("o1", "o2", "o3", "o4", "o5");
+		apply(put("o6", InstanceStatus.UP));
+		apply(put("o6", InstanceStatus.DOWN));
+		apply(delete("o1"), delete("o2"), delete("o3"));
+		assertThat(ids(orders().held())).containsExactly("o1", "o2", "o3");
+	}
+
+	@Test
 	void instancesRestartedOneByOneUnderTheSameIdNeverTripIt() {
 		list("o1", "o2", "o3");
 		for (String id : List.of("o1", "o2", "o3")) {
