@@ -68,7 +68,7 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	private static final Log logger = LogFactory.getLog(EtcdRegistrationStore.class);
 
-	static final int MAX_WITHDRAWAL_CALLS_IN_FLIGHT = 128;
+	static final int MAX_RELEASE_CALLS_IN_FLIGHT = 128;
 
 	private final Client client;
 
@@ -78,13 +78,14 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	private final @Nullable LayoutPublisher layouts;
 
-	// The moves, deletes and revocations of withdrawals: a process that withdraws
-	// thousands of registrations at once (its shutdown) keeps this many in flight and the
-	// others waiting, holding no thread. Unbounded, 10,000 at once were refused by etcd
-	// with "too many requests" by the thousand (its applied index fell 5,000 entries
-	// behind), and their keys left to expire with their leases; 16 at a time, as many as
-	// the workers, took 41 s (docs/benchmarks.md).
-	private final InFlightLimit withdrawalCalls = new InFlightLimit(MAX_WITHDRAWAL_CALLS_IN_FLIGHT);
+	// The calls that give up what a registration holds (the moves, deletes and
+	// revocations of withdrawals, the revocations of leases the registrar lets go): a
+	// process that withdraws thousands of registrations at once (its shutdown) keeps
+	// this many in flight and the others waiting, holding no thread. Unbounded, 10,000 at
+	// once were refused by etcd with "too many requests" by the thousand (its applied
+	// index fell 5,000 entries behind), and their keys left to expire with their leases;
+	// 16 at a time, as many as the workers, took 41 s (docs/benchmarks.md).
+	private final InFlightLimit releaseCalls = new InFlightLimit(MAX_RELEASE_CALLS_IN_FLIGHT);
 
 	// Instance key -> the keys of other layouts last written beside it, deleted with it.
 	private final Map<String, List<String>> published = new ConcurrentHashMap<>();
@@ -150,9 +151,8 @@ public class EtcdRegistrationStore implements RegistrationStore {
 
 	@Override
 	public CompletableFuture<Void> revokeAsync(long leaseId, Duration timeout) {
-		return this.withdrawalCalls
-			.submit(() -> call(() -> this.client.getLeaseClient().revoke(leaseId),
-					"revoking lease " + Long.toHexString(leaseId), timeout))
+		return release(() -> this.client.getLeaseClient().revoke(leaseId),
+				"revoking lease " + Long.toHexString(leaseId), timeout)
 			.thenApply((response) -> null);
 	}
 
@@ -197,10 +197,15 @@ public class EtcdRegistrationStore implements RegistrationStore {
 	public CompletableFuture<@Nullable RegisteredKey> moveAsync(String fromKey, String toKey, byte[] value,
 			long leaseId, long createRevision, Duration timeout) {
 		Companions companions = companions(toKey, value, leaseId, fromKey);
-		return this.withdrawalCalls
-			.submit(() -> call(() -> moveTxn(fromKey, toKey, value, leaseId, createRevision, companions),
-					"moving " + fromKey + " to " + toKey, timeout))
+		return release(() -> moveTxn(fromKey, toKey, value, leaseId, createRevision, companions),
+				"moving " + fromKey + " to " + toKey, timeout)
 			.thenApply((response) -> moved(response, companions, value, leaseId));
+	}
+
+	// A call of those that give up what a registration holds, once fewer than the limit
+	// are in flight.
+	private <T> CompletableFuture<T> release(Supplier<CompletableFuture<T>> request, String what, Duration timeout) {
+		return this.releaseCalls.submit(() -> call(request, what, timeout));
 	}
 
 	private CompletableFuture<TxnResponse> moveTxn(String fromKey, String toKey, byte[] value, long leaseId,
@@ -258,13 +263,11 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		List<Op> ops = new ArrayList<>();
 		ops.add(Op.delete(k, DeleteOption.DEFAULT));
 		ops.addAll(companions.ops());
-		return this.withdrawalCalls
-			.submit(() -> call(() -> this.client.getKVClient()
-				.txn()
-				.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
-				.Then(ops.toArray(Op[]::new))
-				.commit(), "withdrawing " + key, timeout))
-			.thenApply((withdrawn) -> {
+		return release(() -> this.client.getKVClient()
+			.txn()
+			.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
+			.Then(ops.toArray(Op[]::new))
+			.commit(), "withdrawing " + key, timeout).thenApply((withdrawn) -> {
 				if (withdrawn.isSucceeded()) {
 					companions.written();
 				}
