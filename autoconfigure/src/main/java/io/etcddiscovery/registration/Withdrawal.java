@@ -138,9 +138,8 @@ final class Withdrawal {
 		}
 		// Renewed until etcd has revoked it: a revocation waits its turn behind the other
 		// withdrawals of the process, and a lease no longer renewed meanwhile expired
-		// first (3,502 of 10,000 withdrawn at once, in one run). What the keep-alive
-		// hears
-		// of the revocation is told after this task, to a closed lease.
+		// first (3,502 of 10,000 withdrawn at once, in one run). The keep-alive hears of
+		// the revocation after this task, when the lease is closed.
 		return this.store.revokeAsync(lease.id(), this.store.getRequestTimeout()).handle((revoked, failure) -> {
 			lease.close();
 			return outcome.released(new Revocation(lease.id(), lease.ttlSeconds(),

@@ -305,6 +305,25 @@ class HeldInstancesTests {
 	}
 
 	@Test
+	void theStatisticsAreBuiltAgainOnlyWhenAHoldChanges() {
+		list("o1", "o2", "o3", "o4");
+		ProtectionStats none = this.held.stats();
+		apply(put("o5", InstanceStatus.UP));
+		apply(delete("o1"));
+		assertThat(this.held.stats()).isSameAs(none);
+		apply(delete("o2"), delete("o3"), delete("o4"));
+		ProtectionStats holding = this.held.stats();
+		assertThat(holding).isNotSameAs(none);
+		assertThat(holding.heldInstances()).isEqualTo(4);
+		apply(put("o6", InstanceStatus.UP));
+		assertThat(this.held.stats()).isSameAs(holding);
+		// o1 back: three of six UP, the hold ends.
+		apply(put("o1", InstanceStatus.UP));
+		assertThat(this.held.stats().heldInstances()).isZero();
+		assertThat(this.held.stats().released()).isEqualTo(3);
+	}
+
+	@Test
 	void nothingIsHeldWhenDisabled() {
 		InstanceTable unprotected = new InstanceTable(new ServiceInstanceReader(PREFIX), (key, revision, reason) -> {
 		});
