@@ -1055,12 +1055,20 @@ class Bench:
             # Withdraw the registrations.
             withdraw_mark = os.path.getsize(app.log_path)
             withdraw_start = time.monotonic()
+            withdraw_cpu = cpu_seconds(self.registry.process.pid), cpu_seconds(app.pid)
+            withdraw_requests = self.registry.requests()
             http("DELETE", f"http://{LOOPBACK}:{port}/bench/probes?intervalMs=0")
             self.wait_probes_called(f"http://{LOOPBACK}:{port}/bench/probes", own, 300)
             result["withdrawals_s"] = round(time.monotonic() - withdraw_start, 2)
+            # Who was busy meanwhile: etcd near one core per second, or the application.
+            result["withdrawal_cpu"] = dict(
+                etcd_s=round(cpu_seconds(self.registry.process.pid) - withdraw_cpu[0], 2),
+                app_s=round(cpu_seconds(app.pid) - withdraw_cpu[1], 2),
+                etcd_requests=int(self.registry.requests() - withdraw_requests))
             result["leases_after_withdrawal"] = self.lease_count()
             result["withdrawal_outcomes"] = self.withdrawal_outcomes(app.log_path, withdraw_mark)
-            log(f"[scale] {own} withdrawals took {result['withdrawals_s']}s; {result['leases_after_withdrawal']} "
+            log(f"[scale] {own} withdrawals took {result['withdrawals_s']}s (CPU {result['withdrawal_cpu']}); "
+                f"{result['leases_after_withdrawal']} "
                 f"leases left (the app's own and the loader's); outcomes {result['withdrawal_outcomes']}")
             self.scale = result
         finally:
@@ -1119,6 +1127,8 @@ class Bench:
                                    f"{len(current.get('dc', []))}; after {len(samples)} changes")
             samples.append(seen - sent)
             time.sleep(0.05)
+        # The polls (every 5 ms) would count in what the scenario measures next.
+        http("DELETE", f"http://{LOOPBACK}:{port}/bench/watch/{service}")
         return dict(n=len(samples), p50_ms=percentile(samples, 0.5), p99_ms=percentile(samples, 0.99),
                     max_ms=max(samples), service=service)
 

@@ -494,6 +494,10 @@ def scale_table(scale):
          f"{resync['cached_after']:,}, {resync['leases_after']:,}"),
         (f"Withdrawing the {scale['registrations']:,} registrations", f"{scale['withdrawals_s']} s"),
     ]
+    cpu = scale.get("withdrawal_cpu")
+    if cpu:
+        rows.append(("Meanwhile: etcd's CPU, this JVM's CPU, requests to etcd",
+                     f"{cpu['etcd_s']} s, {cpu['app_s']} s, {cpu['etcd_requests']:,}"))
     outcomes = scale.get("withdrawal_outcomes")
     if outcomes:
         rows.append(("Withdrawals: clean (key parked or deleted, lease revoked); key gone already or not "

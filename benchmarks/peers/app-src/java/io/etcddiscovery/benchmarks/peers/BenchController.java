@@ -127,6 +127,12 @@ class BenchController {
 		return Map.of("watching", service);
 	}
 
+	@DeleteMapping("/bench/watch/{service}")
+	Map<String, Object> unwatch(@PathVariable String service) {
+		this.visibility.unwatch(service);
+		return Map.of("unwatched", service);
+	}
+
 	@GetMapping("/bench/watch/{service}")
 	Map<String, Object> events(@PathVariable String service, @RequestParam(defaultValue = "0") long since) {
 		return Map.of("events", this.visibility.events(service, since), "current", this.visibility.current(service));

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -73,9 +74,17 @@ class VisibilityRecorder implements DisposableBean {
 		this.watches.computeIfAbsent(service, (name) -> {
 			Watch watch = new Watch(name, this.loadBalancers.getObject()
 				.getInstance(name, ServiceInstanceListSupplier.class));
-			this.scheduler.scheduleWithFixedDelay(watch::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
+			watch.polls = this.scheduler.scheduleWithFixedDelay(watch::poll, 0, POLL_MILLIS, TimeUnit.MILLISECONDS);
 			return watch;
 		});
+	}
+
+	// Stops polling, so that what the harness measures next does not count the polls.
+	void unwatch(String service) {
+		Watch watch = this.watches.remove(service);
+		if (watch != null && watch.polls != null) {
+			watch.polls.cancel(false);
+		}
 	}
 
 	List<Map<String, Object>> events(String service, long since) {
@@ -113,6 +122,8 @@ class VisibilityRecorder implements DisposableBean {
 		private volatile Set<String> dc = Set.of();
 
 		private volatile Set<String> lb = Set.of();
+
+		private volatile ScheduledFuture<?> polls;
 
 		Watch(String service, ServiceInstanceListSupplier supplier) {
 			this.service = service;
