@@ -12,11 +12,6 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
 
-read -r -a maven_flags <<< "${MAVEN_FLAGS:-}"
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-	./mvnw -q -B "${maven_flags[@]}" -Dmaven.test.skip=true -Dspring-javaformat.skip \
-		install -pl test-support,autoconfigure -am
-	./mvnw -q -B "${maven_flags[@]}" -f benchmarks/jmh/pom.xml package
-fi
+benchmarks/jmh/build.sh
 echo "# etcd: $("${ETCD_BINARY:-etcd}" --version | head -1), load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 exec python3 benchmarks/jmh/cache_sizes.py "$@"

@@ -18,7 +18,6 @@ cd "$root"
 
 jar=benchmarks/jmh/target/benchmarks.jar
 default_args=(-f 1 -wi 3 -i 5 -w 1s -r 2s -prof gc -rf json -rff benchmarks/jmh/target/jmh-result.json)
-read -r -a maven_flags <<< "${MAVEN_FLAGS:-}"
 
 if [[ -z "${ETCD_BINARY:-}" ]] && ! command -v etcd > /dev/null \
 		&& [[ ! -x /usr/bin/etcd && ! -x /usr/local/bin/etcd ]]; then
@@ -26,13 +25,7 @@ if [[ -z "${ETCD_BINARY:-}" ]] && ! command -v etcd > /dev/null \
 	exit 1
 fi
 
-if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-	echo "Installing the library and the etcd launcher (test-support, autoconfigure)..."
-	./mvnw -q -B "${maven_flags[@]}" -Dmaven.test.skip=true -Dspring-javaformat.skip \
-		install -pl test-support,autoconfigure -am
-	echo "Packaging $jar..."
-	./mvnw -q -B "${maven_flags[@]}" -f benchmarks/jmh/pom.xml package
-fi
+benchmarks/jmh/build.sh
 
 if [[ $# -eq 0 ]]; then
 	set -- "${default_args[@]}"
