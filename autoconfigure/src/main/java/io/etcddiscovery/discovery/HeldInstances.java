@@ -71,11 +71,10 @@ final class HeldInstances {
 
 	private long released;
 
-	// What stats() returns, and nextDeadline() reads, until a hold changes: the cache
-	// asks
-	// for both after every change, and building them walked every service the protection
-	// watches (half of the application's CPU samples while 10,000 registrations were
-	// withdrawn at once).
+	// What stats() returns, and nextDeadline() reads, until a hold changes. The cache
+	// asks for both after every change, and building them walks every service the
+	// protection watches: half of the JFR samples of a JVM that withdrew 10,000
+	// registrations at once.
 	private @Nullable ProtectionStats stats;
 
 	HeldInstances(RemovalProtection policy, Clock clock) {

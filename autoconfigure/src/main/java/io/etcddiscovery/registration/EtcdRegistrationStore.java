@@ -263,16 +263,17 @@ public class EtcdRegistrationStore implements RegistrationStore {
 		List<Op> ops = new ArrayList<>();
 		ops.add(Op.delete(k, DeleteOption.DEFAULT));
 		ops.addAll(companions.ops());
-		return release(() -> this.client.getKVClient()
+		Supplier<CompletableFuture<TxnResponse>> txn = () -> this.client.getKVClient()
 			.txn()
 			.If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision)))
 			.Then(ops.toArray(Op[]::new))
-			.commit(), "withdrawing " + key, timeout).thenApply((withdrawn) -> {
-				if (withdrawn.isSucceeded()) {
-					companions.written();
-				}
-				return withdrawn.isSucceeded();
-			});
+			.commit();
+		return release(txn, "withdrawing " + key, timeout).thenApply((withdrawn) -> {
+			if (withdrawn.isSucceeded()) {
+				companions.written();
+			}
+			return withdrawn.isSucceeded();
+		});
 	}
 
 	@Override
